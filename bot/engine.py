@@ -1,0 +1,225 @@
+"""The question-answering engine: understand a message in its conversation, then reply.
+
+It imports nothing of Telegram; the console, `sosbot ask` and the Telegram handlers all call
+`Engine.answer` and render the Reply it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.compose import Composer
+from bot.councils import CouncilChoice, CouncilIndex, CouncilMatch
+from bot.intents import (
+    COUNCIL_INTENTS,
+    KNOWN_WORDS,
+    Intent,
+    IntentGuess,
+    classify,
+    correct_spelling,
+    foreign_words,
+)
+from bot.reply import Paragraph, Reply
+from bot.text import Word, normalise, words
+from knowledge.base import Knowledge
+from knowledge.models import Council
+
+logger = logging.getLogger(__name__)
+
+# "and Suffolk?", "what about staffs": the same question about another council.
+_FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then|what of)\b")
+# "how many councils …" is about the network, not the council of the previous turn.
+_NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
+# Intents whose question can be put again about another council: "and Suffolk?".
+_REPEATABLE = frozenset(
+    COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE}
+)
+# Intents that are about the whole network when no council is named.
+_NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
+_SUBSCRIPTION_INTENTS = frozenset({Intent.SUBSCRIBE, Intent.UNSUBSCRIBE, Intent.SUBSCRIPTIONS})
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Conversation:
+    """What the previous turns were about, so that "who trains them?" can be answered."""
+
+    intent: Intent | None = None
+    council_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """How a message was read: its intent, the council it names (if any) and how sure we are."""
+
+    intent: Intent
+    council: CouncilMatch | CouncilChoice | None
+    confidence: float
+    words: tuple[str, ...]
+
+
+class Engine:
+    """Answers questions from one Knowledge; build a new Engine when knowledge is reloaded."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        timezone: ZoneInfo,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.knowledge = knowledge
+        self.timezone = timezone
+        self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
+        self.compose = Composer(knowledge, timezone, clock)
+
+    def answer(self, text: str, conversation: Conversation | None = None) -> Reply:
+        """The reply to `text`; `conversation` is read for context and updated."""
+        conversation = conversation if conversation is not None else Conversation()
+        understanding = self.understand(text, conversation)
+        reply = self._compose(understanding)
+        if reply.council_code is not None:
+            conversation.council_code = reply.council_code
+        if understanding.intent is not Intent.UNKNOWN:
+            conversation.intent = understanding.intent
+        return reply
+
+    def reply_for(self, intent: Intent, council_code: str | None) -> Reply:
+        """The reply to a button: an intent about a council, with no words to understand."""
+        council: CouncilMatch | None = None
+        if council_code is not None and council_code in self.knowledge.councils:
+            named = self.knowledge.councils[council_code]
+            council = CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
+        return self._compose(Understanding(intent, council, 1.0, ()))
+
+    def understand(self, text: str, conversation: Conversation) -> Understanding:
+        question = [
+            Word(correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
+                 w.capitalised)
+            for w in words(text)
+        ]
+        found = self.councils.find(question)
+        if found is None:
+            rest = [w.text for w in question]
+        else:
+            rest = [w.text for w in question[: found.start]] + [
+                w.text for w in question[found.end :]
+            ]
+        rest_text = " ".join(rest)
+        whole = normalise(text)
+        guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
+        foreign = foreign_words(rest, self.councils.vocabulary)
+        intent, certainty = self._decide(guess, found, foreign, whole, conversation)
+        if found is None and intent in COUNCIL_INTENTS | _SUBSCRIPTION_INTENTS | {Intent.COUNT}:
+            found = self._from_context(intent, rest_text, conversation)
+        council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
+        return Understanding(intent, found, round(certainty * council_certainty, 3), tuple(rest))
+
+    def _decide(
+        self,
+        guess: IntentGuess | None,
+        found: CouncilMatch | CouncilChoice | None,
+        foreign: list[str],
+        whole: str,
+        conversation: Conversation,
+    ) -> tuple[Intent, float]:
+        follow_up = bool(_FOLLOW_UP.match(whole))
+        if guess is None or (follow_up and not guess.strong):
+            if foreign:
+                return Intent.UNKNOWN, 0.1
+            if follow_up and conversation.intent in _REPEATABLE:
+                return conversation.intent, 0.8
+            if found is None:
+                return Intent.UNKNOWN, 0.1
+            return Intent.OVERVIEW, 0.85
+        if foreign and not guess.strong:
+            return Intent.UNKNOWN, 0.2
+        return guess.intent, 0.95 if guess.strong else 0.7
+
+    def _from_context(
+        self, intent: Intent, rest_text: str, conversation: Conversation
+    ) -> CouncilMatch | None:
+        """The council of the previous turn, where this message clearly means it."""
+        if conversation.council_code is None:
+            return None
+        if intent is Intent.COUNT and _NETWORK_WORDS.search(rest_text):
+            return None
+        if intent is Intent.SUBSCRIPTIONS:
+            return None
+        named = self.knowledge.councils[conversation.council_code]
+        return CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 90.0)
+
+    def _compose(self, understanding: Understanding) -> Reply:
+        intent, found, confidence = (
+            understanding.intent,
+            understanding.council,
+            understanding.confidence,
+        )
+        compose = self.compose
+        if intent is Intent.UNKNOWN:
+            return compose.cannot_help(confidence)
+        if isinstance(found, CouncilChoice):
+            return compose.did_you_mean(intent, found.options, confidence)
+        if intent in _SUBSCRIPTION_INTENTS:
+            return self._subscription(intent, found, confidence)
+        if found is None:
+            return self._without_council(intent, confidence)
+        return self._about_council(intent, found, understanding.words, confidence)
+
+    def _subscription(
+        self, intent: Intent, found: CouncilMatch | None, confidence: float
+    ) -> Reply:
+        council = (found.responsible or found.named) if found else None
+        authority = self.knowledge.authority_for_council(council.code) if council else None
+        return self.compose.subscription_hint(intent, authority, council, confidence)
+
+    def _without_council(self, intent: Intent, confidence: float) -> Reply:
+        compose = self.compose
+        match intent:
+            case Intent.LIST:
+                return compose.listing(confidence)
+            case Intent.COUNT:
+                return compose.network_count(confidence)
+            case Intent.ABOUT:
+                return compose.about(confidence)
+            case Intent.HELP:
+                return compose.help(confidence)
+            case Intent.EVENTS:
+                return compose.network_events(confidence)
+            case _:
+                return compose.which_council(intent, confidence)
+
+    def _about_council(
+        self, intent: Intent, found: CouncilMatch, asked: tuple[str, ...], confidence: float
+    ) -> Reply:
+        compose = self.compose
+        responsible: Council | None = found.responsible
+        authority = self.knowledge.authority_for_council(responsible.code) if responsible else None
+        if authority is None:
+            shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
+            return compose.no_record(shown, found.named, responsible, confidence)
+        lead = (
+            (Paragraph(text=compose.district_note(found.named, responsible)),)
+            if found.is_district and responsible is not None
+            else ()
+        )
+        match intent:
+            case Intent.STAGE:
+                return compose.stage(authority, confidence, *lead)
+            case Intent.TRAINERS:
+                return compose.trainers(authority, confidence, *lead)
+            case Intent.PEOPLE:
+                return compose.people(authority, confidence, *lead)
+            case Intent.EVENTS:
+                return compose.events(authority, confidence, *lead)
+            case Intent.COUNT:
+                return compose.figures(authority, asked, confidence)
+            case _:
+                return compose.overview(authority, confidence, *lead)

@@ -1,0 +1,62 @@
+"""Replies as text: plain for the console, HTML for Telegram. All escaping happens here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from bot.reply import Bullets, Paragraph, Reply
+
+TELEGRAM_LIMIT = 4096
+
+
+def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], str]) -> str:
+    sections: list[str] = []
+    if reply.title:
+        sections.append(bold(text(reply.title)))
+    for block in reply.blocks:
+        match block:
+            case Paragraph():
+                sections.append(text(block.text))
+            case Bullets():
+                sections.append("\n".join(f"• {text(item)}" for item in block.items))
+    if reply.options:
+        names = "\n".join(f"• {text(option.label)}" for option in reply.options)
+        sections.append(f"{text('Did you mean:')}\n{names}")
+    if reply.citation:
+        sections.append(
+            f"{text('Source:')} {text(reply.citation.title)} ({text(reply.citation.as_of)})"
+        )
+    return "\n\n".join(sections)
+
+
+def render_plain(reply: Reply) -> str:
+    """The reply as plain text, for the console and `sosbot ask`."""
+    return _render(reply, bold=str, text=str)
+
+
+def render_html(reply: Reply) -> str:
+    """The reply as Telegram HTML, every piece of text escaped."""
+    return _render(reply, bold=lambda value: f"<b>{value}</b>", text=escape)
+
+
+def split_message(message: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at paragraph, then line, then word breaks.
+
+    HTML in `message` must not span a cut: the renderer only opens and closes tags within one
+    line, and cuts fall between lines wherever a line fits.
+    """
+    pieces: list[str] = []
+    rest = message
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut <= 0:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -1,0 +1,48 @@
+"""Turning what people type into comparable words.
+
+Questions arrive in any case, with accents ("Môn"), curly apostrophes, emoji and punctuation.
+Everything the engine compares goes through `normalise`, so the council index and the question
+agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_POSSESSIVE = re.compile(r"(?<=\w)['’‘`]s\b")
+_APOSTROPHE = re.compile(r"['’‘`]")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_RAW_WORD = re.compile(r"[^\W_]+(?:['’‘`][^\W_]+)*", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    """NFKC, casefold, accents dropped: "Ynys MÔN" → "ynys mon"."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces; possessives and symbols dropped."""
+    folded = _fold(text).replace("&", " and ")
+    folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a question: its normalised form and whether it was written with a capital."""
+
+    text: str
+    capitalised: bool
+
+
+def words(text: str) -> list[Word]:
+    """The question's words in order, each normalised (one raw word may give several)."""
+    result: list[Word] = []
+    for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", text)):
+        capitalised = raw[:1].isupper()
+        result.extend(Word(part, capitalised) for part in normalise(raw).split())
+    return result

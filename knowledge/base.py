@@ -1,0 +1,62 @@
+"""The loaded knowledge and the queries over it. Built by `knowledge.loader.load_knowledge`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from knowledge.models import Authority, Council, Event, Network, Source
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything sosbot knows, validated and immutable; a reload builds a new one."""
+
+    sources: Mapping[str, Source]
+    network: Network
+    authorities: tuple[Authority, ...]
+    events: tuple[Event, ...]
+    councils: Mapping[str, Council]
+    aliases: Mapping[str, str]
+    _by_id: dict[str, Authority] = field(init=False, repr=False)
+    _by_council: dict[str, Authority] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {a.id: a for a in self.authorities})
+        object.__setattr__(self, "_by_council", {a.council: a for a in self.authorities})
+
+    def authority(self, authority_id: str) -> Authority | None:
+        return self._by_id.get(authority_id)
+
+    def authority_for_council(self, code: str) -> Authority | None:
+        """The adopter record of the council with this code, if it has one."""
+        return self._by_council.get(code)
+
+    def council_of(self, authority: Authority) -> Council:
+        return self.councils[authority.council]
+
+    def events_of(self, authority_id: str | None) -> tuple[Event, ...]:
+        """An authority's events and the network-wide ones; every event where `authority_id` is
+        None."""
+        if authority_id is None:
+            return self.events
+        return tuple(e for e in self.events if e.authority in (authority_id, None))
+
+    def upcoming_events(
+        self, authority_id: str | None, now: datetime, timezone: ZoneInfo
+    ) -> list[Event]:
+        """Events that have not yet ended, soonest first."""
+        events = [e for e in self.events_of(authority_id) if not e.has_ended(now, timezone)]
+        return sorted(events, key=lambda e: e.period(timezone).start)
+
+    def past_events(
+        self, authority_id: str | None, now: datetime, timezone: ZoneInfo
+    ) -> list[Event]:
+        """Events that have ended, most recent first."""
+        events = [e for e in self.events_of(authority_id) if e.has_ended(now, timezone)]
+        return sorted(events, key=lambda e: e.period(timezone).end, reverse=True)
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)

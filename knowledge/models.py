@@ -1,0 +1,253 @@
+"""The records sosbot answers from, as pydantic models.
+
+Every model is frozen and forbids unknown keys, so a typo in an operator's YAML file is an error
+with a line number rather than a silently ignored field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def _as_text(value: object) -> str:
+    """YAML reads `2014` as a number; dates and times are kept as the text the operator wrote."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError("expected a date written as text, like 2014-02")  # noqa: TRY004
+    return value.strip()
+
+
+def _check_partial_date(raw: object) -> str:
+    value = _as_text(raw)
+    if not _PARTIAL_DATE.match(value):
+        raise ValueError("expected a date like 2014, 2014-02 or 2014-02-03")
+    if len(value) == 10:
+        date.fromisoformat(value)
+    return value
+
+
+def _check_event_time(raw: object) -> str:
+    value = _as_text(raw)
+    if _PARTIAL_DATE.match(value):
+        return _check_partial_date(value)
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            "expected 2014-02 (a month), 2014-02-03 (a day) or 2014-02-03T09:30:00+00:00"
+        ) from None
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_check_partial_date)]
+EventTime = Annotated[str, BeforeValidator(_check_event_time)]
+
+Precision = Literal["year", "month", "day", "time"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The span of time a partial date or datetime stands for: `2014-02` is all of February."""
+
+    start: datetime
+    end: datetime
+    precision: Precision
+
+
+def period_of(value: str, timezone: ZoneInfo) -> Period:
+    """The span `value` (an EventTime or PartialDate) covers, in `timezone` where it has no offset."""
+    if len(value) == 4:
+        year = int(value)
+        start = datetime(year, 1, 1, tzinfo=timezone)
+        return Period(start, datetime(year + 1, 1, 1, tzinfo=timezone), "year")
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        start = datetime(year, month, 1, tzinfo=timezone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone)
+        return Period(start, end, "month")
+    if len(value) == 10:
+        start = datetime.combine(date.fromisoformat(value), time(), tzinfo=timezone)
+        return Period(start, start + timedelta(days=1), "day")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone)
+    return Period(moment, moment, "time")
+
+
+def describe_date(value: str, timezone: ZoneInfo) -> str:
+    """`2014-02` → "February 2014", `2014-02-03` → "3 February 2014", times with their hour."""
+    span = period_of(value, timezone)
+    match span.precision:
+        case "year":
+            return value
+        case "month":
+            return span.start.strftime("%B %Y")
+        case "day":
+            return f"{span.start.day} {span.start:%B %Y}"
+        case "time":
+            local = span.start.astimezone(timezone)
+            return f"{local.day} {local:%B %Y, %H:%M} ({local.tzname()})"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Stage(StrEnum):
+    """Where an authority is on its Signs of Safety journey, as its source describes it."""
+
+    PLANNING = "planning"
+    EARLY_IMPLEMENTATION = "early-implementation"
+    IMPLEMENTING = "implementing"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+class Source(Record):
+    id: Slug
+    title: Text
+    publisher: Text
+    file: str | None = Field(None, description="The source's text, relative to the data folder")
+    url: str | None = None
+    as_of: PartialDate
+    note: str | None = None
+
+
+class Person(Record):
+    name: Text
+    role: Text
+    quote: Text
+
+
+class Milestone(Record):
+    when: PartialDate
+    until: PartialDate | None = None
+    when_text: str | None = Field(None, description="How the source words a vague date")
+    what: Text
+    quote: Text
+
+
+class Figure(Record):
+    value: int
+    what: Text
+    year: int | None = None
+    keywords: tuple[str, ...] = ()
+    quote: Text
+
+
+class Network(Record):
+    implementing: int
+    training: int
+    source: Slug
+    as_of: PartialDate
+    quote: Text
+
+
+class Authority(Record):
+    id: Slug
+    name: Text
+    council: str = Field(description="The council's code in councils.csv, e.g. LIN")
+    stage: Stage
+    stage_summary: Text
+    services: tuple[Text, ...] = ()
+    trainers: tuple[Person, ...] = ()
+    people: tuple[Person, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    notes: tuple[Text, ...] = ()
+    source: Slug
+    as_of: PartialDate
+
+
+class Event(Record):
+    id: Slug
+    title: Text
+    authority: Slug | None = None
+    start: EventTime
+    end: EventTime | None = None
+    location: str | None = None
+    description: str | None = None
+    source: str | None = None
+
+    def period(self, timezone: ZoneInfo) -> Period:
+        """From the start of `start` to the end of `end` (or of `start` where there is none)."""
+        start = period_of(self.start, timezone)
+        last = period_of(self.end, timezone) if self.end else start
+        return Period(start.start, last.end, start.precision)
+
+    def has_ended(self, now: datetime, timezone: ZoneInfo) -> bool:
+        return self.period(timezone).end <= now
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Event:
+        if self.end is not None:
+            utc = ZoneInfo("UTC")
+            if period_of(self.end, utc).end < period_of(self.start, utc).start:
+                raise ValueError("end is before start")
+        return self
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    return sorted(value for value, count in Counter(ids).items() if count > 1)
+
+
+class AuthoritiesFile(Record):
+    sources: tuple[Source, ...]
+    network: Network
+    authorities: tuple[Authority, ...]
+
+    @model_validator(mode="after")
+    def _ids_unique_and_sources_known(self) -> AuthoritiesFile:
+        if repeated := _duplicates(a.id for a in self.authorities):
+            raise ValueError(f"authority ids used twice: {', '.join(repeated)}")
+        if repeated := _duplicates(s.id for s in self.sources):
+            raise ValueError(f"source ids used twice: {', '.join(repeated)}")
+        known = {s.id for s in self.sources}
+        cited = [self.network.source, *(a.source for a in self.authorities)]
+        if unknown := sorted(set(cited) - known):
+            raise ValueError(f"unknown source: {', '.join(unknown)} (list it under sources:)")
+        return self
+
+
+class EventsFile(Record):
+    events: tuple[Event, ...] = ()
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> EventsFile:
+        if repeated := _duplicates(e.id for e in self.events):
+            raise ValueError(f"event ids used twice: {', '.join(repeated)}")
+        return self
+
+
+class Council(Record):
+    """A UK council from the mySociety and GOV.UK registers (see councils.csv)."""
+
+    code: str
+    name: str
+    short_name: str
+    nation: str
+    region: str
+    powers: str
+    children_services: str | None
+    current: bool
+    replaced_by: tuple[str, ...] = ()
+    welsh_name: str | None = None
+    welsh_official_name: str | None = None
+    variants: tuple[str, ...] = ()

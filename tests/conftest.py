@@ -1,0 +1,38 @@
+"""Shared fixtures: a clean environment for every test, and the shipped knowledge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.engine import Engine
+from knowledge.base import Knowledge
+from knowledge.loader import load_knowledge
+
+LONDON = ZoneInfo("Europe/London")
+# The tests' "now": long after every event on record, as the real clock is.
+FIXED_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No SOSBOT_ setting from the developer's shell leaks into a test, nor a .env file."""
+    for name in list(os.environ):
+        if name.startswith("SOSBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def engine(knowledge: Knowledge) -> Engine:
+    return Engine(knowledge, LONDON, clock=lambda: FIXED_NOW)
