@@ -275,6 +275,33 @@ class Composer:
             citation=self.citation(network.source),
         )
 
+    def welcome(self) -> Reply:
+        network = self.knowledge.network
+        return Reply(
+            intent=Intent.HELP,
+            confidence=1.0,
+            title="Signs of Safety in the UK",
+            blocks=(
+                Paragraph(
+                    text=f"I know the {len(self.knowledge.authorities)} UK local authorities "
+                    "adopting Signs of Safety that the Signs of Safety UK network described, as of "
+                    f"{self._date(network.as_of)}: their stage, trainers, people and training "
+                    "events. I can also remind you of their events."
+                ),
+                Paragraph(text=f"Ask in your own words, e.g. {ASK_EXAMPLES}, or pick one:"),
+            ),
+            actions=(
+                *self.adopter_choices(Intent.OVERVIEW),
+                Choice(label="Events", intent=Intent.EVENTS),
+            ),
+        )
+
+    @staticmethod
+    def one_line_summary(reply: Reply, limit: int = 100) -> str:
+        """The first paragraph, cut to `limit` characters: a preview line."""
+        first = next((b.text for b in reply.blocks if isinstance(b, Paragraph)), "")
+        return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
     def help(self, confidence: float) -> Reply:
         return Reply(
             intent=Intent.HELP,
@@ -304,12 +331,24 @@ class Composer:
             ),
         )
 
+    def unknown_council(self, name: str) -> Reply:
+        return Reply(
+            intent=Intent.UNKNOWN,
+            confidence=0.0,
+            blocks=(
+                Paragraph(text=f"I don't know a UK council called “{name}”."),
+            ),
+            options=self.adopter_choices(Intent.OVERVIEW),
+            options_heading="These are the councils on record:",
+        )
+
     def which_council(self, intent: Intent, confidence: float) -> Reply:
         return Reply(
             intent=intent,
             confidence=confidence,
-            blocks=(Paragraph(text="Which council do you mean? These are the ones on record."),),
+            blocks=(Paragraph(text="Which council do you mean?"),),
             options=self.adopter_choices(intent),
+            options_heading="These are the ones on record:",
         )
 
     def did_you_mean(self, intent: Intent, councils: Sequence[Council], confidence: float) -> Reply:

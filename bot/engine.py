@@ -99,6 +99,24 @@ class Engine:
             council = CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
         return self._compose(Understanding(intent, council, 1.0, ()))
 
+    def reply_about(self, intent: Intent, name: str) -> Reply:
+        """The reply to a command naming a council ("/council staffs"): the name is matched as in
+        free text, but the intent is the command's."""
+        found = self.councils.find(words(name))
+        if found is None:
+            return self.compose.unknown_council(name)
+        return self._compose(Understanding(intent, found, 1.0, ()))
+
+    def inline_overviews(self, query: str) -> list[Reply]:
+        """Overviews to offer for an inline query: every adopter for an empty one, else each
+        council the query could mean."""
+        if not query.strip():
+            return [self.reply_for(Intent.OVERVIEW, a.council) for a in self.knowledge.authorities]
+        reply = self.reply_about(Intent.OVERVIEW, query)
+        if reply.options:
+            return [self.reply_for(Intent.OVERVIEW, o.council) for o in reply.options]
+        return [reply] if reply.council_code else []
+
     def understand(self, text: str, conversation: Conversation) -> Understanding:
         question = [
             Word(correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,

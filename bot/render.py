@@ -21,8 +21,9 @@ def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], s
             case Bullets():
                 sections.append("\n".join(f"• {text(item)}" for item in block.items))
     if reply.options:
-        names = "\n".join(f"• {text(option.label)}" for option in reply.options)
-        sections.append(f"{text('Did you mean:')}\n{names}")
+        lines = [text(reply.options_heading)] if reply.options_heading else []
+        lines += [f"• {text(option.label)}" for option in reply.options]
+        sections.append("\n".join(lines))
     if reply.citation:
         sections.append(
             f"{text('Source:')} {text(reply.citation.title)} ({text(reply.citation.as_of)})"

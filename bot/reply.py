@@ -50,6 +50,7 @@ class Reply(Part):
     title: str | None = None
     blocks: tuple[Block, ...] = ()
     citation: Citation | None = None
-    options: tuple[Choice, ...] = Field((), description="'Did you mean …?' candidates")
+    options: tuple[Choice, ...] = Field((), description="Councils to choose between")
+    options_heading: str = "Did you mean:"
     actions: tuple[Choice, ...] = Field((), description="Follow-up questions to offer")
     event_ids: tuple[str, ...] = Field((), description="Events the reply lists")

@@ -1,0 +1,53 @@
+"""Telegram's side of sosbot: thin async handlers that call the engine and send its reply.
+
+This is the only package, besides the composition root (bot.application), that imports
+telegram. `register` adds every handler in one place.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import callbacks, commands, errors, inline, messages, subscriptions
+
+# Only new messages in private chats and groups: edited messages and channel posts are left
+# alone, and so is anything without text (stickers, photos).
+_NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+_PRIVATE_TEXT = _NEW_TEXT & filters.ChatType.PRIVATE
+# In groups only what is meant for the bot: a mention or a reply (the handler checks that the
+# mention or the replied-to message is this bot's).
+_GROUP_TEXT = _NEW_TEXT & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add every handler. Order matters only within a group: the first handler whose filter
+    matches an update takes it, so commands come before free text (whose filter excludes
+    commands anyway, for safety)."""
+    for name, callback in (
+        ("start", commands.start),
+        ("help", commands.help_command),
+        ("councils", commands.councils),
+        ("council", commands.council),
+        ("events", commands.events),
+        ("subscribe", subscriptions.subscribe),
+        ("unsubscribe", subscriptions.unsubscribe),
+        ("subscriptions", subscriptions.list_subscriptions),
+        ("forget", subscriptions.forget),
+        ("reload", subscriptions.reload),
+        ("stats", subscriptions.stats),
+    ):
+        application.add_handler(
+            CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
+        )
+    application.add_handler(CallbackQueryHandler(callbacks.button))
+    application.add_handler(InlineQueryHandler(inline.inline_query))
+    application.add_handler(MessageHandler(_PRIVATE_TEXT | _GROUP_TEXT, messages.answer_text))
+    application.add_error_handler(errors.error_handler)
+

@@ -199,7 +199,7 @@ class Event(Record):
     def _end_not_before_start(self) -> Event:
         if self.end is not None:
             utc = ZoneInfo("UTC")
-            if period_of(self.end, utc).end < period_of(self.start, utc).start:
+            if period_of(self.end, utc).start < period_of(self.start, utc).start:
                 raise ValueError("end is before start")
         return self
 

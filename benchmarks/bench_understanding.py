@@ -1,0 +1,91 @@
+"""How fast the engine understands and answers, beside one bare rapidfuzz call.
+
+    python benchmarks/bench_understanding.py [--rounds N]
+
+Every question of tests/data/questions.yaml goes through `Engine.answer` and `render_plain` (a
+fresh conversation each, as `sosbot ask` does), and through the baseline: one
+`rapidfuzz.process.extractOne(question, all_council_names, scorer=WRatio)` over the official
+names of all 470 UK councils. The two alternate round by round, so that the shared machine's
+noise falls on both alike. Per-question times are medians over the rounds; the table shows their
+p50 and p99 and the questions per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.engine import Engine
+from bot.render import render_plain
+from knowledge.loader import load_knowledge
+
+QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.yaml"
+
+
+def load_questions() -> list[str]:
+    items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    return [t["ask"] for item in items for t in item.get("conversation", [item])]
+
+
+def time_each(call: Callable[[str], object], questions: list[str]) -> list[float]:
+    timings = []
+    for question in questions:
+        start = time.perf_counter_ns()
+        call(question)
+        timings.append((time.perf_counter_ns() - start) / 1000)
+    return timings
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    rounds = parser.parse_args().rounds
+
+    knowledge = load_knowledge()
+    engine = Engine(knowledge, ZoneInfo("Europe/London"))
+    names = [council.name for council in knowledge.councils.values()]
+    questions = load_questions()
+
+    def engine_call(question: str) -> object:
+        return render_plain(engine.answer(question))
+
+    def baseline_call(question: str) -> object:
+        return process.extractOne(question, names, scorer=fuzz.WRatio)
+
+    subjects = {"engine (answer + render)": engine_call, "baseline extractOne WRatio": baseline_call}
+    samples: dict[str, list[list[float]]] = {name: [] for name in subjects}
+    for name, call in subjects.items():
+        time_each(call, questions)  # warm-up
+    gc.disable()
+    for _ in range(rounds):
+        for name, call in subjects.items():
+            samples[name].append(time_each(call, questions))
+    gc.enable()
+
+    print(f"{len(questions)} questions, {len(names)} council names, {rounds} rounds (median per question)")
+    print(f"{'':28} {'p50 µs':>9} {'p99 µs':>9} {'questions/s':>12}")
+    p50s = {}
+    for name, runs in samples.items():
+        per_question = [statistics.median(run[i] for run in runs) for i in range(len(questions))]
+        p50s[name] = percentile(per_question, 0.5)
+        rate = len(questions) / (sum(per_question) / 1e6)
+        print(f"{name:28} {p50s[name]:9.1f} {percentile(per_question, 0.99):9.1f} {rate:12.0f}")
+    engine_p50, baseline_p50 = p50s.values()
+    print(f"engine p50 / baseline p50 = {engine_p50 / baseline_p50:.2f} (target ≤ 0.25)")
+
+
+if __name__ == "__main__":
+    main()

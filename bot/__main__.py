@@ -1,0 +1,7 @@
+"""`python -m bot` is `sosbot`."""
+
+import sys
+
+from bot.cli import main
+
+sys.exit(main())

@@ -1,0 +1,86 @@
+"""The composition root: builds the python-telegram-bot Application and runs it.
+
+Everything the bot needs is made here, once: settings are read by the caller, knowledge is
+loaded, the store is opened in post_init and closed in post_shutdown, and the handlers are
+registered in one place (handlers.register). Besides handlers/, this is the only module that
+imports telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+import handlers
+from bot.engine import Engine
+from bot.logs import configure_logging
+from bot.reminders_job import ReminderService
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.store import SqliteStore
+from handlers.commands import MENU
+from handlers.common import RUNTIME_KEY
+from knowledge.loader import load_knowledge
+
+logger = logging.getLogger(__name__)
+
+# Telegram allows about 30 messages a second overall; 429 answers are waited out and retried.
+OVERALL_MESSAGES_PER_SECOND = 30
+MAX_RETRIES_AFTER_429 = 5
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    shared = application.bot_data[RUNTIME_KEY]
+    assert isinstance(shared, Runtime)
+    shared.store = await SqliteStore.open(shared.settings.database)
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
+    ReminderService(application).start()
+    logger.info("sosbot is running as @%s", application.bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    shared = application.bot_data.get(RUNTIME_KEY)
+    if isinstance(shared, Runtime) and shared.store is not None:
+        await shared.store.close()
+        shared.store = None
+
+
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    """The whole bot, ready to poll; raises KnowledgeError if the knowledge cannot be served."""
+    if settings.telegram_token is None:
+        raise ValueError("a bot token is needed to build the application")
+    engine = Engine(load_knowledge(settings.knowledge_dir), settings.zone)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=OVERALL_MESSAGES_PER_SECOND, max_retries=MAX_RETRIES_AFTER_429
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_url.endswith("/bot"):
+        builder = builder.base_file_url(settings.telegram_api_url.removesuffix("/bot") + "/file/bot")
+    application = builder.build()
+    application.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine)
+    handlers.register(application)
+    return application
+
+
+def run_polling(settings: Settings) -> None:
+    """Poll until SIGINT or SIGTERM, then stop cleanly."""
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    configure_logging(settings.log_level, secrets=[token])
+    application = build_application(settings)
+    application.run_polling(
+        allowed_updates=Update.ALL_TYPES,
+        stop_signals=(signal.SIGINT, signal.SIGTERM),
+    )
+
+

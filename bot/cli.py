@@ -1,0 +1,214 @@
+"""The `sosbot` command: ask, chat, check, run and unanswered.
+
+`ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
+where nobody has a bot token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot.engine import Conversation, Engine
+from bot.logs import configure_logging
+from bot.render import render_plain
+from bot.reply import Reply
+from bot.settings import Settings
+from knowledge.errors import KnowledgeError
+from knowledge.loader import load_knowledge
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+NO_TOKEN = (
+    "sosbot run needs a bot token: ask @BotFather in Telegram for one (/newbot), then put "
+    "SOSBOT_TELEGRAM_TOKEN=<token> in the environment or in a .env file here. "
+    "`sosbot chat` works without one."
+)
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message says why, and the program exits with `status`."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"SOSBOT_{'_'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+            for item in error.errors(include_url=False)
+        )
+        raise CommandError(f"sosbot: bad setting: {problems}", EXIT_USAGE) from error
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        knowledge = load_knowledge(settings.knowledge_dir)
+    except KnowledgeError as error:
+        raise CommandError(str(error), 1) from error
+    return Engine(knowledge, settings.zone)
+
+
+def reply_as_json(reply: Reply) -> str:
+    return json.dumps(
+        {
+            "intent": reply.intent.value,
+            "authority": reply.authority,
+            "council": reply.council,
+            "confidence": reply.confidence,
+            "reply": render_plain(reply),
+            "options": [option.label for option in reply.options],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def ask(engine: Engine, questions: Iterable[str], *, as_json: bool, shared: bool, out: TextIO) -> None:
+    """Answer each question; with several, one line of output each."""
+    conversation = Conversation()
+    for question in questions:
+        if not shared:
+            conversation = Conversation()
+        reply = engine.answer(question, conversation)
+        if as_json:
+            print(reply_as_json(reply), file=out, flush=True)
+        else:
+            print(_one_line(render_plain(reply)), file=out, flush=True)
+
+
+def chat(engine: Engine, source: TextIO, out: TextIO) -> None:
+    """A console conversation with the same engine and answers as the Telegram bot."""
+    interactive = source.isatty()
+    if interactive:
+        import readline  # noqa: F401  (gives input() line editing and history)
+    print(
+        "sosbot: ask about the UK councils adopting Signs of Safety, e.g. "
+        '"what stage is Suffolk at?". Type "quit" or press Ctrl-D to leave.',
+        file=out,
+    )
+    conversation = Conversation()
+    while True:
+        try:
+            question = input("you> ") if interactive else source.readline()
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return
+        if not interactive and not question:
+            return
+        question = question.strip()
+        if question.casefold() in {"quit", "exit", "bye"}:
+            return
+        if not question:
+            continue
+        print(f"\n{render_plain(engine.answer(question, conversation))}\n", file=out, flush=True)
+
+
+def check(folder: Path, out: TextIO, err: TextIO) -> int:
+    try:
+        knowledge = load_knowledge(folder)
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem, file=err)
+        return 1
+    print(
+        f"{folder}: OK: {len(knowledge.authorities)} authorities, {len(knowledge.events)} events, "
+        f"{len(knowledge.councils)} councils, {len(knowledge.aliases)} aliases",
+        file=out,
+    )
+    return 0
+
+
+def run(settings: Settings) -> None:
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise CommandError(NO_TOKEN, EXIT_USAGE)
+    # Imported here so that ask, chat and check never load telegram.
+    from bot.application import run_polling
+
+    run_polling(settings)
+
+
+def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
+    from bot.store import SqliteStore
+
+    async def top() -> list[tuple[str, int]]:
+        store = await SqliteStore.open(settings.database)
+        try:
+            return await store.top_unanswered(limit)
+        finally:
+            await store.close()
+
+    rows = asyncio.run(top())
+    if not rows:
+        print("No unanswered questions kept (set SOSBOT_LOG_UNANSWERED=true).", file=out)
+    for text, count in rows:
+        print(f"{count:6d}  {text}", file=out)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sosbot",
+        description="Answers questions about UK councils adopting Signs of Safety.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask_parser = commands.add_parser("ask", help="answer one question, or one per input line")
+    ask_parser.add_argument("question", nargs="?", help="the question; omitted: read stdin")
+    ask_parser.add_argument("--json", action="store_true", help="print JSON objects")
+    ask_parser.add_argument(
+        "--conversation", action="store_true", help="input lines are one conversation"
+    )
+    commands.add_parser("chat", help="talk to the bot in this console; no token needed")
+    check_parser = commands.add_parser("check", help="validate a knowledge folder")
+    check_parser.add_argument("folder", nargs="?", type=Path, help="default: the settings' one")
+    commands.add_parser("run", help="run the Telegram bot (needs SOSBOT_TELEGRAM_TOKEN)")
+    unanswered_parser = commands.add_parser(
+        "unanswered", help="the questions most often not understood"
+    )
+    unanswered_parser.add_argument("--limit", type=int, default=20)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = _settings()
+        configure_logging(settings.log_level if arguments.command == "run" else "WARNING")
+        match arguments.command:
+            case "ask":
+                questions = [arguments.question] if arguments.question else sys.stdin
+                ask(
+                    _engine(settings),
+                    (line.rstrip("\n") for line in questions),
+                    as_json=arguments.json,
+                    shared=arguments.conversation,
+                    out=sys.stdout,
+                )
+            case "chat":
+                chat(_engine(settings), sys.stdin, sys.stdout)
+            case "check":
+                return check(arguments.folder or settings.knowledge_dir, sys.stdout, sys.stderr)
+            case "run":
+                run(settings)
+            case "unanswered":
+                unanswered(settings, arguments.limit, sys.stdout)
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return error.status
+    return 0
+

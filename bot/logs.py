@@ -1,0 +1,44 @@
+"""Logging set-up, with the bot token kept out of every line.
+
+httpx and python-telegram-bot log request URLs, and a Bot API URL contains the token. httpx is
+raised to WARNING as in python-telegram-bot's examples, and a filter on the root handlers
+redacts the token from anything that still carries it, at any level.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[token redacted]"
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces each secret in a record's formatted message (and its traceback text)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._secrets = tuple(secret for secret in secrets if secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        for secret in self._secrets:
+            message = message.replace(secret, REDACTED)
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, REDACTED)
+        record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Root logging to stderr at `level`; httpx at WARNING; `secrets` never printed."""
+    logging.basicConfig(format=LOG_FORMAT, level=level, force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redactor = RedactingFilter(secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)

@@ -1,0 +1,88 @@
+"""sosbot's settings: one pydantic-settings class, read once at start and passed down.
+
+Each comes from an environment variable with the prefix SOSBOT_ or from a `.env` file in the
+working folder; `.env.example` lists them all with what they mean. Nothing else in the program
+reads the environment.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.reminders import parse_lead_times
+from knowledge.loader import DEFAULT_DIRECTORY
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SOSBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    telegram_token: SecretStr | None = Field(
+        None, description="The bot's token from @BotFather; `sosbot run` needs it"
+    )
+    telegram_api_url: str = Field(
+        DEFAULT_API_URL, description="Bot API base URL: a local Bot API server or a test server"
+    )
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        (), description="Telegram user ids allowed the admin commands, comma-separated"
+    )
+    knowledge_dir: Path = Field(DEFAULT_DIRECTORY, description="Folder of the knowledge files")
+    database: Path = Field(Path("sosbot.sqlite3"), description="SQLite file for subscriptions")
+    timezone: str = Field("Europe/London", description="Time zone for dates shown and naive times")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    reminder_lead_times: Annotated[tuple[timedelta, ...], NoDecode] = Field(
+        (timedelta(days=7), timedelta(days=1)),
+        description="How long before an event reminders go out, e.g. 7d,1d (s, m, h, d)",
+    )
+    reminder_check_seconds: float = Field(60.0, gt=0, description="How often reminders are due")
+    log_unanswered: bool = Field(
+        False, description="Keep questions the engine could not answer, without any user id"
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("reminder_lead_times", mode="before")
+    @classmethod
+    def _lead_times(cls, value: object) -> object:
+        return parse_lead_times(value) if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Europe/London") from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

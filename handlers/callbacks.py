@@ -1,0 +1,42 @@
+"""Inline buttons: open a council or ask about it, in place of the message they were on."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.render import render_html, split_message
+from handlers.common import conversation, keyboard, parse_callback_data, runtime
+
+logger = logging.getLogger(__name__)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show what a button asks for by editing the message it was on."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    parsed = parse_callback_data(query.data or "")
+    if parsed is None or not isinstance(query.message, Message):
+        return
+    intent, council_code = parsed
+    reply = runtime(context).engine.reply_for(intent, council_code)
+    context_now = conversation(context)
+    context_now.intent, context_now.council_code = intent, reply.council_code or council_code
+    text = split_message(render_html(reply))[0]
+    try:
+        await query.message.edit_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply),
+            disable_web_page_preview=True,
+        )
+    except BadRequest as error:
+        # Pressing the button the message already shows changes nothing; Telegram says so.
+        if "not modified" not in str(error).casefold():
+            raise

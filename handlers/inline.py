@@ -1,0 +1,38 @@
+"""Inline mode: `@bot swansea` in any chat offers the council's overview to share."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.intents import Intent
+from bot.render import render_html, split_message
+from handlers.common import runtime
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 300
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the overview of each council the query could mean (all adopters when empty)."""
+    query = update.inline_query
+    if query is None:
+        return
+    engine = runtime(context).engine
+    results = []
+    for reply in engine.inline_overviews(query.query):
+        results.append(
+            InlineQueryResultArticle(
+                id=reply.council_code or reply.intent.value,
+                title=reply.title or reply.council or "Signs of Safety",
+                description=engine.compose.one_line_summary(reply),
+                input_message_content=InputTextMessageContent(
+                    split_message(render_html(reply))[0], parse_mode=ParseMode.HTML
+                ),
+            )
+        )
+    await query.answer(results, cache_time=CACHE_SECONDS)

@@ -1,0 +1,52 @@
+"""Rendering replies: plain and Telegram HTML from the same data, split to Telegram's limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intents import Intent
+from bot.render import TELEGRAM_LIMIT, render_html, render_plain, split_message
+from bot.reply import Bullets, Choice, Citation, Paragraph, Reply
+
+REPLY = Reply(
+    intent=Intent.OVERVIEW,
+    confidence=1.0,
+    title="Smith & Jones <Council>",
+    blocks=(Paragraph(text="a < b & c > d"), Bullets(items=("one", "<two>"))),
+    citation=Citation(title="The page", as_of="as of December 2013"),
+    options=(Choice(label="A & B", intent=Intent.OVERVIEW, council="AAA"),),
+)
+
+
+def test_plain_text_keeps_the_words_as_they_are() -> None:
+    text = render_plain(REPLY)
+    assert text.splitlines()[0] == "Smith & Jones <Council>"
+    assert "• <two>" in text
+    assert "Did you mean:\n• A & B" in text
+    assert text.endswith("Source: The page (as of December 2013)")
+
+
+def test_html_escapes_every_piece_of_text_and_bolds_only_the_title() -> None:
+    html = render_html(REPLY)
+    assert html.startswith("<b>Smith &amp; Jones &lt;Council&gt;</b>")
+    assert "a &lt; b &amp; c &gt; d" in html
+    assert "• &lt;two&gt;" in html
+    assert html.count("<") == 2, "only the <b> and </b> of the title"
+
+
+@pytest.mark.parametrize("length", [10, TELEGRAM_LIMIT, TELEGRAM_LIMIT + 1, 3 * TELEGRAM_LIMIT])
+def test_a_long_message_is_split_into_pieces_within_the_limit_losing_nothing(length: int) -> None:
+    words = ("word " * length)[:length]
+    pieces = split_message(words)
+    assert all(len(piece) <= TELEGRAM_LIMIT for piece in pieces)
+    assert " ".join(pieces).split() == words.split()
+
+
+def test_a_split_prefers_paragraph_breaks() -> None:
+    first, second = "a" * 3000, "b" * 3000
+    assert split_message(f"{first}\n\n{second}") == [first, second]
+
+
+def test_a_single_unbroken_run_is_cut_hard() -> None:
+    pieces = split_message("x" * (TELEGRAM_LIMIT + 5))
+    assert [len(p) for p in pieces] == [TELEGRAM_LIMIT, 5]
