@@ -65,9 +65,12 @@ def main() -> None:
     def baseline_call(question: str) -> object:
         return process.extractOne(question, names, scorer=fuzz.WRatio)
 
-    subjects = {"engine (answer + render)": engine_call, "baseline extractOne WRatio": baseline_call}
+    subjects = {
+        "engine (answer + render)": engine_call,
+        "baseline extractOne WRatio": baseline_call,
+    }
     samples: dict[str, list[list[float]]] = {name: [] for name in subjects}
-    for name, call in subjects.items():
+    for call in subjects.values():
         time_each(call, questions)  # warm-up
     gc.disable()
     for _ in range(rounds):
@@ -75,7 +78,8 @@ def main() -> None:
             samples[name].append(time_each(call, questions))
     gc.enable()
 
-    print(f"{len(questions)} questions, {len(names)} council names, {rounds} rounds (median per question)")
+    print(f"{len(questions)} questions, {len(names)} council names, {rounds} rounds")
+    print("(each question's time is its median over the rounds)")
     print(f"{'':28} {'p50 µs':>9} {'p99 µs':>9} {'questions/s':>12}")
     p50s = {}
     for name, runs in samples.items():

@@ -17,12 +17,12 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 import handlers
 from bot.engine import Engine
 from bot.logs import configure_logging
-from bot.reminders_job import ReminderService
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.store import SqliteStore
 from handlers.commands import MENU
 from handlers.common import RUNTIME_KEY
+from handlers.reminders import start_reminders
 from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     assert isinstance(shared, Runtime)
     shared.store = await SqliteStore.open(shared.settings.database)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
-    ReminderService(application).start()
+    start_reminders(application)
     logger.info("sosbot is running as @%s", application.bot.username)
 
 
@@ -66,7 +66,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .post_shutdown(_post_shutdown)
     )
     if settings.telegram_api_url.endswith("/bot"):
-        builder = builder.base_file_url(settings.telegram_api_url.removesuffix("/bot") + "/file/bot")
+        builder = builder.base_file_url(
+            settings.telegram_api_url.removesuffix("/bot") + "/file/bot"
+        )
     application = builder.build()
     application.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine)
     handlers.register(application)
@@ -82,5 +84,3 @@ def run_polling(settings: Settings) -> None:
         allowed_updates=Update.ALL_TYPES,
         stop_signals=(signal.SIGINT, signal.SIGTERM),
     )
-
-

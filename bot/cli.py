@@ -80,7 +80,9 @@ def _one_line(text: str) -> str:
     return " | ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def ask(engine: Engine, questions: Iterable[str], *, as_json: bool, shared: bool, out: TextIO) -> None:
+def ask(
+    engine: Engine, questions: Iterable[str], *, as_json: bool, shared: bool, out: TextIO
+) -> None:
     """Answer each question; with several, one line of output each."""
     conversation = Conversation()
     for question in questions:
@@ -211,4 +213,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return error.status
     return 0
-

@@ -69,7 +69,12 @@ class Composer:
         return line
 
     def _reply(
-        self, intent: Intent, authority: Authority, confidence: float, *blocks: Block, **extra: object
+        self,
+        intent: Intent,
+        authority: Authority,
+        confidence: float,
+        *blocks: Block,
+        **extra: object,
     ) -> Reply:
         council = self.knowledge.council_of(authority)
         return Reply.model_validate(
@@ -164,6 +169,72 @@ class Composer:
             Intent.EVENTS, authority, confidence, *lead, *blocks, event_ids=event_ids
         )
 
+    def upcoming_for_scope(self, scope: str, now: datetime) -> tuple[str, ...]:
+        """Lines for the upcoming events a subscription to `scope` ("all" or a council code)
+        brings."""
+        if scope == "all":
+            events = self.knowledge.upcoming_events(None, now, self.timezone)
+        else:
+            authority = self.knowledge.authority_for_council(scope)
+            events = [
+                e
+                for e in self.knowledge.upcoming_events(
+                    authority.id if authority else None, now, self.timezone
+                )
+                if authority is not None or e.authority is None
+            ]
+        return tuple(self.event_line(e, with_council=True) for e in events)
+
+    def event_details(self, event: Event) -> list[Block]:
+        """What, when, where and which council: the body of a reminder or an announcement."""
+        authority = self.knowledge.authority(event.authority) if event.authority else None
+        blocks: list[Block] = [
+            Bullets(
+                items=(
+                    f"When: {self._when(event)}",
+                    f"Where: {event.location or 'not given'}",
+                    f"Council: {authority.name if authority else 'the whole network'}",
+                )
+            )
+        ]
+        if event.description:
+            blocks.append(Paragraph(text=event.description))
+        return blocks
+
+    def _when(self, event: Event) -> str:
+        return self._span(event.start, event.end)
+
+    def _event_reply(self, event: Event, title: str, *blocks: Block) -> Reply:
+        source = self.knowledge.sources.get(event.source or "")
+        return Reply(
+            intent=Intent.EVENTS,
+            authority=event.authority,
+            confidence=1.0,
+            title=title,
+            blocks=(*blocks, *self.event_details(event)),
+            citation=(
+                Citation(title=source.title, as_of=f"as of {self._date(source.as_of)}")
+                if source
+                else None
+            ),
+            event_ids=(event.id,),
+        )
+
+    def reminder(self, event: Event, lead: str, *, late: bool) -> Reply:
+        """A reminder `lead` ("7 days") before `event`; a late one says so."""
+        notes: list[Block] = []
+        if late:
+            notes.append(
+                Paragraph(
+                    text="Sent late: I was offline when this reminder fell due. "
+                    "The event has not begun yet."
+                )
+            )
+        return self._event_reply(event, f"Reminder ({lead} before): {event.title}", *notes)
+
+    def announcement(self, event: Event) -> Reply:
+        return self._event_reply(event, f"New event: {event.title}")
+
     def network_events(self, confidence: float) -> Reply:
         blocks, event_ids = self._event_blocks(None, "the network")
         return Reply(
@@ -175,13 +246,17 @@ class Composer:
             event_ids=event_ids,
         )
 
-    def _event_blocks(self, authority_id: str | None, name: str) -> tuple[list[Block], tuple[str, ...]]:
+    def _event_blocks(
+        self, authority_id: str | None, name: str
+    ) -> tuple[list[Block], tuple[str, ...]]:
         now = self.clock()
         with_council = authority_id is None
         upcoming = self.knowledge.upcoming_events(authority_id, now, self.timezone)
         if upcoming:
             lines = tuple(self.event_line(e, with_council=with_council) for e in upcoming)
-            return [Paragraph(text="Upcoming:"), Bullets(items=lines)], tuple(e.id for e in upcoming)
+            return [Paragraph(text="Upcoming:"), Bullets(items=lines)], tuple(
+                e.id for e in upcoming
+            )
         past = self.knowledge.past_events(authority_id, now, self.timezone)[:MOST_RECENT_SHOWN]
         if not past:
             return [Paragraph(text=f"The record has no dated event for {name}.")], ()
@@ -335,9 +410,7 @@ class Composer:
         return Reply(
             intent=Intent.UNKNOWN,
             confidence=0.0,
-            blocks=(
-                Paragraph(text=f"I don't know a UK council called “{name}”."),
-            ),
+            blocks=(Paragraph(text=f"I don't know a UK council called “{name}”."),),
             options=self.adopter_choices(Intent.OVERVIEW),
             options_heading="These are the councils on record:",
         )
@@ -359,7 +432,9 @@ class Composer:
             options=tuple(Choice(label=c.name, intent=intent, council=c.code) for c in councils),
         )
 
-    def no_record(self, intent: Intent, named: Council, responsible: Council | None, confidence: float) -> Reply:
+    def no_record(
+        self, intent: Intent, named: Council, responsible: Council | None, confidence: float
+    ) -> Reply:
         blocks: list[Block] = []
         subject = responsible or named
         if responsible is not None and responsible.code != named.code:
@@ -407,7 +482,13 @@ class Composer:
             "children's services there."
         )
 
-    def subscription_hint(self, intent: Intent, authority: Authority | None, council: Council | None, confidence: float) -> Reply:
+    def subscription_hint(
+        self,
+        intent: Intent,
+        authority: Authority | None,
+        council: Council | None,
+        confidence: float,
+    ) -> Reply:
         """Outside Telegram a subscription cannot be kept; say how to get one there."""
         argument = authority.id if authority else (council.short_name.lower() if council else "all")
         command = {

@@ -24,8 +24,30 @@ logger = logging.getLogger(__name__)
 
 # Words that make a name formal without telling councils apart, in English and Welsh.
 GENERIC_WORDS = frozenset(
-    "council county borough district city metropolitan royal corporation of the and unitary "
-    "authority ua cc la cyngor sir bwrdeistref sirol dinas a".split()
+    [
+        "council",
+        "county",
+        "borough",
+        "district",
+        "city",
+        "metropolitan",
+        "royal",
+        "corporation",
+        "of",
+        "the",
+        "and",
+        "unitary",
+        "authority",
+        "ua",
+        "cc",
+        "la",
+        "cyngor",
+        "sir",
+        "bwrdeistref",
+        "sirol",
+        "dinas",
+        "a",
+    ]
 )
 
 # Council names that are also everyday English words: they count only when written with a
@@ -67,8 +89,29 @@ class CouncilChoice:
 
 # First words of names that say nothing on their own ("North Yorkshire", "Vale of Glamorgan").
 _VAGUE_FIRST_WORDS = frozenset(
-    "north south east west mid central greater great upper lower new old isle vale forest "
-    "high st saint king kings castle".split()
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "mid",
+        "central",
+        "greater",
+        "great",
+        "upper",
+        "lower",
+        "new",
+        "old",
+        "isle",
+        "vale",
+        "forest",
+        "high",
+        "st",
+        "saint",
+        "king",
+        "kings",
+        "castle",
+    ]
 )
 
 
@@ -93,7 +136,7 @@ def _name_forms(council: Council) -> set[str]:
 
 
 def _first_words(council: Council) -> set[str]:
-    """"richmond" for Richmond upon Thames: the distinctive first word of a longer name."""
+    """ "richmond" for Richmond upon Thames: the distinctive first word of a longer name."""
     first = _core(council.short_name).split()[:1]
     if len(_core(council.short_name).split()) > 1 and first and first[0] not in _VAGUE_FIRST_WORDS:
         return set(first) if len(first[0]) >= MIN_CORRECTABLE_LENGTH else set()
@@ -179,9 +222,7 @@ class CouncilIndex:
                 return CouncilMatch(named, self.responsible_for(named), start, end, score)
         return None
 
-    def _correct(
-        self, texts: list[str]
-    ) -> tuple[list[str], list[float], CouncilChoice | None]:
+    def _correct(self, texts: list[str]) -> tuple[list[str], list[float], CouncilChoice | None]:
         """Each unknown word replaced by the council-name word it is closest to, if close, with
         how close (100 for a word left as it was)."""
         corrected = list(texts)
@@ -202,9 +243,7 @@ class CouncilIndex:
             if not candidates:
                 continue
             best_word, best_score, _ = candidates[0]
-            rivals = [
-                word for word, score, _ in candidates[1:] if best_score - score < TIE_MARGIN
-            ]
+            rivals = [word for word, score, _ in candidates[1:] if best_score - score < TIE_MARGIN]
             if rivals:
                 options = self._councils_for_words([best_word, *rivals])
                 if len(options) > 1:

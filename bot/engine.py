@@ -18,6 +18,7 @@ from bot.councils import CouncilChoice, CouncilIndex, CouncilMatch
 from bot.intents import (
     COUNCIL_INTENTS,
     KNOWN_WORDS,
+    SUBSCRIPTION_INTENTS,
     Intent,
     IntentGuess,
     classify,
@@ -36,12 +37,11 @@ _FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then
 # "how many councils …" is about the network, not the council of the previous turn.
 _NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
-_REPEATABLE = frozenset(
-    COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE}
-)
+_REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
+# "remind me of everything", "stop all reminders": a subscription to every event.
+_EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-_SUBSCRIPTION_INTENTS = frozenset({Intent.SUBSCRIBE, Intent.UNSUBSCRIBE, Intent.SUBSCRIPTIONS})
 
 
 def utc_now() -> datetime:
@@ -119,8 +119,10 @@ class Engine:
 
     def understand(self, text: str, conversation: Conversation) -> Understanding:
         question = [
-            Word(correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
-                 w.capitalised)
+            Word(
+                correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
+                w.capitalised,
+            )
             for w in words(text)
         ]
         found = self.councils.find(question)
@@ -135,7 +137,7 @@ class Engine:
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.vocabulary)
         intent, certainty = self._decide(guess, found, foreign, whole, conversation)
-        if found is None and intent in COUNCIL_INTENTS | _SUBSCRIPTION_INTENTS | {Intent.COUNT}:
+        if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         return Understanding(intent, found, round(certainty * council_certainty, 3), tuple(rest))
@@ -185,18 +187,21 @@ class Engine:
             return compose.cannot_help(confidence)
         if isinstance(found, CouncilChoice):
             return compose.did_you_mean(intent, found.options, confidence)
-        if intent in _SUBSCRIPTION_INTENTS:
-            return self._subscription(intent, found, confidence)
+        if intent in SUBSCRIPTION_INTENTS:
+            everything = found is None and bool(_EVERYTHING.search(" ".join(understanding.words)))
+            return self._subscription(intent, found, confidence, everything=everything)
         if found is None:
             return self._without_council(intent, confidence)
         return self._about_council(intent, found, understanding.words, confidence)
 
     def _subscription(
-        self, intent: Intent, found: CouncilMatch | None, confidence: float
+        self, intent: Intent, found: CouncilMatch | None, confidence: float, *, everything: bool
     ) -> Reply:
         council = (found.responsible or found.named) if found else None
         authority = self.knowledge.authority_for_council(council.code) if council else None
-        return self.compose.subscription_hint(intent, authority, council, confidence)
+        reply = self.compose.subscription_hint(intent, authority, council, confidence)
+        scope = council.code if council else ("all" if everything else None)
+        return reply.model_copy(update={"scope": scope})
 
     def _without_council(self, intent: Intent, confidence: float) -> Reply:
         compose = self.compose

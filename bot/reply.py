@@ -54,3 +54,6 @@ class Reply(Part):
     options_heading: str = "Did you mean:"
     actions: tuple[Choice, ...] = Field((), description="Follow-up questions to offer")
     event_ids: tuple[str, ...] = Field((), description="Events the reply lists")
+    scope: str | None = Field(
+        None, description="For (un)subscribing: 'all' or a council code; None if not said"
+    )

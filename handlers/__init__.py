@@ -43,11 +43,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("reload", subscriptions.reload),
         ("stats", subscriptions.stats),
     ):
-        application.add_handler(
-            CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)
-        )
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(callbacks.button))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(MessageHandler(_PRIVATE_TEXT | _GROUP_TEXT, messages.answer_text))
     application.add_error_handler(errors.error_handler)
-

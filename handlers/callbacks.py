@@ -9,8 +9,18 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import subscriptions as plans
+from bot.engine import utc_now
+from bot.intents import Intent
 from bot.render import render_html, split_message
-from handlers.common import conversation, keyboard, parse_callback_data, runtime
+from handlers.common import (
+    CALENDAR_PREFIX,
+    conversation,
+    keyboard,
+    parse_callback_data,
+    runtime,
+)
+from handlers.reminders import send_calendar_file
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +31,27 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     await query.answer()
-    parsed = parse_callback_data(query.data or "")
-    if parsed is None or not isinstance(query.message, Message):
+    data = query.data or ""
+    if not isinstance(query.message, Message):
+        return
+    shared = runtime(context)
+    chat_id = query.message.chat.id
+    if data.startswith(CALENDAR_PREFIX):
+        if not await send_calendar_file(
+            context.bot, chat_id, shared, data.removeprefix(CALENDAR_PREFIX)
+        ):
+            await query.message.reply_text("That event is no longer on record.")
+        return
+    parsed = parse_callback_data(data)
+    if parsed is None:
         return
     intent, council_code = parsed
-    reply = runtime(context).engine.reply_for(intent, council_code)
+    if intent is Intent.SUBSCRIBE and council_code:
+        reply = await plans.subscribe(shared, chat_id, council_code, utc_now())
+    elif intent is Intent.UNSUBSCRIBE and council_code:
+        reply = await plans.unsubscribe(shared, chat_id, council_code)
+    else:
+        reply = shared.engine.reply_for(intent, council_code)
     context_now = conversation(context)
     context_now.intent, context_now.council_code = intent, reply.council_code or council_code
     text = split_message(render_html(reply))[0]

@@ -71,7 +71,5 @@ async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine = runtime(context).engine
     name = _argument(context)
-    reply = (
-        engine.reply_about(Intent.EVENTS, name) if name else engine.compose.network_events(1.0)
-    )
+    reply = engine.reply_about(Intent.EVENTS, name) if name else engine.compose.network_events(1.0)
     await send_reply(update.effective_message, reply)

@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 RUNTIME_KEY = "runtime"
 CONVERSATION_KEY = "conversation"
 BUTTONS_PER_ROW = 3
+MAX_CALENDAR_BUTTONS = 5
+CALENDAR_PREFIX = "ics:"
+CALLBACK_DATA_LIMIT = 64
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -51,19 +54,30 @@ def parse_callback_data(data: str) -> tuple[Intent, str | None] | None:
         return None
 
 
+def calendar_data(event_id: str) -> str:
+    return f"{CALENDAR_PREFIX}{event_id}"
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    choices = [*reply.options, *reply.actions]
-    if not choices:
-        return None
-    buttons = [InlineKeyboardButton(c.label, callback_data=callback_data(c)) for c in choices]
-    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-    if reply.options:
-        # Council names are long: one to a row.
-        rows = [[button] for button in buttons[: len(reply.options)]] + [
-            buttons[len(reply.options) :][i : i + BUTTONS_PER_ROW]
-            for i in range(0, len(reply.actions), BUTTONS_PER_ROW)
+    """Options one to a row (council names are long), then actions three to a row, then a
+    calendar-file button for each event the reply lists."""
+    rows = [
+        [InlineKeyboardButton(option.label, callback_data=callback_data(option))]
+        for option in reply.options
+    ]
+    actions = [InlineKeyboardButton(a.label, callback_data=callback_data(a)) for a in reply.actions]
+    rows += [actions[i : i + BUTTONS_PER_ROW] for i in range(0, len(actions), BUTTONS_PER_ROW)]
+    rows += [
+        [
+            InlineKeyboardButton(
+                "Add to calendar (.ics)" if len(reply.event_ids) == 1 else f"Calendar: {event_id}",
+                callback_data=calendar_data(event_id),
+            )
         ]
-    return InlineKeyboardMarkup(rows)
+        for event_id in reply.event_ids[:MAX_CALENDAR_BUTTONS]
+        if len(calendar_data(event_id).encode()) <= CALLBACK_DATA_LIMIT
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def send_reply(message: Message, reply: Reply) -> None:

@@ -8,7 +8,6 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.intents import Intent
 from bot.render import render_html, split_message
 from handlers.common import runtime
 

@@ -8,6 +8,9 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
+from bot import subscriptions as plans
+from bot.engine import utc_now
+from bot.intents import SUBSCRIPTION_INTENTS, Intent
 from handlers.common import conversation, runtime, send_reply
 
 logger = logging.getLogger(__name__)
@@ -37,7 +40,13 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text = _addressed_text(message, context.bot.username, context.bot.id)
     if text is None:
         return
-    engine = runtime(context).engine
-    reply = engine.answer(text, conversation(context))
+    shared = runtime(context)
+    reply = shared.engine.answer(text, conversation(context))
     logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
+    understood = reply.intent is not Intent.UNKNOWN
+    await shared.require_store.count_question(understood)
+    if not understood and shared.settings.log_unanswered:
+        await shared.require_store.log_unanswered(text)
+    if reply.intent in SUBSCRIPTION_INTENTS:
+        reply = await plans.act(shared, message.chat.id, reply, utc_now())
     await send_reply(message, reply)

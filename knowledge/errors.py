@@ -1,7 +1,7 @@
 """The exceptions the knowledge package raises.
 
-    KnowledgeError      a knowledge folder cannot be served; `.problems` lists every fault found,
-                        each rendered `path:line: what is wrong` for the operator who edits it.
+KnowledgeError      a knowledge folder cannot be served; `.problems` lists every fault found,
+                    each rendered `path:line: what is wrong` for the operator who edits it.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ ALIASES_FILE = "aliases.yaml"
 COUNCILS_FILE = "councils.csv"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -73,10 +74,13 @@ def _line_of(node: yaml.Node | None, location: Sequence[int | str]) -> int | Non
                     line = key.start_mark.line + 1
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(node.value):
-                child = node.value[step]
-                line = child.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            child = node.value[step]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child
@@ -191,41 +195,40 @@ def _cross_check(
             )
 
 
+def _collect(read: Callable[[], ResultT], problems: list[Problem]) -> ResultT | None:
+    """What `read` returns, or None with its problems added: one file's faults do not hide
+    another's."""
+    try:
+        return read()
+    except KnowledgeError as error:
+        problems.extend(error.problems)
+        return None
+
+
 def load_knowledge(folder: Path = DEFAULT_DIRECTORY) -> Knowledge:
-    """Read and validate every file of a knowledge folder; raise KnowledgeError listing all faults."""
+    """Read and validate a knowledge folder; raise KnowledgeError listing every fault found."""
     problems: list[Problem] = []
-    results: dict[str, Any] = {}
-    readers = {
-        "authorities": lambda: _validate(AuthoritiesFile, folder / AUTHORITIES_FILE),
-        "events": lambda: _validate(EventsFile, folder / EVENTS_FILE),
-        "councils": lambda: _read_councils(folder / COUNCILS_FILE),
-    }
-    for name, read in readers.items():
-        try:
-            results[name] = read()
-        except KnowledgeError as error:
-            problems.extend(error.problems)
-    if problems:
+    authorities = _collect(lambda: _validate(AuthoritiesFile, folder / AUTHORITIES_FILE), problems)
+    events = _collect(lambda: _validate(EventsFile, folder / EVENTS_FILE), problems)
+    councils = _collect(lambda: _read_councils(folder / COUNCILS_FILE), problems)
+    if problems or authorities is None or events is None or councils is None:
         raise KnowledgeError(problems)
-    authorities: AuthoritiesFile = results["authorities"][0]
-    events: EventsFile = results["events"][0]
-    councils: dict[str, Council] = results["councils"]
     aliases = _read_aliases(folder / ALIASES_FILE, councils)
-    cross_problems = list(_cross_check(results["authorities"], results["events"], councils, folder))
-    if cross_problems:
+    if cross_problems := list(_cross_check(authorities, events, councils, folder)):
         raise KnowledgeError(cross_problems)
+    records, event_records = authorities[0], events[0]
     logger.info(
         "Loaded %d authorities, %d events and %d councils from %s",
-        len(authorities.authorities),
-        len(events.events),
+        len(records.authorities),
+        len(event_records.events),
         len(councils),
         folder,
     )
     return Knowledge(
-        sources={source.id: source for source in authorities.sources},
-        network=authorities.network,
-        authorities=authorities.authorities,
-        events=events.events,
+        sources={source.id: source for source in records.sources},
+        network=records.network,
+        authorities=records.authorities,
+        events=event_records.events,
         councils=councils,
         aliases=aliases,
     )

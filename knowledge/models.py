@@ -15,7 +15,14 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -28,7 +35,7 @@ def _as_text(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise ValueError("expected a date written as text, like 2014-02")  # noqa: TRY004
+        raise ValueError("expected a date written as text, like 2014-02")
     return value.strip()
 
 
@@ -70,7 +77,8 @@ class Period:
 
 
 def period_of(value: str, timezone: ZoneInfo) -> Period:
-    """The span `value` (an EventTime or PartialDate) covers, in `timezone` where it has no offset."""
+    """The span `value` (an EventTime or PartialDate) covers; in `timezone` unless it has an
+    offset."""
     if len(value) == 4:
         year = int(value)
         start = datetime(year, 1, 1, tzinfo=timezone)

@@ -19,13 +19,15 @@ FIXED_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """No SOSBOT_ setting from the developer's shell leaks into a test, nor a .env file."""
     for name in list(os.environ):
         if name.startswith("SOSBOT_"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    yield
+    return
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,9 @@ from knowledge.loader import DEFAULT_DIRECTORY
 ROOT = Path(__file__).parent.parent
 
 
-def sosbot(*arguments: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def sosbot(
+    *arguments: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SOSBOT_")}
     environment.update(env or {})
     return subprocess.run(
@@ -52,7 +54,10 @@ def test_ask_json_names_a_council_without_a_record_and_no_authority() -> None:
 
 
 def test_ask_reads_one_question_a_line_and_prints_one_line_each() -> None:
-    result = sosbot("ask", stdin="who trains Swansea?\nweather in London\n\nhow many councils are implementing\n")
+    result = sosbot(
+        "ask",
+        stdin="who trains Swansea?\nweather in London\n\nhow many councils are implementing\n",
+    )
     lines = result.stdout.splitlines()
     assert len(lines) == 4
     assert "Viv Hogg" in lines[0]
@@ -62,7 +67,9 @@ def test_ask_reads_one_question_a_line_and_prints_one_line_each() -> None:
 
 def test_each_input_line_is_a_fresh_conversation_unless_asked_otherwise() -> None:
     questions = "tell me about Lincs\nwho trains them?\n"
-    fresh = [json.loads(line) for line in sosbot("ask", "--json", stdin=questions).stdout.splitlines()]
+    fresh = [
+        json.loads(line) for line in sosbot("ask", "--json", stdin=questions).stdout.splitlines()
+    ]
     shared = [
         json.loads(line)
         for line in sosbot("ask", "--json", "--conversation", stdin=questions).stdout.splitlines()
@@ -100,7 +107,8 @@ def test_run_without_a_token_exits_2_with_one_line_on_how_to_get_one(tmp_path: P
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "@BotFather" in result.stderr and "sosbot chat" in result.stderr
+    assert "@BotFather" in result.stderr
+    assert "sosbot chat" in result.stderr
 
 
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:

@@ -146,7 +146,8 @@ def test_a_council_with_no_dated_event_shows_its_milestones(engine: Engine) -> N
 
 def test_the_network_count_comes_from_the_record(engine: Engine) -> None:
     text = render_plain(engine.answer("how many councils are implementing?"))
-    assert "19 local authorities" in text and "a further 10" in text
+    assert "19 local authorities" in text
+    assert "a further 10" in text
 
 
 def test_user_text_is_escaped_in_telegram_html(engine: Engine) -> None:

@@ -125,20 +125,41 @@ EVENTS_HEADER = "events:\n"
     ("events_yaml", "line", "message"),
     [
         (EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-13\n", 4, "start"),
-        (EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n    colour: red\n", 5,
-         "colour"),
+        (
+            EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n    colour: red\n",
+            5,
+            "colour",
+        ),
         (EVENTS_HEADER + "  - id: a\n    start: 2014-02\n", 2, "title"),
         (EVENTS_HEADER + "  - id: Bad Id\n    title: T\n    start: 2014-02\n", 2, "id"),
-        (EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n"
-         "  - id: a\n    title: U\n    start: 2014-03\n", 1, "used twice"),
-        (EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n    authority: leeds\n",
-         5, "unknown authority"),
-        (EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-03\n    end: 2014-02\n", 2,
-         "end is before start"),
+        (
+            EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n"
+            "  - id: a\n    title: U\n    start: 2014-03\n",
+            1,
+            "used twice",
+        ),
+        (
+            EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n    authority: leeds\n",
+            5,
+            "unknown authority",
+        ),
+        (
+            EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-03\n    end: 2014-02\n",
+            2,
+            "end is before start",
+        ),
         (EVENTS_HEADER + "  - id: a\n    title: [unclosed\n", 4, "not valid YAML"),
     ],
-    ids=["bad-month", "unknown-key", "missing-title", "bad-id", "duplicate-id",
-         "unknown-authority", "end-before-start", "yaml-syntax"],
+    ids=[
+        "bad-month",
+        "unknown-key",
+        "missing-title",
+        "bad-id",
+        "duplicate-id",
+        "unknown-authority",
+        "end-before-start",
+        "yaml-syntax",
+    ],
 )
 def test_a_broken_events_file_is_refused_with_its_path_and_line(
     folder: Path, events_yaml: str, line: int, message: str
@@ -156,7 +177,9 @@ def test_a_wrong_council_code_in_authorities_is_refused_with_its_line(folder: Pa
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("council: SFK", "council: XXX"), encoding="utf-8")
     line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "XXX" in row)
-    with pytest.raises(KnowledgeError, match=rf"authorities.yaml:{line}: suffolk: unknown council"):
+    with pytest.raises(
+        KnowledgeError, match=rf"authorities\.yaml:{line}: suffolk: unknown council"
+    ):
         load_knowledge(folder)
 
 
@@ -165,7 +188,7 @@ def test_an_unknown_stage_is_refused_with_its_line(folder: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("stage: planning", "stage: nearly-there")
     path.write_text(text, encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "nearly-there" in row)
-    with pytest.raises(KnowledgeError, match=rf"authorities.yaml:{line}: authorities\[5\].stage"):
+    with pytest.raises(KnowledgeError, match=rf"authorities\.yaml:{line}: authorities\[5\].stage"):
         load_knowledge(folder)
 
 
@@ -181,11 +204,11 @@ def test_every_fault_is_reported_at_once(folder: Path) -> None:
 def test_an_alias_to_an_unknown_council_is_refused(folder: Path) -> None:
     path = folder / "aliases.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "  nowhere: ZZZ\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="aliases.yaml:[0-9]+: nowhere: unknown council"):
+    with pytest.raises(KnowledgeError, match=r"aliases\.yaml:[0-9]+: nowhere: unknown council"):
         load_knowledge(folder)
 
 
 def test_a_missing_file_is_named(folder: Path) -> None:
     (folder / "events.yaml").unlink()
-    with pytest.raises(KnowledgeError, match="events.yaml: cannot read"):
+    with pytest.raises(KnowledgeError, match=r"events\.yaml: cannot read"):
         load_knowledge(folder)

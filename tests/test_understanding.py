@@ -40,7 +40,7 @@ class Outcome:
 
 def _conversations() -> list[list[dict[str, Any]]]:
     items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
-    return [item["conversation"] if "conversation" in item else [item] for item in items]
+    return [item.get("conversation", [item]) for item in items]
 
 
 def run_question_set(engine: Engine) -> list[Outcome]:

@@ -1,0 +1,179 @@
+"""How long `due_reminders` takes with 100,000 subscriptions and 50 events.
+
+    python benchmarks/bench_reminders_compute.py
+
+Fills a throw-away SQLite store, then times the reminder computation in these situations:
+
+- steady: a normal check, where every due reminder has already been delivered;
+- fresh: the events of the coming week have just fallen due and nothing is delivered yet;
+- fresh, in batches: the same with `limit=1000`, as a sender working through them would ask;
+- downtime: every one of the 50 events is due at once, a fifth of them network-wide (the worst
+  case: 1.5 million reminders, hours of sending at Telegram's rate).
+
+Prints the median and 95th percentile of the runs of each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.reminders import due_reminders
+from bot.store import ALL, SqliteStore
+from knowledge.models import Event
+
+SUBSCRIPTIONS = 100_000
+EVENTS = 50
+RUNS = 7
+# Each full downtime run builds 1.5 million reminders: a few runs keep this under a minute.
+DOWNTIME_RUNS = 3
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+LEADS = (timedelta(days=7), timedelta(days=1))
+CHECK = timedelta(seconds=60)
+# The five adopters, as in authorities.yaml: authority id → council code.
+ADOPTERS = {
+    "east-riding-of-yorkshire": "ERY",
+    "lincolnshire": "LIN",
+    "swansea": "SWA",
+    "staffordshire": "STS",
+    "suffolk": "SFK",
+}
+OTHER_COUNCILS = [f"X{n:02d}" for n in range(100)]
+
+
+def _events(first_start: datetime, spacing: timedelta) -> list[Event]:
+    """Fifty events, one in five network-wide, the rest shared among the adopters."""
+    authorities: list[str | None] = [*ADOPTERS, None]
+    return [
+        Event(
+            id=f"event-{n}",
+            title=f"Event {n}",
+            authority=authorities[n % len(authorities)],
+            start=(first_start + n * spacing).isoformat(),
+        )
+        for n in range(EVENTS)
+    ]
+
+
+def _subscriptions(rng: random.Random) -> list[tuple[int, str]]:
+    """About 100,000 (chat, scope) rows: 60% adopters, 25% other councils, 15% `all`, and some
+    chats with several scopes."""
+    rows: set[tuple[int, str]] = set()
+    chat = 1_000_000
+    while len(rows) < SUBSCRIPTIONS:
+        chat += 1
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            pick = rng.random()
+            if pick < 0.60:
+                scope = rng.choice(list(ADOPTERS.values()))
+            elif pick < 0.85:
+                scope = rng.choice(OTHER_COUNCILS)
+            else:
+                scope = ALL
+            rows.add((chat, scope))
+    return sorted(rows)[:SUBSCRIPTIONS]
+
+
+async def _fill(store: SqliteStore, rows: list[tuple[int, str]]) -> None:
+    """Straight into the tables: 100,000 awaited `subscribe` calls would time the filling."""
+    stamp = "2026-01-01T00:00:00Z"
+    db = store._db  # a benchmark may reach in to fill the tables fast
+    await db.execute("BEGIN")
+    await db.executemany(
+        "INSERT INTO chats (chat_id) VALUES (?) ON CONFLICT DO NOTHING",
+        [(chat,) for chat, _ in rows],
+    )
+    await db.executemany(
+        "INSERT INTO subscriptions (chat_id, scope, subscribed_at) VALUES (?, ?, ?)",
+        [(chat, scope, stamp) for chat, scope in rows],
+    )
+    await db.execute("COMMIT")
+    await db.execute("ANALYZE")
+
+
+async def _time(
+    store: SqliteStore, events: list[Event], runs: int, limit: int | None = None
+) -> tuple[list[float], int]:
+    timings: list[float] = []
+    count = 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        due = await due_reminders(
+            store,
+            events,
+            ADOPTERS,
+            NOW,
+            timezone=LONDON,
+            lead_times=LEADS,
+            check_interval=CHECK,
+            limit=limit,
+        )
+        timings.append(time.perf_counter() - began)
+        count = len(due)
+    return timings, count
+
+
+async def _record_all(store: SqliteStore, events: list[Event]) -> None:
+    due = await due_reminders(
+        store, events, ADOPTERS, NOW, timezone=LONDON, lead_times=LEADS, check_interval=CHECK
+    )
+    db = store._db
+    await db.execute("BEGIN")
+    await db.executemany(
+        "INSERT INTO deliveries (chat_id, event_id, lead_seconds, delivered_at) "
+        "VALUES (?, ?, ?, ?)",
+        [(r.chat_id, r.event_id, r.lead_seconds, "2026-11-29T11:59:00Z") for r in due],
+    )
+    await db.execute("COMMIT")
+
+
+def _p95(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def main() -> None:
+    rng = random.Random(20261129)
+    rows = _subscriptions(rng)
+    chats = len({chat for chat, _ in rows})
+    # Events every 3 days from tomorrow: 3 fall within the 7-day lead at NOW.
+    week = _events(NOW + timedelta(hours=20), timedelta(days=3))
+    # Events every hour from 2 hours on: after an outage every one of them is due at once.
+    outage = _events(NOW + timedelta(hours=2), timedelta(hours=1))
+    with tempfile.TemporaryDirectory() as folder:
+        store = await SqliteStore.open(Path(folder) / "bench.sqlite3")
+        try:
+            began = time.perf_counter()
+            await _fill(store, rows)
+            filled = time.perf_counter() - began
+            results = [
+                ("fresh (week just due)", *await _time(store, week, RUNS)),
+                ("fresh, limit=1000", *await _time(store, week, RUNS, limit=1000)),
+                ("downtime (all 50 due)", *await _time(store, outage, DOWNTIME_RUNS)),
+                ("downtime, limit=1000", *await _time(store, outage, RUNS, limit=1000)),
+            ]
+            await _record_all(store, week)
+            results.insert(0, ("steady (all delivered)", *await _time(store, week, RUNS)))
+        finally:
+            await store.close()
+    print(
+        f"{len(rows):,} subscriptions of {chats:,} chats, {EVENTS} events; "
+        f"{RUNS} runs each ({DOWNTIME_RUNS} of the full downtime); filled in {filled:.1f} s"
+    )
+    print(f"{'situation':<26}{'reminders':>11}{'median ms':>11}{'p95 ms':>9}")
+    for name, timings, count in results:
+        print(
+            f"{name:<26}{count:>11,}{statistics.median(timings) * 1000:>11.1f}"
+            f"{_p95(timings) * 1000:>9.1f}"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

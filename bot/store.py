@@ -1,0 +1,558 @@
+"""What sosbot remembers between runs: subscriptions, deliveries, and anonymous statistics.
+
+`Store` is the interface the rest of the bot uses; `SqliteStore` implements it with aiosqlite.
+A PostgreSQL store could implement the same methods later: every method is one or two plain
+SQL statements, and the one heavy query (`pending_reminders`) is joins over a temporary table of
+the due slots.
+
+What is held, and why:
+
+- chats: a chat's id and, when it blocked the bot, since when. Nothing else about it.
+- subscriptions: (chat, scope, since when); the date makes a new subscriber's first reminder
+  "on time" rather than "late".
+- deliveries and announcements: (chat, event, lead) already sent, so nothing is sent twice,
+  and when, so that old rows can be cleared once their events are long past.
+- known events: the ids of events already seen, so a restart does not announce them again.
+- statistics: two counters, and unanswered questions as normalised text with a count, with no
+  chat id, user id or date at all.
+
+`forget(chat_id)` deletes every row that names the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol, Self
+
+import aiosqlite
+
+from bot.text import normalise
+
+logger = logging.getLogger(__name__)
+
+ALL = "all"
+"""The scope of a subscription to every council's events."""
+
+# Council codes in councils.csv: "SFK", "GMCA", "NIR-A".
+_COUNCIL_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,9}$")
+# Long digit runs in a question are phone numbers or reference numbers, never the question.
+_LONG_NUMBER = re.compile(r"\d{5,}")
+# A pasted essay is not a question; its first words are enough to see what was asked.
+_UNANSWERED_MAX_CHARS = 200
+
+# Names in the `state` table, which holds named integers.
+_ANSWERED = "questions_answered"
+_NOT_UNDERSTOOD = "questions_not_understood"
+_EVENTS_REMEMBERED = "events_remembered"
+
+# Each entry moves the schema up one version (PRAGMA user_version). Never edit an entry that
+# has shipped: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        paused_at TEXT
+    );
+    CREATE TABLE subscriptions (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        subscribed_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, scope)
+    ) WITHOUT ROWID;
+    CREATE INDEX subscriptions_by_scope ON subscriptions (scope, chat_id, subscribed_at);
+    CREATE TABLE deliveries (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        lead_seconds INTEGER NOT NULL,
+        delivered_at TEXT NOT NULL,
+        UNIQUE (chat_id, event_id, lead_seconds)
+    );
+    CREATE TABLE announcements (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        announced_at TEXT NOT NULL,
+        UNIQUE (chat_id, event_id)
+    );
+    CREATE TABLE known_events (
+        event_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    CREATE TABLE state (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE unanswered (
+        question TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
+
+
+# A chat has had a reminder, or one that supersedes it, when it has had this lead of the event or
+# a shorter one: shorter leads fall due later, so a later one replaces the earlier ones.
+_NOT_YET_REMINDED = """
+    NOT EXISTS (
+        SELECT 1 FROM deliveries AS x
+        WHERE x.chat_id = {chat}.chat_id AND x.event_id = e.event_id
+          AND x.lead_seconds <= e.lead_seconds
+    )"""
+# One row a (chat, event), without a GROUP BY over every match, so LIMIT can stop early:
+# a council's subscribers; then `all` subscribers not also subscribed to that council; then,
+# for a network-wide event, every active chat with a subscription, once, whatever its scopes.
+# CROSS JOIN keeps the due slots (a few rows) as the outer loop.
+_PENDING_REMINDERS = f"""
+    SELECT s.chat_id, e.position, s.subscribed_at
+    FROM temp.due_slots AS e
+    CROSS JOIN subscriptions AS s ON s.scope = e.council
+    JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
+    WHERE {_NOT_YET_REMINDED.format(chat="s")}
+    UNION ALL
+    SELECT s.chat_id, e.position, s.subscribed_at
+    FROM temp.due_slots AS e
+    CROSS JOIN subscriptions AS s ON s.scope = ?
+    JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
+    WHERE e.council IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM subscriptions AS o WHERE o.chat_id = s.chat_id AND o.scope = e.council
+      )
+      AND {_NOT_YET_REMINDED.format(chat="s")}
+    UNION ALL
+    SELECT c.chat_id, e.position,
+           (SELECT min(o.subscribed_at) FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
+    FROM temp.due_slots AS e
+    CROSS JOIN chats AS c
+    WHERE e.council IS NULL AND c.paused_at IS NULL
+      AND EXISTS (SELECT 1 FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
+      AND {_NOT_YET_REMINDED.format(chat="c")}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSlot:
+    """One event's reminder that is due now: who it goes to and at which lead.
+
+    `council` None means a network-wide event, which goes to every subscriber.
+    """
+
+    event_id: str
+    council: str | None
+    lead_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReminder:
+    """A slot's reminder that a chat should get and has not had. `subscribed_at` is when the
+    chat subscribed to the matching scope, so a reminder owed only since then is not "late"."""
+
+    chat_id: int
+    slot: ReminderSlot
+    subscribed_at: datetime
+
+
+class Store(Protocol):
+    """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do."""
+
+    async def close(self) -> None: ...
+
+    # Subscriptions
+
+    async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:
+        """Subscribe a chat to `ALL` or a council code; False if it already was. Resumes the chat
+        if it was paused."""
+        ...
+
+    async def unsubscribe(self, chat_id: int, scope: str) -> bool:
+        """False if the chat was not subscribed to `scope`."""
+        ...
+
+    async def unsubscribe_all(self, chat_id: int) -> int:
+        """How many subscriptions were removed."""
+        ...
+
+    async def subscriptions(self, chat_id: int) -> list[str]:
+        """The chat's scopes, sorted, `ALL` first."""
+        ...
+
+    async def forget(self, chat_id: int) -> None:
+        """Delete everything held about the chat: subscriptions, deliveries, announcements,
+        pause state."""
+        ...
+
+    async def pause_chat(self, chat_id: int, now: datetime) -> None:
+        """The chat blocked the bot: keep its subscriptions but send it nothing. A chat the
+        store does not know is not recorded."""
+        ...
+
+    async def resume_chat(self, chat_id: int) -> None:
+        """The chat talks to the bot again: reminders resume."""
+        ...
+
+    async def subscriber_counts(self) -> dict[str, int]:
+        """Subscriptions of chats that are not paused, by scope."""
+        ...
+
+    # Reminders, sent exactly once
+
+    async def pending_reminders(
+        self, slots: Sequence[ReminderSlot], limit: int | None = None
+    ) -> list[PendingReminder]:
+        """For each slot, the active chats subscribed to its council, to `ALL`, or (council None)
+        to anything, that have had neither this lead nor a shorter one of the event; one row a
+        (chat, event). With `limit`, at most that many rows, for sending in batches: what has
+        been recorded meanwhile drops out of the next call."""
+        ...
+
+    async def record_delivery(
+        self, chat_id: int, event_id: str, lead_seconds: int, now: datetime
+    ) -> None:
+        """Telegram accepted the reminder. A repeat is a no-op."""
+        ...
+
+    async def delivered_count(self) -> int: ...
+
+    # Announcements of new events
+
+    async def announcement_recipients(self, event_id: str, council: str | None) -> list[int]:
+        """Active chats subscribed to the event's council (or to anything, for council None)
+        that have not been told of it."""
+        ...
+
+    async def record_announcement(self, chat_id: int, event_id: str, now: datetime) -> None:
+        """Telegram accepted the announcement. A repeat is a no-op."""
+        ...
+
+    async def known_event_ids(self) -> set[str] | None:
+        """The events seen so far; None before the first `remember_events`, the very first
+        start, when current events are remembered without being announced."""
+        ...
+
+    async def remember_events(self, event_ids: Iterable[str]) -> None: ...
+
+    # Statistics, with no chat or user ids
+
+    async def count_question(self, understood: bool) -> None: ...
+
+    async def question_counts(self) -> tuple[int, int]:
+        """(answered, not understood)."""
+        ...
+
+    async def log_unanswered(self, text: str) -> None:
+        """Keep the question, normalised, with a count: no chat id, user id or date."""
+        ...
+
+    async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:
+        """The most asked unanswered questions, most asked first."""
+        ...
+
+
+def check_scope(scope: str) -> str:
+    """`ALL` or something shaped like a council code; which councils exist is the caller's
+    business."""
+    if scope != ALL and not _COUNCIL_CODE.match(scope):
+        raise ValueError(f"a scope is {ALL!r} or a council code like 'SFK', not {scope!r}")
+    return scope
+
+
+def _stamp(moment: datetime) -> str:
+    """UTC, to the second, in one fixed format, so that stamps compare as text."""
+    if moment.tzinfo is None:
+        raise ValueError("expected an aware datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unanswered_key(text: str) -> str:
+    """How an unanswered question is kept: normalised, long numbers masked, shortened."""
+    masked = _LONG_NUMBER.sub("#", normalise(text))
+    if len(masked) <= _UNANSWERED_MAX_CHARS:
+        return masked
+    # Cut at a word boundary, so no half word is counted as a different question.
+    return masked[: _UNANSWERED_MAX_CHARS + 1].rsplit(" ", 1)[0]
+
+
+class SqliteStore:
+    """The Store in one SQLite file, in WAL mode so that `sosbot` commands can read it while the
+    bot runs."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+        # aiosqlite runs one statement at a time, but a transaction spans several awaits: the
+        # lock keeps another coroutine's statement from landing inside it.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Self:
+        """Open (creating if need be) the database and bring its schema up to date."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: each statement commits unless inside an explicit BEGIN.
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA synchronous=NORMAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            store = cls(connection)
+            await store._migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"the database has schema version {current}, newer than this sosbot knows "
+                f"({len(MIGRATIONS)}): upgrade sosbot"
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            try:
+                # executescript runs the BEGIN … COMMIT as given, so a failed migration leaves
+                # the schema and user_version as they were.
+                await self._db.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except BaseException:
+                if self._db.in_transaction:
+                    await self._db.rollback()
+                raise
+            logger.info("Database schema migrated to version %d", version)
+
+    @asynccontextmanager
+    async def _transaction(self, *, writes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction; IMMEDIATE when it writes, so it never has to upgrade a read lock
+        (and fail with "database is locked") halfway through."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _write(self, sql: str, parameters: Sequence[object] = ()) -> int:
+        """One statement on its own; the number of rows it changed."""
+        async with self._lock:
+            cursor = await self._db.execute(sql, parameters)
+            changed = cursor.rowcount
+            await cursor.close()
+        return changed
+
+    async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            return list(await self._db.execute_fetchall(sql, parameters))
+
+    # Subscriptions
+
+    async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:
+        check_scope(scope)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO chats (chat_id) VALUES (?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET paused_at = NULL",
+                (chat_id,),
+            )
+            cursor = await db.execute(
+                "INSERT INTO subscriptions (chat_id, scope, subscribed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (chat_id, scope, _stamp(now)),
+            )
+            added = cursor.rowcount == 1
+            await cursor.close()
+        return added
+
+    async def unsubscribe(self, chat_id: int, scope: str) -> bool:
+        removed = await self._write(
+            "DELETE FROM subscriptions WHERE chat_id = ? AND scope = ?", (chat_id, scope)
+        )
+        await self._forget_pause_if_unsubscribed(chat_id)
+        return removed == 1
+
+    async def unsubscribe_all(self, chat_id: int) -> int:
+        removed = await self._write("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        await self._forget_pause_if_unsubscribed(chat_id)
+        return removed
+
+    async def _forget_pause_if_unsubscribed(self, chat_id: int) -> None:
+        """Pausing only matters to subscribers; the chat row stays for its deliveries, so that a
+        quick re-subscription does not repeat a reminder."""
+        await self._write(
+            "UPDATE chats SET paused_at = NULL WHERE chat_id = ? AND paused_at IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE chat_id = ?)",
+            (chat_id, chat_id),
+        )
+
+    async def subscriptions(self, chat_id: int) -> list[str]:
+        rows = await self._rows(
+            "SELECT scope FROM subscriptions WHERE chat_id = ? ORDER BY scope != ?, scope",
+            (chat_id, ALL),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def forget(self, chat_id: int) -> None:
+        # Subscriptions, deliveries and announcements go with the chat row (ON DELETE CASCADE).
+        await self._write("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+
+    async def pause_chat(self, chat_id: int, now: datetime) -> None:
+        # Only a known chat is paused: a stranger who blocks the bot leaves nothing behind.
+        await self._write(
+            "UPDATE chats SET paused_at = ? WHERE chat_id = ? AND paused_at IS NULL",
+            (_stamp(now), chat_id),
+        )
+
+    async def resume_chat(self, chat_id: int) -> None:
+        await self._write(
+            "UPDATE chats SET paused_at = NULL WHERE chat_id = ? AND paused_at IS NOT NULL",
+            (chat_id,),
+        )
+
+    async def subscriber_counts(self) -> dict[str, int]:
+        rows = await self._rows(
+            "SELECT s.scope, count(*) FROM subscriptions AS s "
+            "JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL "
+            "GROUP BY s.scope ORDER BY s.scope"
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    # Reminders
+
+    async def pending_reminders(
+        self, slots: Sequence[ReminderSlot], limit: int | None = None
+    ) -> list[PendingReminder]:
+        if not slots:
+            return []
+        # Only the temporary table is written: the main database is read, in one snapshot.
+        async with self._transaction(writes=False) as db:
+            # The due slots go in a temporary table (per connection, invisible to any other
+            # reader) so that one statement joins them to the subscriptions by the scope index,
+            # rather than Python looping over every subscription.
+            await db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS due_slots (position INTEGER PRIMARY KEY, "
+                "event_id TEXT NOT NULL, council TEXT, lead_seconds INTEGER NOT NULL)"
+            )
+            await db.execute("DELETE FROM temp.due_slots")
+            await db.executemany(
+                "INSERT INTO temp.due_slots (position, event_id, council, lead_seconds) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (position, slot.event_id, slot.council, slot.lead_seconds)
+                    for position, slot in enumerate(slots)
+                ],
+            )
+            sql = _PENDING_REMINDERS + ("" if limit is None else " LIMIT ?")
+            rows = await db.execute_fetchall(sql, (ALL,) if limit is None else (ALL, limit))
+            await db.execute("DELETE FROM temp.due_slots")
+        # Rows name their slot by position: an integer crosses over faster than the event id.
+        return [
+            PendingReminder(chat_id, slots[position], datetime.fromisoformat(since))
+            for chat_id, position, since in rows
+        ]
+
+    async def record_delivery(
+        self, chat_id: int, event_id: str, lead_seconds: int, now: datetime
+    ) -> None:
+        # A chat forgotten while its reminder was being sent stays forgotten.
+        await self._write(
+            "INSERT INTO deliveries (chat_id, event_id, lead_seconds, delivered_at) "
+            "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
+            "ON CONFLICT DO NOTHING",
+            (chat_id, event_id, lead_seconds, _stamp(now), chat_id),
+        )
+
+    async def delivered_count(self) -> int:
+        rows = await self._rows("SELECT count(*) FROM deliveries")
+        return int(rows[0][0])
+
+    # Announcements
+
+    async def announcement_recipients(self, event_id: str, council: str | None) -> list[int]:
+        scope_filter = "" if council is None else "AND s.scope IN (?, ?)"
+        parameters: tuple[object, ...] = (event_id,)
+        if council is not None:
+            parameters = (event_id, council, ALL)
+        rows = await self._rows(
+            "SELECT DISTINCT s.chat_id FROM subscriptions AS s "
+            "JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL "
+            "WHERE NOT EXISTS (SELECT 1 FROM announcements AS a "
+            "                  WHERE a.chat_id = s.chat_id AND a.event_id = ?) "
+            f"{scope_filter} ORDER BY s.chat_id",
+            parameters,
+        )
+        return [int(row[0]) for row in rows]
+
+    async def record_announcement(self, chat_id: int, event_id: str, now: datetime) -> None:
+        await self._write(
+            "INSERT INTO announcements (chat_id, event_id, announced_at) "
+            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
+            "ON CONFLICT DO NOTHING",
+            (chat_id, event_id, _stamp(now), chat_id),
+        )
+
+    async def known_event_ids(self) -> set[str] | None:
+        async with self._lock:
+            remembered = await self._db.execute_fetchall(
+                "SELECT 1 FROM state WHERE name = ?", (_EVENTS_REMEMBERED,)
+            )
+            if not list(remembered):
+                return None
+            rows = await self._db.execute_fetchall("SELECT event_id FROM known_events")
+        return {str(row[0]) for row in rows}
+
+    async def remember_events(self, event_ids: Iterable[str]) -> None:
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT INTO known_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+                [(event_id,) for event_id in event_ids],
+            )
+            await db.execute(
+                "INSERT INTO state (name, value) VALUES (?, 1) ON CONFLICT DO NOTHING",
+                (_EVENTS_REMEMBERED,),
+            )
+
+    # Statistics
+
+    async def count_question(self, understood: bool) -> None:
+        await self._write(
+            "INSERT INTO state (name, value) VALUES (?, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+            (_ANSWERED if understood else _NOT_UNDERSTOOD,),
+        )
+
+    async def question_counts(self) -> tuple[int, int]:
+        rows = await self._rows(
+            "SELECT name, value FROM state WHERE name IN (?, ?)", (_ANSWERED, _NOT_UNDERSTOOD)
+        )
+        values = {str(row[0]): int(row[1]) for row in rows}
+        return values.get(_ANSWERED, 0), values.get(_NOT_UNDERSTOOD, 0)
+
+    async def log_unanswered(self, text: str) -> None:
+        question = unanswered_key(text)
+        if not question:
+            return
+        await self._write(
+            "INSERT INTO unanswered (question, count) VALUES (?, 1) "
+            "ON CONFLICT (question) DO UPDATE SET count = count + 1",
+            (question,),
+        )
+
+    async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:
+        rows = await self._rows(
+            "SELECT question, count FROM unanswered ORDER BY count DESC, question LIMIT ?",
+            (limit,),
+        )
+        return [(str(row[0]), int(row[1])) for row in rows]

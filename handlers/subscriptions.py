@@ -1,0 +1,102 @@
+"""Subscription and admin commands: /subscribe, /unsubscribe, /subscriptions, /forget,
+/reload and /stats."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import subscriptions as plans
+from bot.engine import Conversation, utc_now
+from bot.intents import Intent
+from bot.reply import Reply
+from bot.store import ALL
+from handlers.common import CONVERSATION_KEY, runtime, send_reply
+from handlers.reminders import reload_and_announce
+
+logger = logging.getLogger(__name__)
+
+
+def _name(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
+    """The reply to /subscribe or /unsubscribe NAME: done, or a question back."""
+    shared = runtime(context)
+    name = _name(context)
+    if not name:
+        return plans.choose_scope(shared, intent)
+    scope: str | None = ALL if name.casefold() == ALL else None
+    if scope is None:
+        resolved = shared.engine.reply_about(intent, name)
+        if resolved.scope is None:
+            return resolved
+        scope = resolved.scope
+    assert update.effective_chat is not None
+    if intent is Intent.SUBSCRIBE:
+        return await plans.subscribe(shared, update.effective_chat.id, scope, utc_now())
+    return await plans.unsubscribe(shared, update.effective_chat.id, scope)
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subscribe this chat to a council's events, or to all: /subscribe NAME|all."""
+    if update.effective_message is not None:
+        await send_reply(update.effective_message, await _scoped(Intent.SUBSCRIBE, update, context))
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop a subscription, or all of them: /unsubscribe NAME|all."""
+    if update.effective_message is not None:
+        reply = await _scoped(Intent.UNSUBSCRIBE, update, context)
+        await send_reply(update.effective_message, reply)
+
+
+async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What this chat is subscribed to."""
+    if update.effective_message is not None and update.effective_chat is not None:
+        reply = await plans.list_subscriptions(runtime(context), update.effective_chat.id)
+        await send_reply(update.effective_message, reply)
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete everything held about this chat, and say so."""
+    if update.effective_message is None or update.effective_chat is None:
+        return
+    reply = await plans.forget(runtime(context), update.effective_chat.id)
+    if context.chat_data is not None:
+        context.chat_data[CONVERSATION_KEY] = Conversation()
+    await send_reply(update.effective_message, reply)
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in runtime(context).settings.admin_ids
+
+
+async def _refuse(update: Update, command: str) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            f"Sorry, only the bot's operators can use /{command}."
+        )
+
+
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admin: reload the knowledge files and announce new events."""
+    if not _is_admin(update, context):
+        await _refuse(update, "reload")
+        return
+    outcome = await reload_and_announce(context.application)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(outcome)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admin: subscribers by council, reminders sent and pending, questions answered."""
+    if not _is_admin(update, context):
+        await _refuse(update, "stats")
+        return
+    if update.effective_message is not None:
+        await send_reply(update.effective_message, await plans.statistics(runtime(context)))

@@ -1,0 +1,330 @@
+"""The SQLite store: its schema, subscriptions, deliveries and anonymous statistics."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store import ALL, MIGRATIONS, ReminderSlot, SqliteStore, unanswered_key
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+CHAT = 1001
+OTHER_CHAT = -100200300  # a group: Telegram gives groups negative ids
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "sosbot.sqlite3"
+
+
+@pytest.fixture
+async def store(path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(path)
+    yield opened
+    await opened.close()
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    """A second, plain connection to look at the file as another reader would."""
+    return sqlite3.connect(path)
+
+
+def _tables_with_column(connection: sqlite3.Connection, column: str) -> list[str]:
+    tables = [
+        row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    ]
+    return [
+        table
+        for table in tables
+        if any(info[1] == column for info in connection.execute(f"PRAGMA table_info({table})"))
+    ]
+
+
+# The schema
+
+
+async def test_opening_an_empty_file_applies_every_migration(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+    finally:
+        await store.close()
+    with _raw(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert {"chats", "subscriptions", "deliveries", "announcements"} <= {
+            row[0] for row in connection.execute("SELECT name FROM sqlite_schema")
+        }
+
+
+async def test_reopening_migrates_nothing_and_keeps_the_data(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.close()
+
+    store = await SqliteStore.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        assert await store.subscriptions(CHAT) == ["SFK"]
+    finally:
+        await store.close()
+
+
+async def test_opening_creates_missing_folders(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "data" / "bot" / "sosbot.sqlite3")
+    await store.close()
+    assert (tmp_path / "data" / "bot" / "sosbot.sqlite3").is_file()
+
+
+async def test_a_database_from_a_newer_sosbot_is_refused(path: Path) -> None:
+    with _raw(path) as connection:
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(RuntimeError, match="newer"):
+        await SqliteStore.open(path)
+
+
+# Subscriptions
+
+
+async def test_subscribing_twice_reports_the_second_as_existing(store: SqliteStore) -> None:
+    assert await store.subscribe(CHAT, "SFK", NOW) is True
+    assert await store.subscribe(CHAT, "SFK", NOW) is False
+    assert await store.subscriptions(CHAT) == ["SFK"]
+
+
+async def test_subscriptions_list_all_first_then_councils_in_order(store: SqliteStore) -> None:
+    for scope in ("SWA", ALL, "LIN"):
+        await store.subscribe(CHAT, scope, NOW)
+    assert await store.subscriptions(CHAT) == [ALL, "LIN", "SWA"]
+    assert await store.subscriptions(OTHER_CHAT) == []
+
+
+@pytest.mark.parametrize("scope", ["", "sfk", "All", "suffolk", "S", "SFK; DROP TABLE chats"])
+async def test_a_scope_that_is_neither_all_nor_a_council_code_is_refused(
+    store: SqliteStore, scope: str
+) -> None:
+    with pytest.raises(ValueError, match="council code"):
+        await store.subscribe(CHAT, scope, NOW)
+
+
+@pytest.mark.parametrize("scope", ["SFK", "GMCA", "NIR-A", ALL])
+async def test_any_council_code_and_all_are_accepted(store: SqliteStore, scope: str) -> None:
+    assert await store.subscribe(CHAT, scope, NOW)
+
+
+async def test_a_naive_time_is_refused(store: SqliteStore) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        await store.subscribe(CHAT, "SFK", datetime(2026, 3, 1, 12, 0))
+
+
+async def test_unsubscribing_reports_whether_there_was_a_subscription(
+    store: SqliteStore,
+) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    assert await store.unsubscribe(CHAT, "SFK") is True
+    assert await store.unsubscribe(CHAT, "SFK") is False
+    assert await store.subscriptions(CHAT) == []
+
+
+async def test_unsubscribing_from_everything_counts_what_went(store: SqliteStore) -> None:
+    for scope in ("SFK", "LIN", ALL):
+        await store.subscribe(CHAT, scope, NOW)
+    await store.subscribe(OTHER_CHAT, "SFK", NOW)
+    assert await store.unsubscribe_all(CHAT) == 3
+    assert await store.unsubscribe_all(CHAT) == 0
+    assert await store.subscriptions(OTHER_CHAT) == ["SFK"]
+
+
+async def test_subscriber_counts_are_by_scope_and_leave_out_paused_chats(
+    store: SqliteStore,
+) -> None:
+    await store.subscribe(1, "SFK", NOW)
+    await store.subscribe(2, "SFK", NOW)
+    await store.subscribe(2, ALL, NOW)
+    await store.subscribe(3, "LIN", NOW)
+    await store.pause_chat(3, NOW)
+    assert await store.subscriber_counts() == {ALL: 1, "SFK": 2}
+
+
+async def test_a_resumed_chat_counts_again(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, "LIN", NOW)
+    await store.pause_chat(CHAT, NOW)
+    await store.resume_chat(CHAT)
+    assert await store.subscriber_counts() == {"LIN": 1}
+
+
+async def test_subscribing_again_resumes_a_paused_chat(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, "LIN", NOW)
+    await store.pause_chat(CHAT, NOW)
+    assert await store.subscribe(CHAT, "SFK", NOW) is True
+    assert await store.subscriber_counts() == {"LIN": 1, "SFK": 1}
+
+
+async def test_pausing_a_chat_never_subscribed_stores_nothing(
+    store: SqliteStore, path: Path
+) -> None:
+    await store.pause_chat(CHAT, NOW)
+    with _raw(path) as connection:
+        assert connection.execute("SELECT count(*) FROM chats").fetchone()[0] == 0
+
+
+async def test_forgetting_a_chat_deletes_every_row_that_names_it(
+    store: SqliteStore, path: Path
+) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.subscribe(CHAT, ALL, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
+    await store.record_announcement(CHAT, "suffolk-training", NOW)
+    await store.pause_chat(CHAT, NOW)
+    await store.subscribe(OTHER_CHAT, "SFK", NOW)
+
+    await store.forget(CHAT)
+
+    assert await store.subscriptions(CHAT) == []
+    with _raw(path) as connection:
+        tables = _tables_with_column(connection, "chat_id")
+        assert {"chats", "subscriptions", "deliveries", "announcements"} <= set(tables)
+        for table in tables:
+            rows = connection.execute(f"SELECT count(*) FROM {table} WHERE chat_id = ?", (CHAT,))
+            assert rows.fetchone()[0] == 0, table
+        assert connection.execute("SELECT count(*) FROM chats").fetchone()[0] == 1
+
+
+# Deliveries and announcements
+
+
+async def test_recording_a_delivery_twice_keeps_one(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", 604800, NOW)
+    assert await store.delivered_count() == 2
+
+
+async def test_a_delivery_to_a_chat_forgotten_meanwhile_is_not_kept(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.forget(CHAT)
+    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
+    await store.record_announcement(CHAT, "suffolk-training", NOW)
+    assert await store.delivered_count() == 0
+
+
+async def test_pending_reminders_with_no_slots_are_none(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, ALL, NOW)
+    assert await store.pending_reminders([]) == []
+
+
+async def test_pending_reminders_name_the_slot_and_the_subscription_time(
+    store: SqliteStore,
+) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    slot = ReminderSlot("suffolk-training", "SFK", 86400)
+    [pending] = await store.pending_reminders([slot])
+    assert (pending.chat_id, pending.slot, pending.subscribed_at) == (CHAT, slot, NOW)
+
+
+@pytest.mark.parametrize(
+    ("council", "expected"),
+    [
+        ("SFK", [1, 2]),  # the council's and `all` subscribers
+        ("LIN", [2, 3]),
+        (None, [1, 2, 3]),  # network-wide: everyone
+    ],
+)
+async def test_announcements_go_to_the_events_subscribers(
+    store: SqliteStore, council: str | None, expected: list[int]
+) -> None:
+    await store.subscribe(1, "SFK", NOW)
+    await store.subscribe(2, ALL, NOW)
+    await store.subscribe(2, "SFK", NOW)
+    await store.subscribe(3, "LIN", NOW)
+    await store.subscribe(4, "SWA", NOW)
+    await store.pause_chat(4, NOW)  # subscribed, but it blocked the bot
+    assert await store.announcement_recipients("an-event", council) == expected
+
+
+async def test_an_announced_chat_is_not_told_again(store: SqliteStore) -> None:
+    await store.subscribe(1, "SFK", NOW)
+    await store.subscribe(2, "SFK", NOW)
+    await store.record_announcement(1, "an-event", NOW)
+    await store.record_announcement(1, "an-event", NOW)
+    assert await store.announcement_recipients("an-event", "SFK") == [2]
+    assert await store.announcement_recipients("another-event", "SFK") == [1, 2]
+
+
+async def test_paused_chats_hear_no_announcements(store: SqliteStore) -> None:
+    await store.subscribe(CHAT, ALL, NOW)
+    await store.pause_chat(CHAT, NOW)
+    assert await store.announcement_recipients("an-event", None) == []
+
+
+async def test_known_events_are_unknown_until_first_remembered(store: SqliteStore) -> None:
+    assert await store.known_event_ids() is None
+    await store.remember_events([])
+    assert await store.known_event_ids() == set()
+
+
+async def test_remembered_events_survive_a_restart(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    await store.remember_events(["a", "b"])
+    await store.remember_events(["b", "c"])
+    await store.close()
+
+    store = await SqliteStore.open(path)
+    try:
+        assert await store.known_event_ids() == {"a", "b", "c"}
+    finally:
+        await store.close()
+
+
+# Statistics
+
+
+async def test_questions_are_counted_by_outcome(store: SqliteStore) -> None:
+    assert await store.question_counts() == (0, 0)
+    for understood in (True, True, False):
+        await store.count_question(understood)
+    assert await store.question_counts() == (2, 1)
+
+
+async def test_unanswered_questions_are_counted_in_normalised_form(store: SqliteStore) -> None:
+    await store.log_unanswered("What is the WEATHER??")
+    await store.log_unanswered("what is the weather")
+    await store.log_unanswered("Who is the mayor")
+    await store.log_unanswered("  ?!  ")
+    assert await store.top_unanswered(10) == [
+        ("what is the weather", 2),
+        ("who is the mayor", 1),
+    ]
+    assert await store.top_unanswered(1) == [("what is the weather", 2)]
+
+
+async def test_the_unanswered_log_holds_the_question_and_its_count_only(
+    store: SqliteStore, path: Path
+) -> None:
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.log_unanswered("call me on 07700 900123 about Suffolk")
+    with _raw(path) as connection:
+        columns = [info[1] for info in connection.execute("PRAGMA table_info(unanswered)")]
+        rows = connection.execute("SELECT * FROM unanswered").fetchall()
+    assert columns == ["question", "count"]
+    assert rows == [("call me on # # about suffolk", 1)]
+    assert str(CHAT) not in repr(rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Who TRAINS Suffolk's staff?", "who trains suffolk staff"),
+        ("ref 1234567", "ref #"),
+        ("in 2014", "in 2014"),
+        ("word " * 100, ("word " * 40).strip()),
+    ],
+)
+def test_unanswered_questions_are_kept_normalised_masked_and_short(
+    text: str, expected: str
+) -> None:
+    assert unanswered_key(text) == expected

@@ -1,0 +1,319 @@
+"""The Telegram bot end to end: `sosbot run` as a process, against the fake Bot API.
+
+One bot process serves the whole module; each test talks in chats of its own, so that no test
+sees another's context.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from tests.bot_process import TEST_TOKEN, BotProcess
+from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+_chat_ids = itertools.count(5001)
+
+
+def new_chat() -> int:
+    return next(_chat_ids)
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def fake(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FakeBotApi]:
+    async with running_fake_bot_api() as server:
+        yield server
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(
+    fake: FakeBotApi, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    process = BotProcess(fake, tmp_path_factory.mktemp("bot"), admin_ids="77")
+    await process.start()
+    yield process
+    await process.stop()
+
+
+def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
+    return [c for c in fake.calls_to("sendMessage", ok=True) if c.chat_id == chat_id]
+
+
+async def say(
+    fake: FakeBotApi, chat_id: int, text: str, replies: int = 1, **kwargs: Any
+) -> list[ApiCall]:
+    """Send `text` as a person in `chat_id`; the bot's new messages there."""
+    before = len(sent_to(fake, chat_id))
+    fake.push_message(chat_id, text, **kwargs)
+    await fake.wait_for(
+        "sendMessage", lambda c: c.chat_id == chat_id, count=before + replies, ok=True, timeout=10
+    )
+    return sent_to(fake, chat_id)[before:]
+
+
+def buttons(call: ApiCall) -> list[tuple[str, str]]:
+    markup = call.params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    if not markup:
+        return []
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+async def press(fake: FakeBotApi, chat_id: int, message_id: int, data: str) -> ApiCall:
+    before = len(fake.calls_to("editMessageText"))
+    fake.push_callback_query(chat_id, message_id, data)
+    edits = await fake.wait_for("editMessageText", count=before + 1, timeout=10)
+    return edits[-1]
+
+
+def message_id(fake: FakeBotApi, call: ApiCall) -> int:
+    result = call.result
+    assert isinstance(result, dict)
+    return int(result["message_id"])
+
+
+async def test_the_command_menu_is_registered_at_start(fake: FakeBotApi, bot: BotProcess) -> None:
+    [call] = fake.calls_to("setMyCommands")
+    commands = call.params["commands"]
+    if isinstance(commands, str):
+        commands = json.loads(commands)
+    names = {c["command"] for c in commands}
+    assert {"councils", "council", "events", "subscribe", "unsubscribe", "help"} <= names
+
+
+async def test_start_says_what_the_bot_knows_and_offers_councils_and_events(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    [reply] = await say(fake, new_chat(), "/start")
+    assert reply.params["parse_mode"] == "HTML"
+    assert "Signs of Safety" in reply.params["text"]
+    assert "December 2013" in reply.params["text"]
+    labels = [label for label, _ in buttons(reply)]
+    assert {"Suffolk", "Swansea", "Lincolnshire", "Staffordshire", "Events"} <= set(labels)
+
+
+async def test_a_deep_link_opens_that_council(fake: FakeBotApi, bot: BotProcess) -> None:
+    [reply] = await say(fake, new_chat(), "/start suffolk")
+    assert reply.params["text"].startswith("<b>Suffolk County Council</b>")
+    assert "Stage: Planning" in reply.params["text"]
+
+
+async def test_help_lists_what_to_ask_and_every_command(fake: FakeBotApi, bot: BotProcess) -> None:
+    [reply] = await say(fake, new_chat(), "/help")
+    for command in ("/councils", "/council", "/events", "/subscribe", "/unsubscribe", "/forget"):
+        assert command in reply.params["text"]
+
+
+async def test_councils_buttons_open_an_overview_in_place_with_its_own_buttons(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat = new_chat()
+    [listing] = await say(fake, chat, "/councils")
+    data = dict(buttons(listing))
+    assert len(data) == 5
+    overview = await press(fake, chat, message_id(fake, listing), data["Swansea"])
+    assert "City and County of Swansea Council" in overview.params["text"]
+    assert [label for label, _ in buttons(overview)] == [
+        "Stage",
+        "Trainers",
+        "People",
+        "Events",
+        "Subscribe",
+    ]
+    trainers = await press(
+        fake, chat, message_id(fake, listing), dict(buttons(overview))["Trainers"]
+    )
+    assert "Viv Hogg" in trainers.params["text"]
+    assert "names no trainer" in trainers.params["text"]
+
+
+async def test_council_command_matches_names_as_free_text_does(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    [reply] = await say(fake, new_chat(), "/council staffs")
+    assert reply.params["text"].startswith("<b>Staffordshire County Council</b>")
+
+
+async def test_events_says_plainly_that_nothing_is_upcoming_and_shows_the_latest(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    [everything] = await say(fake, new_chat(), "/events")
+    assert "Nothing upcoming" in everything.params["text"]
+    assert "February 2014: Training for the first phase" in everything.params["text"]
+    [lincs] = await say(fake, new_chat(), "/events lincs")
+    assert "July 2013 to December 2013" in lincs.params["text"]
+
+
+async def test_free_text_is_answered_and_followed_up_per_chat(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat, other = new_chat(), new_chat()
+    [first] = await say(fake, chat, "who trains Lincs?")
+    assert "Tracey Hill" in first.params["text"]
+    [follow_up] = await say(fake, chat, "and Suffolk?")
+    assert "names no trainer for Suffolk County Council" in follow_up.params["text"]
+    [elsewhere] = await say(fake, other, "who trains them?")
+    assert "Which council do you mean?" in elsewhere.params["text"]
+
+
+async def test_did_you_mean_options_come_as_buttons(fake: FakeBotApi, bot: BotProcess) -> None:
+    chat = new_chat()
+    [reply] = await say(fake, chat, "who trains Newcastle?")
+    choices = dict(buttons(reply))
+    assert set(choices) == {"Newcastle City Council", "Newcastle-under-Lyme Borough Council"}
+    picked = await press(
+        fake, chat, message_id(fake, reply), choices["Newcastle-under-Lyme Borough Council"]
+    )
+    assert "Staffordshire County Council" in picked.params["text"]
+
+
+async def test_inline_mode_offers_the_overview_to_share(fake: FakeBotApi, bot: BotProcess) -> None:
+    before = len(fake.calls_to("answerInlineQuery"))
+    fake.push_inline_query(new_chat(), "swansea")
+    calls = await fake.wait_for("answerInlineQuery", count=before + 1, timeout=10)
+    results = calls[-1].params["results"]
+    if isinstance(results, str):
+        results = json.loads(results)
+    [result] = results
+    assert result["title"] == "City and County of Swansea Council"
+    assert "Stage: Implementing" in result["input_message_content"]["message_text"]
+
+
+async def test_in_groups_only_mentions_replies_and_commands_are_answered(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    group = -new_chat()
+    fake.push_message(group, "who trains Swansea?", chat_type="group")
+    [mentioned] = await say(fake, group, f"@{BOT_USERNAME} who trains Swansea?", chat_type="group")
+    assert "Viv Hogg" in mentioned.params["text"]
+    [replied] = await say(
+        fake,
+        group,
+        "and Lincs?",
+        chat_type="group",
+        reply_to_bot_message_id=message_id(fake, mentioned),
+    )
+    assert "Tracey Hill" in replied.params["text"]
+    [command] = await say(fake, group, f"/help@{BOT_USERNAME}", chat_type="group")
+    assert "/councils" in command.params["text"]
+    # The unaddressed first message got nothing: three questions, three answers.
+    assert len(sent_to(fake, group)) == 3
+
+
+async def test_a_5000_character_message_is_answered_within_telegrams_limit(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat = new_chat()
+    replies = await say(fake, chat, "who trains Suffolk? " + "please " * 700)
+    assert all(len(r.params["text"]) <= 4096 for r in replies)
+    assert "names no trainer" in replies[0].params["text"]
+
+
+async def test_html_in_user_text_is_escaped(fake: FakeBotApi, bot: BotProcess) -> None:
+    [reply] = await say(fake, new_chat(), "/council <b>Atlantis</b> & <i>co</i>")
+    assert "&lt;b&gt;Atlantis&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt;" in reply.params["text"]
+
+
+async def test_updates_without_text_edits_and_channel_posts_are_ignored(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat = new_chat()
+    person = {"id": chat, "is_bot": False, "first_name": "Pat"}
+    private = {"id": chat, "type": "private", "first_name": "Pat"}
+    fake.push_update(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": private,
+                "from": person,
+                "sticker": {
+                    "file_id": "s",
+                    "file_unique_id": "s",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            }
+        }
+    )
+    fake.push_update(
+        {
+            "message": {
+                "message_id": 2,
+                "date": 0,
+                "chat": private,
+                "from": person,
+                "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+            }
+        }
+    )
+    fake.push_update(
+        {
+            "edited_message": {
+                "message_id": 3,
+                "date": 0,
+                "edit_date": 1,
+                "chat": private,
+                "from": person,
+                "text": "Suffolk",
+            }
+        }
+    )
+    fake.push_update(
+        {
+            "channel_post": {
+                "message_id": 4,
+                "date": 0,
+                "text": "Suffolk",
+                "chat": {"id": -100777, "type": "channel", "title": "c"},
+            }
+        }
+    )
+    [reply] = await say(fake, chat, "who trains Lincs?")
+    assert "Tracey Hill" in reply.params["text"]
+    assert len(sent_to(fake, chat)) == 1
+    assert not [c for c in fake.calls if c.chat_id == -100777]
+
+
+async def test_a_failure_in_a_handler_is_logged_and_apologised_for(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat = new_chat()
+    fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
+    fake.push_message(chat, "who trains Lincs?")
+    await fake.wait_for("sendMessage", lambda c: c.chat_id == chat and c.ok, timeout=10)
+    [apology] = sent_to(fake, chat)
+    assert "Sorry, something went wrong" in apology.params["text"]
+    [after] = await say(fake, chat, "who trains Lincs?")
+    assert "Tracey Hill" in after.params["text"]
+    assert "Exception while handling an update" in bot.log()
+
+
+async def test_the_token_appears_in_no_log_line(fake: FakeBotApi, bot: BotProcess) -> None:
+    await say(fake, new_chat(), "/start")
+    log = bot.log()
+    assert "getUpdates" in log or "sendMessage" in log, "the debug log should show API calls"
+    assert TEST_TOKEN not in log
+    assert TEST_TOKEN.split(":")[1] not in log
+
+
+@pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_stops_the_bot_cleanly(which: signal.Signals, tmp_path: Path) -> None:
+    async with running_fake_bot_api() as server:
+        process = BotProcess(server, tmp_path)
+        await process.start()
+        assert await process.stop(which) == 0
+        assert "Traceback" not in process.log()
