@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 _FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then|what of)\b")
 # "how many councils …" is about the network, not the council of the previous turn.
 _NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
+# "stop that", "who trains them": words that point back at the previous turn.
+_PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
@@ -172,6 +174,9 @@ class Engine:
         if intent is Intent.COUNT and _NETWORK_WORDS.search(rest_text):
             return None
         if intent is Intent.SUBSCRIPTIONS:
+            return None
+        # "stop reminding me" means all reminders; "stop that" means the last council's.
+        if intent is Intent.UNSUBSCRIBE and not _PRONOUN.search(rest_text):
             return None
         named = self.knowledge.councils[conversation.council_code]
         return CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 90.0)

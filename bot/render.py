@@ -36,9 +36,14 @@ def render_plain(reply: Reply) -> str:
     return _render(reply, bold=str, text=str)
 
 
+def _escape(text: str) -> str:
+    """Telegram's HTML needs only <, > and & escaped outside attributes; quotes stay readable."""
+    return escape(text, quote=False)
+
+
 def render_html(reply: Reply) -> str:
     """The reply as Telegram HTML, every piece of text escaped."""
-    return _render(reply, bold=lambda value: f"<b>{value}</b>", text=escape)
+    return _render(reply, bold=lambda value: f"<b>{value}</b>", text=_escape)
 
 
 def split_message(message: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

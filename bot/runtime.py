@@ -21,6 +21,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     store: Store | None = field(default=None)
+    # When each chat was last sent a message (time.monotonic()), to keep to one a second.
+    last_sent_to_chat: dict[int, float] = field(default_factory=dict)
 
     @property
     def require_store(self) -> Store:

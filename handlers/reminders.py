@@ -71,21 +71,27 @@ async def send_within_limits(bot: Bot, chat_id: int, reply: Reply) -> None:
             raise ChatBlockedError from error
 
 
-async def _fan_out(
-    bot: Bot,
-    shared: Runtime,
-    items: Sequence[Outgoing],
-) -> int:
+async def _fan_out(bot: Bot, shared: Runtime, items: Sequence[Outgoing]) -> int:
     """Send each (chat, reply) and run its `record` once Telegram accepted it; returns how many
-    were sent. Rounds take one message per chat and start at least a second apart, so no chat
-    gets more than one message a second while other chats' messages go in between."""
+    were sent. No chat gets more than one message a second, counting every fan-out of this
+    bot; other chats' messages go in between."""
     queues: dict[int, deque[tuple[Reply, Callable[[], Awaitable[None]]]]] = defaultdict(deque)
     for chat_id, reply, record in items:
         queues[chat_id].append((reply, record))
+    last_sent = shared.last_sent_to_chat
+    forgotten = time.monotonic() - PER_CHAT_INTERVAL
+    for chat_id in [c for c, at in last_sent.items() if at < forgotten]:
+        del last_sent[chat_id]
     sent = 0
     while queues:
-        round_started = time.monotonic()
-        for chat_id in list(queues):
+        now = time.monotonic()
+        ready = [
+            c for c in queues if last_sent.get(c, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL <= now
+        ]
+        if not ready:
+            await asyncio.sleep(min(last_sent[c] for c in queues) + PER_CHAT_INTERVAL - now)
+            continue
+        for chat_id in ready:
             reply, record = queues[chat_id].popleft()
             try:
                 await send_within_limits(bot, chat_id, reply)
@@ -94,12 +100,11 @@ async def _fan_out(
                 await shared.require_store.pause_chat(chat_id, utc_now())
                 del queues[chat_id]
                 continue
+            last_sent[chat_id] = time.monotonic()
             await record()
             sent += 1
             if not queues[chat_id]:
                 del queues[chat_id]
-        if queues:
-            await asyncio.sleep(max(0.0, round_started + PER_CHAT_INTERVAL - time.monotonic()))
     return sent
 
 

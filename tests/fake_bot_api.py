@@ -263,6 +263,8 @@ class FakeBotApi:
         self._rate_limit_retry_after: int | None = None
         self._accepted_sends: deque[float] = deque()
         self._accepted_sends_per_chat: dict[ChatId, deque[float]] = {}
+        self._hold_after: int | None = None
+        self._released = asyncio.Event()
         self._handlers: dict[str, Callable[[JSONDict], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -311,6 +313,7 @@ class FakeBotApi:
         if runner is None:
             return
         self._closing = True
+        self._released.set()
         self._notify()
         await runner.cleanup()
 
@@ -537,6 +540,17 @@ class FakeBotApi:
         fault = _Fault(error_code, description, retry_after)
         self._faults.setdefault(self._canonical_name(method), deque()).append(fault)
 
+    def hold_sends_after(self, accepted: int) -> None:
+        """Once ``accepted`` sends have been accepted in all, further sends wait unanswered
+        until :meth:`release_sends`. A client that dies meanwhile has sent nothing: a request
+        whose connection drops is never recorded as accepted."""
+        self._hold_after = accepted
+        self._released.clear()
+
+    def release_sends(self) -> None:
+        self._hold_after = None
+        self._released.set()
+
     def clear_faults(self) -> None:
         """Remove rate limits, blocked chats and queued one-shot failures."""
         self._faults.clear()
@@ -552,6 +566,15 @@ class FakeBotApi:
             params = await self._read_params(request)
         except ValueError as exc:
             return self._error_response(_ApiError(400, f"Bad Request: {exc}"))
+        if (
+            method in _SEND_METHODS
+            and self._hold_after is not None
+            and len(self._sent) >= self._hold_after
+        ):
+            await self._released.wait()
+            if request.transport is None or request.transport.is_closing():
+                # The client died while waiting: nothing was delivered.
+                return web.Response(status=499)
         call = ApiCall(method=method, params=params, time=time.monotonic())
         self.calls.append(call)
         self._notify()  # waiters only run once this handler awaits, i.e. after the outcome
