@@ -2,7 +2,7 @@
 
     python benchmarks/bench_understanding.py [--rounds N]
 
-Every question of tests/data/questions.yaml goes through `Engine.answer` and `render_plain` (a
+Every question of tests/data/questions*.yaml goes through `Engine.answer` and `render_plain` (a
 fresh conversation each, as `sosbot ask` does), and through the baseline: one
 `rapidfuzz.process.extractOne(question, all_council_names, scorer=WRatio)` over the official
 names of all 470 UK councils. The two alternate round by round, so that the shared machine's
@@ -27,12 +27,16 @@ from bot.engine import Engine
 from bot.render import render_plain
 from knowledge.loader import load_knowledge
 
-QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.yaml"
+QUESTION_SETS = sorted((Path(__file__).parent.parent / "tests" / "data").glob("questions*.yaml"))
 
 
 def load_questions() -> list[str]:
-    items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
-    return [t["ask"] for item in items for t in item.get("conversation", [item])]
+    return [
+        turn["ask"]
+        for path in QUESTION_SETS
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))
+        for turn in item.get("conversation", [item])
+    ]
 
 
 def time_each(call: Callable[[str], object], questions: list[str]) -> list[float]:

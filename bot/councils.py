@@ -24,30 +24,10 @@ logger = logging.getLogger(__name__)
 
 # Words that make a name formal without telling councils apart, in English and Welsh.
 GENERIC_WORDS = frozenset(
-    [
-        "council",
-        "county",
-        "borough",
-        "district",
-        "city",
-        "metropolitan",
-        "royal",
-        "corporation",
-        "of",
-        "the",
-        "and",
-        "unitary",
-        "authority",
-        "ua",
-        "cc",
-        "la",
-        "cyngor",
-        "sir",
-        "bwrdeistref",
-        "sirol",
-        "dinas",
-        "a",
-    ]
+    """
+    council county borough district city metropolitan royal corporation of the and unitary
+    authority ua cc la cyngor sir bwrdeistref sirol dinas a
+    """.split()
 )
 
 # Council names that are also everyday English words: they count only when written with a
@@ -89,29 +69,10 @@ class CouncilChoice:
 
 # First words of names that say nothing on their own ("North Yorkshire", "Vale of Glamorgan").
 _VAGUE_FIRST_WORDS = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "mid",
-        "central",
-        "greater",
-        "great",
-        "upper",
-        "lower",
-        "new",
-        "old",
-        "isle",
-        "vale",
-        "forest",
-        "high",
-        "st",
-        "saint",
-        "king",
-        "kings",
-        "castle",
-    ]
+    """
+    north south east west mid central greater great upper lower new old isle vale forest
+    high st saint king kings castle
+    """.split()
 )
 
 

@@ -24,6 +24,8 @@ from bot.intents import (
     classify,
     correct_spelling,
     foreign_words,
+    is_on_topic,
+    off_topic_words,
 )
 from bot.reply import Paragraph, Reply
 from bot.text import Word, normalise, words
@@ -42,6 +44,9 @@ _PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
 _EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b")
+# Words around a bare council name that ask nothing of their own: "Suffolk please".
+_FILLERS = frozenset("please pls thanks ok okay so then now too also well what about".split())
+_ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
 
@@ -138,7 +143,9 @@ class Engine:
         whole = normalise(text)
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.vocabulary)
-        intent, certainty = self._decide(guess, found, foreign, whole, conversation)
+        if off_topic_words(rest) and not is_on_topic(rest_text):
+            return Understanding(Intent.UNKNOWN, None, 0.1, tuple(rest))
+        intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
@@ -149,16 +156,24 @@ class Engine:
         guess: IntentGuess | None,
         found: CouncilMatch | CouncilChoice | None,
         foreign: list[str],
+        rest: list[str],
         whole: str,
         conversation: Conversation,
     ) -> tuple[Intent, float]:
-        follow_up = bool(_FOLLOW_UP.match(whole))
+        # "and Suffolk?", or just "Suffolk?" in a conversation about trainers: the same question
+        # about another council.
+        follow_up = bool(_FOLLOW_UP.match(whole)) or (
+            found is not None and all(w in _FILLERS for w in rest)
+        )
         if guess is None or (follow_up and not guess.strong):
             if foreign:
                 return Intent.UNKNOWN, 0.1
             if follow_up and conversation.intent in _REPEATABLE:
                 return conversation.intent, 0.8
             if found is None:
+                # "what's sofs?": a question about Signs of Safety itself.
+                if _ABOUT_SOFS.search(whole):
+                    return Intent.ABOUT, 0.6
                 return Intent.UNKNOWN, 0.1
             return Intent.OVERVIEW, 0.85
         if foreign and not guess.strong:

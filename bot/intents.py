@@ -67,7 +67,9 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"(?:am i|i am|im) (?:subscribed|signed up|following|getting)",
         r"subscribed to",
         r"what (?:am i|do i) (?:get|getting|receive)\w*",
-        r"what (?:reminders|alerts|subscriptions)",
+        r"(?:what|which) (?:reminders|alerts|subscriptions)",
+        r"set up\b.*\b(?:reminders?|alerts?)",
+        r"(?:reminders?|alerts?)\b.*\bset up",
         r"(?:do i have|have i got)\b.*\b(?:reminders?|subscri\w*|alerts?)",
         r"(?:reminders?|subscriptions?|alerts?) do i (?:have|get)",
         r"my subs\w*",
@@ -89,8 +91,8 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"how (?:many|meny|mny|manny)", r"number of", r"how much", r"count", r"total", r"figures?"
     ),
     Intent.LIST: _rx(
-        r"(?:which|wich|whch|what|list|name|show|all)\b.*\b(?:councils|authorities|las|adopters|areas|places"
-        r"|counties|ones|local authorities)",
+        r"(?:which|wich|whch|what|list|name|show|all|every)\b.*\b(?:councils?|authorit(?:y|ies)|las"
+        r"|adopters|areas|places|counties|ones|local authorities)",
         r"list\w*",
         r"who (?:else )?(?:is|are|has|have)\b.*\b(?:implement\w*|using|adopt\w*|doing it|signed)",
         r"anyone else",
@@ -100,8 +102,10 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"what(?:s| is| are)? (?:the )?(?:signs of safety|sos|sofs)",
         r"(?:signs of safety|sofs|sos)\b.*\b(?:explain\w*|what it (?:actually )?is|mean\w*)",
         r"(?:explain|define|describe)\b.*\b(?:signs of safety|sos|sofs)",
-        r"what do you know",
+        r"what do you (?:\w+ )?know",
         r"where\b.*\b(?:info|information|data|facts|answers)\b.*\bfrom",
+        r"where\b.*\b(?:come|comes|get|got)\b.*\bfrom",
+        r"(?:what|wtf|wot)\b.*\b(?:is|are)\b.*\b(?:signs of safety|sofs)$",
         r"sources?",
         r"how (?:old|up to date|current|recent|accurate)",
         r"(?:who|what) (?:made|built|runs|are) (?:you|this)",
@@ -127,13 +131,13 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"consultants?",
         r"who\b.*\b(?:trains?|training|deliver\w*|teach\w*|coach\w*|support\w*|facilitat\w*"
         r"|consult\w*|runs the training)",
-        r"trained by",
         r"deliver\w* (?:the |their )?training",
         r"training provider",
         r"train(?:s|ing)? them",
         r"who\b.*\bwork\w* with",
     ),
     Intent.EVENTS: _rx(
+        r"^(?:when|by when|since when|what date|which date|what month|what year)",
         r"events?",
         r"upcoming",
         r"dates?",
@@ -173,6 +177,10 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"roll(?:ed|ing)? ?out",
         r"how (?:is|are)\b.*\b(?:doing|going|getting)",
         r"far along",
+        r"establish\w*",
+        r"embedded",
+        r"mature",
+        r"still planning",
         r"level",
         r"on (?:signs of safety|sofs|sos|board)",
         r"yet",
@@ -184,9 +192,8 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
         r"people",
         r"contacts?",
         r"who\b.*\b(?:lead\w*|charge|involved|runs|running|manag\w*|director|chair\w*|responsible"
-        r"|behind|contact|in charge|talk\w*|spoke|speak\w*|met|discuss\w*)",
+        r"|behind|contact|in charge|talk\w*|spoke|speak\w*|met|discuss\w*|head\w*|spearhead\w*)",
         r"project (?:lead\w*|manager)",
-        r"(?:lead|leader|director|manager|chair|person|individual)s?",
         r"names?",
         r"key (?:people|staff|contacts)",
         r"team",
@@ -216,8 +223,11 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
 
 _WEAK: dict[Intent, re.Pattern[str]] = {
     Intent.EVENTS: _rx(r"when", r"next", r"what time", r"soon"),
-    Intent.PEOPLE: _rx(r"who", r"whom"),
-    Intent.STAGE: _rx(r"using", r"use", r"used", r"doing", r"where", r"going", r"does", r"do"),
+    # Nouns alone lean towards people; "and practice leads?" after a count is still a count.
+    Intent.PEOPLE: _rx(
+        r"who", r"whom", r"(?:lead|leader|director|manager|chair|person|individual)s?"
+    ),
+    Intent.STAGE: _rx(r"using", r"use", r"used", r"doing", r"where", r"going"),
     Intent.COUNT: _rx(r"numbers?"),
 }
 
@@ -256,443 +266,95 @@ SHORTHAND = {
 
 # Words of this subject that settle no intent but show the question is on topic.
 DOMAIN_WORDS = frozenset(
-    [
-        "signs",
-        "safety",
-        "sofs",
-        "sos",
-        "approach",
-        "model",
-        "method",
-        "methodology",
-        "framework",
-        "practice",
-        "practices",
-        "practitioner",
-        "practitioners",
-        "social",
-        "work",
-        "worker",
-        "workers",
-        "care",
-        "children",
-        "child",
-        "childrens",
-        "family",
-        "families",
-        "young",
-        "protection",
-        "safeguarding",
-        "services",
-        "service",
-        "authority",
-        "authorities",
-        "la",
-        "las",
-        "council",
-        "councils",
-        "county",
-        "local",
-        "area",
-        "region",
-        "cyngor",
-        "uk",
-        "wales",
-        "welsh",
-        "england",
-        "scotland",
-        "staff",
-        "frontline",
-        "champions",
-        "champion",
-        "leads",
-        "lead",
-        "leaders",
-        "residency",
-        "network",
-        "bot",
-        "information",
-        "them",
-        "they",
-        "their",
-        "it",
-        "its",
-        "there",
-        "that",
-        "this",
-        "those",
-        "these",
-        "one",
-        "ones",
-        "same",
-        "too",
-        "also",
-        "else",
-        "pathway",
-        "pathways",
-        "assessment",
-        "assessments",
-        "early",
-        "intervention",
-        "statutory",
-        "trained",
-        "train",
-        "trains",
-        "training",
-        "plan",
-        "planned",
-        "planning",
-        "rolled",
-        "roll",
-        "out",
-        "project",
-        "approach",
-        "sofs",
-        "direct",
-        "tools",
-        "mapping",
-        "currently",
-        "now",
-        "today",
-        "latest",
-        "still",
-        "yet",
-        "already",
-        "ever",
-        "far",
-        "along",
-    ]
+    """
+    signs safety sofs sos approach model method methodology framework practice practices
+    practitioner practitioners social work worker workers care children child childrens
+    family families young protection safeguarding services service authority authorities la
+    las council councils county local area region cyngor uk wales welsh england scotland
+    staff frontline champions champion leads lead leaders residency network bot information
+    them they their it its there that this those these one ones same too also else pathway
+    pathways assessment assessments early intervention statutory trained train trains
+    training plan planned planning rolled roll out project approach sofs direct tools
+    mapping currently now today latest still yet already ever far along
+    """.split()
 )
 
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "then",
-        "so",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "about",
-        "as",
-        "into",
-        "onto",
-        "over",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "done",
-        "doing",
-        "have",
-        "has",
-        "had",
-        "having",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "we",
-        "us",
-        "our",
-        "you",
-        "your",
-        "yours",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "hers",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "whats",
-        "wheres",
-        "whos",
-        "hows",
-        "thats",
-        "is",
-        "please",
-        "pls",
-        "plz",
-        "thanks",
-        "thank",
-        "thx",
-        "ta",
-        "cheers",
-        "hi",
-        "hello",
-        "hey",
-        "ok",
-        "okay",
-        "yes",
-        "no",
-        "not",
-        "any",
-        "anything",
-        "some",
-        "something",
-        "all",
-        "every",
-        "tell",
-        "know",
-        "show",
-        "give",
-        "get",
-        "find",
-        "let",
-        "need",
-        "want",
-        "like",
-        "just",
-        "really",
-        "very",
-        "much",
-        "many",
-        "more",
-        "most",
-        "lot",
-        "lots",
-        "bit",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "there",
-        "here",
-        "whats",
-        "going",
-        "go",
-        "goes",
-        "got",
-        "happen",
-        "happened",
-        "happening",
-        "new",
-        "news",
-        "info",
-        "details",
-        "currently",
-        "current",
-        "now",
-        "right",
-        "now",
-        "bot",
-        "sosbot",
-        "sir",
-        "madam",
-        "hiya",
-        "yo",
-        "dear",
-        "kindly",
-        "quick",
-        "quickly",
-        "question",
-        "ask",
-        "asking",
-        "wondering",
-        "wonder",
-        "think",
-        "regarding",
-        "re",
-        "about",
-        "abt",
-        "abit",
-        "bout",
-        "via",
-        "per",
-        "please",
-        "im",
-        "ive",
-        "id",
-        "youre",
-        "dont",
-        "doesnt",
-        "didnt",
-        "isnt",
-        "arent",
-        "wasnt",
-    ]
+    """
+    a an the and or but if then so of in on at to for from by with about as into onto over
+    is are was were be been being am do does did done doing have has had having will would
+    can could should shall may might must i me my mine we us our you your yours he him his
+    she her hers what which who whom whose when where why how whats wheres whos hows thats
+    is please pls plz thanks thank thx ta cheers hi hello hey ok okay yes no not any
+    anything some something all every tell know show give get find let need want like just
+    really very much many more most lot lots bit up down out off again there here whats
+    going go goes got happen happened happening new news info details currently current now
+    right now bot sosbot sir madam hiya yo dear kindly quick quickly question ask asking
+    wondering wonder think regarding re about abt abit bout via per please im ive id youre
+    dont doesnt didnt isnt arent wasnt
+        actually really basically exactly properly right over round here near anyone someone
+    somebody everyone anybody guys folks colleague colleagues boss work working job role also
+    too then than though although because since while until whether either neither both each
+    other another such only own few little quite rather pretty maybe perhaps probably
+    definitely sure hoping hope hoped trying try tried looking look keen interested curious
+    wondered meant supposed able unable ever never always often sometimes before after during
+    through across around between within without against towards toward upon thing things
+    stuff way ways kind sort nothing wanna gonna gotta lemme gimme ya yeah yep nope cool great
+    good nice lovely brilliant awesome grand fab oh ah um erm hmm uh lol haha our ours
+""".split()
 )
 
+# Everyday council business that is not Signs of Safety: a question about these, without
+# a word of this subject, is off-topic however it is phrased ("Lincolnshire school term dates",
+# "how do I pay council tax in Suffolk").
+OFF_TOPIC_WORDS = frozenset(
+    """
+    tax bin bins rubbish recycling refuse waste tip parking park permit pothole potholes road
+    roads pavement streetlight application extension licence license school schools term
+    holidays library libraries housing rent benefit benefits football fc match score win won
+    lose lost weather rain snow sunny forecast temperature bus buses railway station
+    flight flights hotel hotels restaurant restaurants pub pubs chippy shop shops tesco
+    population live lives living mayor election elections vote voting councillor councillors
+    jobs vacancies salary salaries pay wage wages bill bills fine fines ticket tickets cinema
+    beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes
+    """.split()
+)
+
+# Words that only this subject uses: with one of these, a question is on topic even if it
+# also mentions something else.
+_ANCHOR = re.compile(
+    r"\b(?:signs of safety|sofs|safeguarding|child protection|social work\w*|practitioners?"
+    r"|practice (?:leaders?|leads?|champions?)|champions?|residency|trainers?|training"
+    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*)\b"
+)
+
+
+def is_on_topic(text: str) -> bool:
+    """Whether normalised `text` has a word that only this subject uses."""
+    return bool(_ANCHOR.search(text))
+
+
+def off_topic_words(words: list[str]) -> list[str]:
+    return [w for w in words if w in OFF_TOPIC_WORDS]
+
+
 INTENT_WORDS = frozenset(
-    [
-        "stage",
-        "status",
-        "progress",
-        "journey",
-        "phase",
-        "implement",
-        "implementing",
-        "implementation",
-        "implemented",
-        "adopt",
-        "adopting",
-        "adopted",
-        "adoption",
-        "started",
-        "begun",
-        "rollout",
-        "rolled",
-        "trainer",
-        "trainers",
-        "trains",
-        "training",
-        "train",
-        "consultant",
-        "consultants",
-        "deliver",
-        "delivers",
-        "delivering",
-        "delivered",
-        "teach",
-        "teaching",
-        "coach",
-        "coaching",
-        "support",
-        "supporting",
-        "facilitate",
-        "event",
-        "events",
-        "upcoming",
-        "date",
-        "dates",
-        "dated",
-        "schedule",
-        "scheduled",
-        "calendar",
-        "timetable",
-        "course",
-        "courses",
-        "session",
-        "sessions",
-        "workshop",
-        "workshops",
-        "residency",
-        "residential",
-        "conference",
-        "gathering",
-        "milestone",
-        "milestones",
-        "timeline",
-        "people",
-        "contact",
-        "contacts",
-        "leads",
-        "leader",
-        "leaders",
-        "lead",
-        "leading",
-        "director",
-        "manager",
-        "managers",
-        "chair",
-        "chaired",
-        "champion",
-        "champions",
-        "person",
-        "names",
-        "name",
-        "team",
-        "involved",
-        "charge",
-        "responsible",
-        "behind",
-        "overview",
-        "summary",
-        "summarise",
-        "summarize",
-        "information",
-        "details",
-        "profile",
-        "record",
-        "list",
-        "councils",
-        "authorities",
-        "adopters",
-        "areas",
-        "places",
-        "counties",
-        "count",
-        "number",
-        "total",
-        "figures",
-        "subscribe",
-        "subscription",
-        "subscriptions",
-        "subscribed",
-        "unsubscribe",
-        "remind",
-        "reminder",
-        "reminders",
-        "reminding",
-        "notify",
-        "notification",
-        "notifications",
-        "alert",
-        "alerts",
-        "follow",
-        "following",
-        "unfollow",
-        "cancel",
-        "stop",
-        "help",
-        "commands",
-        "options",
-        "menu",
-        "start",
-        "explain",
-        "define",
-        "describe",
-        "source",
-        "sources",
-        "accurate",
-        "using",
-        "use",
-        "used",
-        "when",
-        "next",
-        "soon",
-        "everything",
-        "level",
-        "advanced",
-        "board",
-    ]
+    """
+    stage status progress journey phase implement implementing implementation implemented
+    adopt adopting adopted adoption started begun rollout rolled trainer trainers trains
+    training train consultant consultants deliver delivers delivering delivered teach
+    teaching coach coaching support supporting facilitate event events upcoming date dates
+    dated schedule scheduled calendar timetable course courses session sessions workshop
+    workshops residency residential conference gathering milestone milestones timeline
+    people contact contacts leads leader leaders lead leading director manager managers
+    chair chaired champion champions person names name team involved charge responsible
+    behind overview summary summarise summarize information details profile record list
+    councils authorities adopters areas places counties count number total figures subscribe
+    subscription subscriptions subscribed unsubscribe remind reminder reminders reminding
+    notify notification notifications alert alerts follow following unfollow cancel stop
+    help commands options menu start explain define describe source sources accurate using
+    use used when next soon everything level advanced board
+    """.split()
 )
 
 KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS

@@ -151,7 +151,8 @@ async def test_people_subscribe_and_unsubscribe_by_command_free_text_and_button(
         in (await say(fake, chat, "remind me about Lincs events")).params["text"]
     )
     listed = (await say(fake, chat, "/subscriptions")).params["text"]
-    assert "Suffolk County Council" in listed and "Lincolnshire County Council" in listed
+    assert "Suffolk County Council" in listed
+    assert "Lincolnshire County Council" in listed
     assert (
         "Unsubscribed from Lincolnshire"
         in (await say(fake, chat, "/unsubscribe lincs")).params["text"]
@@ -214,7 +215,8 @@ async def test_reminders_reach_exactly_the_chats_subscribed_to_them(
         text = next(
             c.params["text"] for c in sent_to(fake, 1) if "suffolk-soon" in c.params["text"]
         )
-        assert "Where: Ipswich" in text and "Council: Suffolk County Council" in text
+        assert "Where: Ipswich" in text
+        assert "Council: Suffolk County Council" in text
         assert "(GMT)" in text or "(BST)" in text
     finally:
         await bot.stop()
@@ -334,7 +336,7 @@ async def test_events_offer_an_ics_calendar_file(
     fake.push_callback_query(
         701, int(listing.result["message_id"]), buttons(listing)["Add to calendar (.ics)"]
     )
-    [upload] = await fake.wait_for("sendDocument", lambda c: c.chat_id == 701, ok=True)
+    [_upload] = await fake.wait_for("sendDocument", lambda c: c.chat_id == 701, ok=True)
     [file] = fake.uploaded_files(701)
     assert file.filename == "calendar.ics"
     calendar = Calendar.from_ical(file.data)

@@ -1,4 +1,9 @@
-"""The engine against the labelled question set in tests/data/questions.yaml."""
+"""The engine against the labelled question sets in tests/data/.
+
+questions.yaml was written with the engine; questions_unseen.yaml was written afterwards by
+someone who had read neither the engine nor the first set (it scored 85.8% at first sight, and
+the misses it showed were fixed in general ways: towns, off-topic council business, phrasings).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from bot.engine import Conversation, Engine
 from bot.intents import Intent
 from bot.render import render_plain
 
-QUESTIONS = Path(__file__).parent / "data" / "questions.yaml"
+QUESTION_SETS = sorted((Path(__file__).parent / "data").glob("questions*.yaml"))
 REQUIRED_ACCURACY = 0.97
 
 
@@ -38,14 +43,14 @@ class Outcome:
         return found
 
 
-def _conversations() -> list[list[dict[str, Any]]]:
-    items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+def _conversations(path: Path) -> list[list[dict[str, Any]]]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [item.get("conversation", [item]) for item in items]
 
 
-def run_question_set(engine: Engine) -> list[Outcome]:
+def run_question_set(engine: Engine, path: Path) -> list[Outcome]:
     outcomes = []
-    for turns in _conversations():
+    for turns in _conversations(path):
         conversation = Conversation()
         for turn in turns:
             reply = engine.answer(turn["ask"], conversation)
@@ -55,15 +60,19 @@ def run_question_set(engine: Engine) -> list[Outcome]:
     return outcomes
 
 
-@pytest.fixture(scope="module")
-def outcomes(engine: Engine) -> list[Outcome]:
-    return run_question_set(engine)
+@pytest.fixture(scope="module", params=QUESTION_SETS, ids=lambda path: path.stem)
+def outcomes(engine: Engine, request: pytest.FixtureRequest) -> list[Outcome]:
+    return run_question_set(engine, request.param)
 
 
-def test_the_question_set_is_large_and_covers_every_intent() -> None:
-    turns = [turn for conversation in _conversations() for turn in conversation]
-    assert len(turns) >= 250
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda path: path.stem)
+def test_each_question_set_covers_every_intent(path: Path) -> None:
+    turns = [turn for conversation in _conversations(path) for turn in conversation]
     assert {turn["intent"] for turn in turns} == {intent.value for intent in Intent}
+
+
+def test_the_question_sets_hold_at_least_250_questions() -> None:
+    assert sum(len(c) for path in QUESTION_SETS for c in _conversations(path)) >= 250
 
 
 def test_at_least_97_percent_of_questions_are_answered_correctly(outcomes: list[Outcome]) -> None:
