@@ -8,11 +8,12 @@ imports telegram.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 import handlers
 from bot.engine import Engine
@@ -27,10 +28,6 @@ from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
 
-# Telegram allows about 30 messages a second overall; 429 answers are waited out and retried.
-OVERALL_MESSAGES_PER_SECOND = 30
-MAX_RETRIES_AFTER_429 = 5
-
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     shared = application.bot_data[RUNTIME_KEY]
@@ -38,12 +35,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     shared.store = await SqliteStore.open(shared.settings.database)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
     start_reminders(application)
+    # What start-up built (knowledge, council index, modules) lives as long as the process:
+    # keep it out of every later garbage collection, which then only walks per-update objects.
+    gc.freeze()
     logger.info("sosbot is running as @%s", application.bot.username)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     shared = application.bot_data.get(RUNTIME_KEY)
     if isinstance(shared, Runtime) and shared.store is not None:
+        await shared.questions.save(shared.store)
         await shared.store.close()
         shared.store = None
 
@@ -57,11 +58,6 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=OVERALL_MESSAGES_PER_SECOND, max_retries=MAX_RETRIES_AFTER_429
-            )
-        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

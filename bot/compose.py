@@ -87,7 +87,19 @@ class Composer:
                 "title": authority.name,
                 "blocks": blocks,
                 "citation": self.citation(authority.source),
-                "actions": self.council_actions(council.code),
+                # The overview is the hub with a button for each question; an answer to one
+                # question leads back to it.
+                "actions": (
+                    self.council_actions(council.code)
+                    if intent is Intent.OVERVIEW
+                    else (
+                        Choice(
+                            label=f"More about {council.short_name}",
+                            intent=Intent.OVERVIEW,
+                            council=council.code,
+                        ),
+                    )
+                ),
                 **extra,
             }
         )
@@ -471,7 +483,7 @@ class Composer:
             confidence=confidence,
             blocks=tuple(blocks),
             citation=self.citation(network.source),
-            actions=self.adopter_choices(Intent.OVERVIEW),
+            actions=(Choice(label="Councils on record", intent=Intent.LIST),),
         )
 
     @staticmethod

@@ -129,7 +129,12 @@ class CouncilIndex:
             for form in _with_joined(normalise(alias)):
                 phrases[form] = {code}
         self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}
-        self._longest = max(len(phrase.split()) for phrase in self._phrases)
+        # For each word, the lengths of the names it begins, longest first.
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for phrase in self._phrases:
+            parts = phrase.split()
+            sizes[parts[0]].add(len(parts))
+        self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
         self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
         self._not_corrected = self.vocabulary | frozenset(known_words)
         self._correctable_by_initial: dict[str, list[str]] = defaultdict(list)
@@ -167,21 +172,27 @@ class CouncilIndex:
     def _find_exact(
         self, question: Sequence[Word], texts: Sequence[str], scores: Sequence[float]
     ) -> CouncilMatch | CouncilChoice | None:
-        for size in range(min(self._longest, len(texts)), 0, -1):
-            for start in range(len(texts) - size + 1):
+        # The longest name wins, then the first: "east riding of yorkshire" over "york".
+        best: tuple[int, int, tuple[str, ...]] | None = None
+        for start, first in enumerate(texts):
+            for size in self._sizes_by_first_word.get(first, ()):
+                if best is not None and size <= best[1] - best[0]:
+                    break
                 phrase = " ".join(texts[start : start + size])
                 codes = self._phrases.get(phrase)
                 if codes is None:
                     continue
                 if size == 1 and phrase in EVERYDAY_WORDS and not question[start].capitalised:
                     continue
-                end = start + size
-                if len(codes) > 1:
-                    return CouncilChoice(tuple(self._councils[c] for c in codes), start, end)
-                named = self._councils[codes[0]]
-                score = min(scores[start:end])
-                return CouncilMatch(named, self.responsible_for(named), start, end, score)
-        return None
+                best = (start, start + size, codes)
+                break
+        if best is None:
+            return None
+        start, end, codes = best
+        if len(codes) > 1:
+            return CouncilChoice(tuple(self._councils[c] for c in codes), start, end)
+        named = self._councils[codes[0]]
+        return CouncilMatch(named, self.responsible_for(named), start, end, min(scores[start:end]))
 
     def _correct(self, texts: list[str]) -> tuple[list[str], list[float], CouncilChoice | None]:
         """Each unknown word replaced by the council-name word it is closest to, if close, with

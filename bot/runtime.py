@@ -9,11 +9,36 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from aiolimiter import AsyncLimiter
+
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
+
+# Telegram's limit for bulk messages: about 30 a second overall.
+BULK_MESSAGES_PER_SECOND = 30
+
+
+@dataclass
+class QuestionTally:
+    """Questions answered since the totals were last saved: counting one costs no write."""
+
+    answered: int = 0
+    not_understood: int = 0
+
+    def count(self, understood: bool) -> None:
+        if understood:
+            self.answered += 1
+        else:
+            self.not_understood += 1
+
+    async def save(self, store: Store) -> None:
+        if self.answered or self.not_understood:
+            answered, not_understood = self.answered, self.not_understood
+            self.answered = self.not_understood = 0
+            await store.add_question_counts(answered, not_understood)
 
 
 @dataclass
@@ -23,6 +48,11 @@ class Runtime:
     store: Store | None = field(default=None)
     # When each chat was last sent a message (time.monotonic()), to keep to one a second.
     last_sent_to_chat: dict[int, float] = field(default_factory=dict)
+    questions: QuestionTally = field(default_factory=QuestionTally)
+    # Shared by every fan-out, so that together they keep to Telegram's overall limit.
+    bulk_pace: AsyncLimiter = field(
+        default_factory=lambda: AsyncLimiter(BULK_MESSAGES_PER_SECOND, time_period=1)
+    )
 
     @property
     def require_store(self) -> Store:

@@ -237,7 +237,10 @@ class Store(Protocol):
 
     # Statistics, with no chat or user ids
 
-    async def count_question(self, understood: bool) -> None: ...
+    async def add_question_counts(self, answered: int, not_understood: int) -> None:
+        """Add to the running totals; the caller tallies in memory and adds now and then, so
+        that answering a question costs no write."""
+        ...
 
     async def question_counts(self) -> tuple[int, int]:
         """(answered, not understood)."""
@@ -526,12 +529,13 @@ class SqliteStore:
 
     # Statistics
 
-    async def count_question(self, understood: bool) -> None:
-        await self._write(
-            "INSERT INTO state (name, value) VALUES (?, 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + 1",
-            (_ANSWERED if understood else _NOT_UNDERSTOOD,),
-        )
+    async def add_question_counts(self, answered: int, not_understood: int) -> None:
+        async with self._transaction() as db:
+            await db.executemany(
+                "INSERT INTO state (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                [(_ANSWERED, answered), (_NOT_UNDERSTOOD, not_understood)],
+            )
 
     async def question_counts(self) -> tuple[int, int]:
         rows = await self._rows(

@@ -177,6 +177,7 @@ async def statistics(runtime: Runtime) -> Reply:
         lead_times=settings.reminder_lead_times,
         check_interval=timedelta(seconds=settings.reminder_check_seconds),
     )
+    await runtime.questions.save(store)
     answered, not_understood = await store.question_counts()
     subscriber_lines = tuple(
         f"{scope_name(runtime, scope)}: {count}" for scope, count in sorted(counts.items())

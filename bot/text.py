@@ -19,6 +19,9 @@ _RAW_WORD = re.compile(r"[^\W_]+(?:['’‘`][^\W_]+)*", re.UNICODE)
 
 def _fold(text: str) -> str:
     """NFKC, casefold, accents dropped: "Ynys MÔN" → "ynys mon"."""
+    if text.isascii():
+        # Most questions: nothing to compose or strip, and casefold is lower.
+        return text.lower()
     folded = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -40,9 +43,12 @@ class Word:
 
 
 def words(text: str) -> list[Word]:
-    """The question's words in order, each normalised (one raw word may give several)."""
-    result: list[Word] = []
-    for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", text)):
-        capitalised = raw[:1].isupper()
-        result.extend(Word(part, capitalised) for part in normalise(raw).split())
-    return result
+    """The question's words in order, normalised, each marked if it was written with a
+    capital (any of its spellings in the question was)."""
+    capitalised = {
+        part
+        for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", text))
+        if raw[:1].isupper()
+        for part in normalise(raw).split()
+    }
+    return [Word(part, part in capitalised) for part in normalise(text).split()]

@@ -60,7 +60,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             text,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply),
-            disable_web_page_preview=True,
         )
     except BadRequest as error:
         # Pressing the button the message already shows changes nothing; Telegram says so.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
+from functools import lru_cache
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ChatType, ParseMode
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.engine import Conversation
@@ -61,38 +65,63 @@ def calendar_data(event_id: str) -> str:
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Options one to a row (council names are long), then actions three to a row, then a
     calendar-file button for each event the reply lists."""
+    return _keyboard(reply.options, reply.actions, reply.event_ids)
+
+
+# Replies repeat the same few keyboards, and a markup is immutable: build each once.
+@lru_cache(maxsize=512)
+def _keyboard(
+    options: tuple[Choice, ...], actions: tuple[Choice, ...], event_ids: tuple[str, ...]
+) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(option.label, callback_data=callback_data(option))]
-        for option in reply.options
+        for option in options
     ]
-    actions = [InlineKeyboardButton(a.label, callback_data=callback_data(a)) for a in reply.actions]
-    rows += [actions[i : i + BUTTONS_PER_ROW] for i in range(0, len(actions), BUTTONS_PER_ROW)]
+    buttons = [InlineKeyboardButton(a.label, callback_data=callback_data(a)) for a in actions]
+    rows += [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     rows += [
         [
             InlineKeyboardButton(
-                "Add to calendar (.ics)" if len(reply.event_ids) == 1 else f"Calendar: {event_id}",
+                "Add to calendar (.ics)" if len(event_ids) == 1 else f"Calendar: {event_id}",
                 callback_data=calendar_data(event_id),
             )
         ]
-        for event_id in reply.event_ids[:MAX_CALENDAR_BUTTONS]
+        for event_id in event_ids[:MAX_CALENDAR_BUTTONS]
         if len(calendar_data(event_id).encode()) <= CALLBACK_DATA_LIMIT
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+async def send_html(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Send HTML text, waiting out each 429 for as long as Telegram asks and trying again."""
+    while True:
+        try:
+            return await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                reply_parameters=ReplyParameters(reply_to) if reply_to is not None else None,
+            )
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            logger.warning("Telegram asked to wait %.0f s; waiting, then retrying", seconds)
+            await asyncio.sleep(seconds)
+
+
 async def send_reply(message: Message, reply: Reply) -> None:
-    """Reply to `message` in as many messages as Telegram's length limit needs; the buttons go
-    with the last one."""
+    """Answer `message` in as many messages as Telegram's length limit needs, the buttons with
+    the last one. In groups the answer quotes the question, so it is clear whom it answers."""
+    quoted = None if message.chat.type == ChatType.PRIVATE else message.message_id
     pieces = split_message(render_html(reply))
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
-        await message.reply_text(
-            piece,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply) if last else None,
-            disable_web_page_preview=True,
-        )
-
-
-def chat_id_of(update: Update) -> int | None:
-    return update.effective_chat.id if update.effective_chat else None
+        markup = keyboard(reply) if last else None
+        await send_html(message.get_bot(), message.chat.id, piece, markup, quoted)

@@ -44,7 +44,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     reply = shared.engine.answer(text, conversation(context))
     logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
     understood = reply.intent is not Intent.UNKNOWN
-    await shared.require_store.count_question(understood)
+    shared.questions.count(understood)
     if not understood and shared.settings.log_unanswered:
         await shared.require_store.log_unanswered(text)
     if reply.intent in SUBSCRIPTION_INTENTS:

@@ -1,10 +1,10 @@
 """Sending reminders and announcements within Telegram's limits.
 
 The database is the truth: each tick asks it what is due, and a reminder is recorded as
-delivered only once Telegram has accepted it. python-telegram-bot's JobQueue only ticks. The
-AIORateLimiter set up in the composition root keeps to 30 messages a second overall; here each
-chat gets at most one message a second, a 429 is waited out and retried however often it
-comes, and a chat that blocked the bot (403) is paused instead of being retried.
+delivered only once Telegram has accepted it. python-telegram-bot's JobQueue only ticks. Bulk
+messages go out at most 30 a second overall (aiolimiter) and one a second to each chat; a 429 is
+waited out and retried however often it comes, and a chat that blocked the bot (403) is paused
+instead of being retried.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from datetime import timedelta
 from functools import partial
 
 from telegram import Bot
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
 from bot.calendar import event_ics
@@ -32,7 +31,7 @@ from bot.reply import Reply
 from bot.runtime import Runtime
 from bot.store import Store
 from bot.subscriptions import describe_lead
-from handlers.common import RUNTIME_KEY, keyboard, runtime
+from handlers.common import RUNTIME_KEY, keyboard, runtime, send_html
 
 logger = logging.getLogger(__name__)
 
@@ -50,25 +49,11 @@ class ChatBlockedError(Exception):
 
 
 async def send_within_limits(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """Send `reply`, waiting out 429s for as long as Telegram asks; ChatBlockedError on a 403."""
-    text = split_message(render_html(reply))[0]
-    while True:
-        try:
-            await bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply),
-                disable_web_page_preview=True,
-            )
-            return
-        except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            logger.warning("Telegram asked to wait %.0f s; waiting, then retrying", seconds)
-            await asyncio.sleep(seconds)
-        except Forbidden as error:
-            raise ChatBlockedError from error
+    """Send `reply` (429s waited out); ChatBlockedError if the chat blocked the bot (403)."""
+    try:
+        await send_html(bot, chat_id, split_message(render_html(reply))[0], keyboard(reply))
+    except Forbidden as error:
+        raise ChatBlockedError from error
 
 
 async def _fan_out(bot: Bot, shared: Runtime, items: Sequence[Outgoing]) -> int:
@@ -78,6 +63,7 @@ async def _fan_out(bot: Bot, shared: Runtime, items: Sequence[Outgoing]) -> int:
     queues: dict[int, deque[tuple[Reply, Callable[[], Awaitable[None]]]]] = defaultdict(deque)
     for chat_id, reply, record in items:
         queues[chat_id].append((reply, record))
+    pace = shared.bulk_pace
     last_sent = shared.last_sent_to_chat
     forgotten = time.monotonic() - PER_CHAT_INTERVAL
     for chat_id in [c for c, at in last_sent.items() if at < forgotten]:
@@ -93,6 +79,7 @@ async def _fan_out(bot: Bot, shared: Runtime, items: Sequence[Outgoing]) -> int:
             continue
         for chat_id in ready:
             reply, record = queues[chat_id].popleft()
+            await pace.acquire()
             try:
                 await send_within_limits(bot, chat_id, reply)
             except ChatBlockedError:
@@ -171,9 +158,17 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     if lock.locked():
         return
     async with lock:
-        sent = await send_due_reminders(context.bot, runtime(context))
+        shared = runtime(context)
+        await shared.questions.save(shared.require_store)
+        sent = await send_due_reminders(context.bot, shared)
         if sent:
             logger.info("Sent %d reminders", sent)
+
+
+async def _announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: announce the events added while the bot was down."""
+    async with context.bot_data.setdefault(_LOCK_KEY, asyncio.Lock()):
+        await announce_new_events(context.bot, runtime(context))
 
 
 async def reload_and_announce(application: Application) -> str:  # type: ignore[type-arg]
@@ -201,12 +196,7 @@ def start_reminders(application: Application) -> None:  # type: ignore[type-arg]
         name="reminders",
     )
 
-    async def announce_at_start() -> None:
-        lock = application.bot_data.setdefault(_LOCK_KEY, asyncio.Lock())
-        async with lock:
-            await announce_new_events(application.bot, shared)
-
-    application.create_task(announce_at_start(), name="announce-at-start")
+    application.job_queue.run_once(_announce_at_start, when=0, name="announce-at-start")
 
     def on_sighup() -> None:
         logger.info("SIGHUP: reloading the knowledge")

@@ -285,9 +285,9 @@ async def test_remembered_events_survive_a_restart(path: Path) -> None:
 
 async def test_questions_are_counted_by_outcome(store: SqliteStore) -> None:
     assert await store.question_counts() == (0, 0)
-    for understood in (True, True, False):
-        await store.count_question(understood)
-    assert await store.question_counts() == (2, 1)
+    await store.add_question_counts(2, 1)
+    await store.add_question_counts(3, 0)
+    assert await store.question_counts() == (5, 1)
 
 
 async def test_unanswered_questions_are_counted_in_normalised_form(store: SqliteStore) -> None:
