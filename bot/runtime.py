@@ -17,7 +17,8 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
-# Telegram's limit for bulk messages: about 30 a second overall.
+# Telegram allows about 30 bulk messages a second overall. They are sent evenly, one every
+# 1/30 s, not in bursts: a burst of 30 after a pause can put 31 in one second and earn a 429.
 BULK_MESSAGES_PER_SECOND = 30
 
 
@@ -51,7 +52,7 @@ class Runtime:
     questions: QuestionTally = field(default_factory=QuestionTally)
     # Shared by every fan-out, so that together they keep to Telegram's overall limit.
     bulk_pace: AsyncLimiter = field(
-        default_factory=lambda: AsyncLimiter(BULK_MESSAGES_PER_SECOND, time_period=1)
+        default_factory=lambda: AsyncLimiter(1, time_period=1 / BULK_MESSAGES_PER_SECOND)
     )
 
     @property
