@@ -49,7 +49,11 @@ async def _start(subject: str, fake: FakeBotApi, folder: Path) -> subprocess.Pop
     }
     polls = len(fake.calls_to("getUpdates"))
     process = subprocess.Popen(
-        _command(subject, fake), cwd=folder, env=environment, stdout=subprocess.DEVNULL
+        _command(subject, fake),
+        cwd=folder,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     await fake.wait_for("getUpdates", count=polls + 1, timeout=60)
     return process
