@@ -143,7 +143,12 @@ def run(settings: Settings) -> None:
     # Imported here so that ask, chat and check never load telegram.
     from bot.application import run_polling
 
-    run_polling(settings)
+    try:
+        run_polling(settings)
+    except KnowledgeError as error:
+        raise CommandError(
+            f"sosbot: refusing to serve {settings.knowledge_dir}:\n{error}", 1
+        ) from error
 
 
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:

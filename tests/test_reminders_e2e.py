@@ -7,6 +7,8 @@ import asyncio
 import json
 import shutil
 import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
@@ -361,3 +363,54 @@ async def test_after_downtime_a_due_reminder_comes_late_and_says_so_and_a_begun_
         assert len(reminders(fake)) == 1
     finally:
         await bot.stop()
+
+
+async def test_unanswered_questions_are_kept_without_ids_and_listed_by_frequency(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    bot = BotProcess(fake, tmp_path, log_unanswered="true")
+    await bot.start()
+    try:
+        for chat, question in [
+            (901, "weather in Leeds?"),
+            (902, "Weather in leeds"),
+            (903, "asdf"),
+        ]:
+            await say(fake, chat, question)
+        await say(fake, 904, "who trains Swansea?")
+    finally:
+        await bot.stop()
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot", "unanswered"],
+        env=bot.environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert [line.split() for line in listing] == [["2", "weather", "in", "leeds"], ["1", "asdf"]]
+
+
+def test_a_broken_knowledge_folder_is_refused_at_start_with_its_line(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    (knowledge_dir / "events.yaml").write_text(
+        "events:\n  - id: x\n    title: X\n    start: soon\n"
+    )
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "SOSBOT_TELEGRAM_TOKEN": "123:unused",
+        "SOSBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+        "SOSBOT_KNOWLEDGE_DIR": str(knowledge_dir),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"{knowledge_dir / 'events.yaml'}:4: events[1].start" in result.stderr
+    assert "Traceback" not in result.stderr
