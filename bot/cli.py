@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level if arguments.command == "run" else "WARNING")
         match arguments.command:
             case "ask":
-                questions = [arguments.question] if arguments.question else sys.stdin
+                questions = [arguments.question] if arguments.question is not None else sys.stdin
                 ask(
                     _engine(settings),
                     (line.rstrip("\n") for line in questions),

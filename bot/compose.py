@@ -7,15 +7,18 @@ trainer"), and every reply about an authority cites its source and date.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.intents import Intent
-from bot.reply import Block, Bullets, Choice, Citation, Paragraph, Reply
+from bot.reply import Block, Bullets, Choice, Citation, EventRef, Paragraph, Reply
+from bot.text import shorten
 from knowledge.base import Knowledge
 from knowledge.models import Authority, Council, Event, Person, describe_date
 
 MOST_RECENT_SHOWN = 5
+# Longest piece of what someone typed that a reply repeats back.
+ECHO_LIMIT = 60
 
 ASK_EXAMPLES = (
     '"what stage is Suffolk at?", "who trains Swansea?", "when is Lincolnshire\'s training?", '
@@ -31,6 +34,16 @@ COMMANDS = (
     "/forget: delete everything held about this chat",
     "/help: this message",
 )
+
+
+def describe_time_left(left: timedelta) -> str:
+    """How soon, as a person would say it: "in 7 days", "in 5 hours", "in 20 minutes"."""
+    for unit, size in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
+        if left >= size:
+            count = round(left / size)
+            return f"in {count} {unit}{'' if count == 1 else 's'}"
+    minutes = max(1, round(left / timedelta(minutes=1)))
+    return f"in {minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _people_lines(people: Sequence[Person]) -> tuple[str, ...]:
@@ -173,13 +186,11 @@ class Composer:
         )
 
     def events(self, authority: Authority, confidence: float, *lead: Block) -> Reply:
-        blocks, event_ids = self._event_blocks(authority.id, authority.name)
-        if not event_ids and authority.milestones:
+        blocks, offers, any_events = self._event_blocks(authority.id, authority.name)
+        if not any_events and authority.milestones:
             blocks.append(Paragraph(text="Its dated milestones:"))
             blocks.append(Bullets(items=self._milestone_lines(authority)))
-        return self._reply(
-            Intent.EVENTS, authority, confidence, *lead, *blocks, event_ids=event_ids
-        )
+        return self._reply(Intent.EVENTS, authority, confidence, *lead, *blocks, calendar=offers)
 
     def upcoming_for_scope(self, scope: str, now: datetime) -> tuple[str, ...]:
         """Lines for the upcoming events a subscription to `scope` ("all" or a council code)
@@ -229,58 +240,53 @@ class Composer:
                 if source
                 else None
             ),
-            event_ids=(event.id,),
+            calendar=(EventRef(id=event.id, title=event.title),),
         )
 
-    def reminder(self, event: Event, lead: str, *, late: bool) -> Reply:
-        """A reminder `lead` ("7 days") before `event`; a late one says so."""
-        notes: list[Block] = []
+    def reminder(self, event: Event, now: datetime, *, late: bool) -> Reply:
+        """A reminder of `event`, saying how soon it starts; a late one says so."""
+        left = event.period(self.timezone).start - now
+        notes: list[Block] = [Paragraph(text=f"It starts {describe_time_left(left)}.")]
         if late:
-            notes.append(
-                Paragraph(
-                    text="Sent late: I was offline when this reminder fell due. "
-                    "The event has not begun yet."
-                )
-            )
-        return self._event_reply(event, f"Reminder ({lead} before): {event.title}", *notes)
+            notes.append(Paragraph(text="Sent late: I was offline when this reminder fell due."))
+        return self._event_reply(event, f"Reminder: {event.title}", *notes)
 
     def announcement(self, event: Event) -> Reply:
         return self._event_reply(event, f"New event: {event.title}")
 
     def network_events(self, confidence: float) -> Reply:
-        blocks, event_ids = self._event_blocks(None, "the network")
+        blocks, offers, _ = self._event_blocks(None, "the network")
         return Reply(
             intent=Intent.EVENTS,
             confidence=confidence,
             title="Events",
             blocks=tuple(blocks),
             citation=self.citation(self.knowledge.network.source),
-            event_ids=event_ids,
+            calendar=offers,
         )
 
     def _event_blocks(
         self, authority_id: str | None, name: str
-    ) -> tuple[list[Block], tuple[str, ...]]:
+    ) -> tuple[list[Block], tuple[EventRef, ...], bool]:
+        """The blocks listing events, the upcoming ones as calendar offers, and whether any
+        event is on record at all."""
         now = self.clock()
         with_council = authority_id is None
         upcoming = self.knowledge.upcoming_events(authority_id, now, self.timezone)
         if upcoming:
             lines = tuple(self.event_line(e, with_council=with_council) for e in upcoming)
-            return [Paragraph(text="Upcoming:"), Bullets(items=lines)], tuple(
-                e.id for e in upcoming
-            )
+            offers = tuple(EventRef(id=e.id, title=e.title) for e in upcoming)
+            return [Paragraph(text="Upcoming:"), Bullets(items=lines)], offers, True
         past = self.knowledge.past_events(authority_id, now, self.timezone)[:MOST_RECENT_SHOWN]
         if not past:
-            return [Paragraph(text=f"The record has no dated event for {name}.")], ()
+            return [Paragraph(text=f"The record has no dated event for {name}.")], (), False
         lines = tuple(self.event_line(e, with_council=with_council) for e in past)
         today = f"{now.astimezone(self.timezone):%-d %B %Y}"
-        return [
-            Paragraph(
-                text=f"Nothing upcoming for {name} as of today ({today}). "
-                "The most recent dated events on record:"
-            ),
-            Bullets(items=lines),
-        ], tuple(e.id for e in past)
+        heading = Paragraph(
+            text=f"Nothing upcoming for {name} as of today ({today}). "
+            "The most recent dated events on record:"
+        )
+        return [heading, Bullets(items=lines)], (), True
 
     def figures(self, authority: Authority, words: Sequence[str], confidence: float) -> Reply:
         asked = set(words)
@@ -348,9 +354,10 @@ class Composer:
             title="About this bot",
             blocks=(
                 Paragraph(
-                    text="I answer questions about the UK local authorities adopting Signs of "
-                    "Safety, a child-protection practice approach: their stage, trainers, "
-                    "people and training events, and I can remind you of their events."
+                    text="I answer questions about the UK local authorities implementing the Signs "
+                    "of Safety approach in their social care and support services: their "
+                    "stage, trainers, people and training events, and I can remind you of "
+                    "their events."
                 ),
                 Paragraph(
                     text=f"My records come from one source: {source.title}, published by "
@@ -387,7 +394,7 @@ class Composer:
     def one_line_summary(reply: Reply, limit: int = 100) -> str:
         """The first paragraph, cut to `limit` characters: a preview line."""
         first = next((b.text for b in reply.blocks if isinstance(b, Paragraph)), "")
-        return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+        return shorten(first, limit)
 
     def help(self, confidence: float) -> Reply:
         return Reply(
@@ -419,6 +426,7 @@ class Composer:
         )
 
     def unknown_council(self, name: str) -> Reply:
+        name = shorten(name, ECHO_LIMIT)
         return Reply(
             intent=Intent.UNKNOWN,
             confidence=0.0,

@@ -157,9 +157,6 @@ class CouncilIndex:
             return ((upper or current)[0].code,)
         return tuple(c.code for c in current)
 
-    def council(self, code: str) -> Council:
-        return self._councils[code]
-
     def responsible_for(self, council: Council) -> Council | None:
         code = council.children_services
         return self._councils.get(code) if code else None
@@ -178,6 +175,8 @@ class CouncilIndex:
             for size in self._sizes_by_first_word.get(first, ()):
                 if best is not None and size <= best[1] - best[0]:
                     break
+                if start + size > len(texts):
+                    continue
                 phrase = " ".join(texts[start : start + size])
                 codes = self._phrases.get(phrase)
                 if codes is None:

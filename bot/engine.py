@@ -43,9 +43,11 @@ _PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
-_EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b")
+EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b(?: events?)?")
 # Words around a bare council name that ask nothing of their own: "Suffolk please".
 _FILLERS = frozenset("please pls thanks ok okay so then now too also well what about".split())
+# Answers about the whole network, after which "them" no longer means the last council.
+_NETWORK_ANSWERS = frozenset({Intent.COUNT, Intent.LIST, Intent.ABOUT})
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
@@ -85,7 +87,7 @@ class Engine:
         self.knowledge = knowledge
         self.timezone = timezone
         self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
-        self.compose = Composer(knowledge, timezone, clock)
+        self.composer = Composer(knowledge, timezone, clock)
 
     def answer(self, text: str, conversation: Conversation | None = None) -> Reply:
         """The reply to `text`; `conversation` is read for context and updated."""
@@ -94,6 +96,9 @@ class Engine:
         reply = self._compose(understanding)
         if reply.council_code is not None:
             conversation.council_code = reply.council_code
+        elif understanding.council is None and understanding.intent in _NETWORK_ANSWERS:
+            # "how many councils …" then "and how many are training?" is still the network.
+            conversation.council_code = None
         if understanding.intent is not Intent.UNKNOWN:
             conversation.intent = understanding.intent
         return reply
@@ -111,7 +116,7 @@ class Engine:
         free text, but the intent is the command's."""
         found = self.councils.find(words(name))
         if found is None:
-            return self.compose.unknown_council(name)
+            return self.composer.unknown_council(name)
         return self._compose(Understanding(intent, found, 1.0, ()))
 
     def inline_overviews(self, query: str) -> list[Reply]:
@@ -125,26 +130,29 @@ class Engine:
         return [reply] if reply.council_code else []
 
     def understand(self, text: str, conversation: Conversation) -> Understanding:
+        written = words(text)
         question = [
             Word(
                 correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
                 w.capitalised,
             )
-            for w in words(text)
+            for w in written
         ]
         found = self.councils.find(question)
-        if found is None:
-            rest = [w.text for w in question]
-        else:
-            rest = [w.text for w in question[: found.start]] + [
-                w.text for w in question[found.end :]
-            ]
+        # The words around the council's name, spelling mended, and as written.
+        outside = (
+            range(len(question))
+            if found is None
+            else [*range(found.start), *range(found.end, len(question))]
+        )
+        rest = [question[i].text for i in outside]
         rest_text = " ".join(rest)
         whole = normalise(text)
+        # Judged on the words as written: "playing" is football, whatever it is one letter from.
+        if off_topic_words([written[i].text for i in outside]) and not is_on_topic(rest_text):
+            return Understanding(Intent.UNKNOWN, None, 0.1, tuple(rest))
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.vocabulary)
-        if off_topic_words(rest) and not is_on_topic(rest_text):
-            return Understanding(Intent.UNKNOWN, None, 0.1, tuple(rest))
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
@@ -178,6 +186,15 @@ class Engine:
             return Intent.OVERVIEW, 0.85
         if foreign and not guess.strong:
             return Intent.UNKNOWN, 0.2
+        # "who trains Arsenal": a council question about something that is not a council.
+        if (
+            foreign
+            and found is None
+            and guess.intent in COUNCIL_INTENTS
+            and conversation.council_code is None
+            and not is_on_topic(" ".join(rest))
+        ):
+            return Intent.UNKNOWN, 0.2
         return guess.intent, 0.95 if guess.strong else 0.7
 
     def _from_context(
@@ -193,7 +210,9 @@ class Engine:
         # "stop reminding me" means all reminders; "stop that" means the last council's.
         if intent is Intent.UNSUBSCRIBE and not _PRONOUN.search(rest_text):
             return None
-        named = self.knowledge.councils[conversation.council_code]
+        named = self.knowledge.councils.get(conversation.council_code)
+        if named is None:  # gone in a reload
+            return None
         return CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 90.0)
 
     def _compose(self, understanding: Understanding) -> Reply:
@@ -202,13 +221,13 @@ class Engine:
             understanding.council,
             understanding.confidence,
         )
-        compose = self.compose
+        composer = self.composer
         if intent is Intent.UNKNOWN:
-            return compose.cannot_help(confidence)
+            return composer.cannot_help(confidence)
         if isinstance(found, CouncilChoice):
-            return compose.did_you_mean(intent, found.options, confidence)
+            return composer.did_you_mean(intent, found.options, confidence)
         if intent in SUBSCRIPTION_INTENTS:
-            everything = found is None and bool(_EVERYTHING.search(" ".join(understanding.words)))
+            everything = found is None and bool(EVERYTHING.search(" ".join(understanding.words)))
             return self._subscription(intent, found, confidence, everything=everything)
         if found is None:
             return self._without_council(intent, confidence)
@@ -219,50 +238,50 @@ class Engine:
     ) -> Reply:
         council = (found.responsible or found.named) if found else None
         authority = self.knowledge.authority_for_council(council.code) if council else None
-        reply = self.compose.subscription_hint(intent, authority, council, confidence)
+        reply = self.composer.subscription_hint(intent, authority, council, confidence)
         scope = council.code if council else ("all" if everything else None)
         return reply.model_copy(update={"scope": scope})
 
     def _without_council(self, intent: Intent, confidence: float) -> Reply:
-        compose = self.compose
+        composer = self.composer
         match intent:
             case Intent.LIST:
-                return compose.listing(confidence)
+                return composer.listing(confidence)
             case Intent.COUNT:
-                return compose.network_count(confidence)
+                return composer.network_count(confidence)
             case Intent.ABOUT:
-                return compose.about(confidence)
+                return composer.about(confidence)
             case Intent.HELP:
-                return compose.help(confidence)
+                return composer.help(confidence)
             case Intent.EVENTS:
-                return compose.network_events(confidence)
+                return composer.network_events(confidence)
             case _:
-                return compose.which_council(intent, confidence)
+                return composer.which_council(intent, confidence)
 
     def _about_council(
         self, intent: Intent, found: CouncilMatch, asked: tuple[str, ...], confidence: float
     ) -> Reply:
-        compose = self.compose
+        composer = self.composer
         responsible: Council | None = found.responsible
         authority = self.knowledge.authority_for_council(responsible.code) if responsible else None
         if authority is None:
             shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
-            return compose.no_record(shown, found.named, responsible, confidence)
+            return composer.no_record(shown, found.named, responsible, confidence)
         lead = (
-            (Paragraph(text=compose.district_note(found.named, responsible)),)
+            (Paragraph(text=composer.district_note(found.named, responsible)),)
             if found.is_district and responsible is not None
             else ()
         )
         match intent:
             case Intent.STAGE:
-                return compose.stage(authority, confidence, *lead)
+                return composer.stage(authority, confidence, *lead)
             case Intent.TRAINERS:
-                return compose.trainers(authority, confidence, *lead)
+                return composer.trainers(authority, confidence, *lead)
             case Intent.PEOPLE:
-                return compose.people(authority, confidence, *lead)
+                return composer.people(authority, confidence, *lead)
             case Intent.EVENTS:
-                return compose.events(authority, confidence, *lead)
+                return composer.events(authority, confidence, *lead)
             case Intent.COUNT:
-                return compose.figures(authority, asked, confidence)
+                return composer.figures(authority, asked, confidence)
             case _:
-                return compose.overview(authority, confidence, *lead)
+                return composer.overview(authority, confidence, *lead)

@@ -247,6 +247,7 @@ _WEIGHT = {
 # What people type for speed, read as what they mean.
 SHORTHAND = {
     "whos": "who",
+    "hw": "how",
     "whats": "what",
     "wheres": "where",
     "hows": "how",
@@ -301,6 +302,7 @@ STOPWORDS = frozenset(
     through across around between within without against towards toward upon thing things
     stuff way ways kind sort nothing wanna gonna gotta lemme gimme ya yeah yep nope cool great
     good nice lovely brilliant awesome grand fab oh ah um erm hmm uh lol haha our ours
+    coming come comes anymore again more
 """.split()
 )
 
@@ -316,7 +318,8 @@ OFF_TOPIC_WORDS = frozenset(
     flight flights hotel hotels restaurant restaurants pub pubs chippy shop shops tesco
     population live lives living mayor election elections vote voting councillor councillors
     jobs vacancies salary salaries pay wage wages bill bills fine fines ticket tickets cinema
-    beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes
+    beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
+    playing played game games kickoff fixture fixtures
     """.split()
 )
 
@@ -375,7 +378,7 @@ def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
         return SHORTHAND[word]
-    if len(word) < 5 or word in KNOWN_WORDS:
+    if len(word) < 4 or word in KNOWN_WORDS:
         return word
     match = process.extractOne(
         word,

@@ -39,6 +39,10 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     """Root logging to stderr at `level`; httpx at WARNING; `secrets` never printed."""
     logging.basicConfig(format=LOG_FORMAT, level=level, force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot and httpcore log whole updates and requests: message text
+    # beside user ids. sosbot's own DEBUG lines hold neither.
+    for name in ("telegram", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
     redactor = RedactingFilter(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)

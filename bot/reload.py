@@ -46,12 +46,17 @@ def reload_knowledge(runtime: Runtime) -> ReloadOutcome:
 
 
 async def events_to_announce(runtime: Runtime, now: datetime) -> list[Event]:
-    """Events not seen before (by this database), not yet ended; all current events are
-    remembered, so each is announced once. On the very first start nothing is announced."""
+    """Events not seen before (by this database) and not yet ended. On the very first start
+    nothing is new: the events there are then are remembered, not announced."""
     store = runtime.require_store
-    events = runtime.engine.knowledge.events
-    fresh = new_events(
-        await store.known_event_ids(), events, now=now, timezone=runtime.settings.zone
+    known = await store.known_event_ids()
+    if known is None:
+        await announced_events(runtime)
+    return new_events(
+        known, runtime.engine.knowledge.events, now=now, timezone=runtime.settings.zone
     )
-    await store.remember_events(event.id for event in events)
-    return fresh
+
+
+async def announced_events(runtime: Runtime) -> None:
+    """Remember the current events as seen: called once their announcements are out."""
+    await runtime.require_store.remember_events(e.id for e in runtime.engine.knowledge.events)

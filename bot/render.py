@@ -47,20 +47,17 @@ def render_html(reply: Reply) -> str:
 
 
 def split_message(message: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at paragraph, then line, then word breaks.
-
-    HTML in `message` must not span a cut: the renderer only opens and closes tags within one
-    line, and cuts fall between lines wherever a line fits.
-    """
+    """Pieces of at most `limit` characters, cut at a paragraph break, else a line break, else a
+    space, else anywhere but inside an HTML entity ("&amp;"), which Telegram would refuse."""
     pieces: list[str] = []
     rest = message
     while len(rest) > limit:
         window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut <= 0:
-            cut = window.rfind(" ")
-        if cut <= 0:
-            cut = limit
+        cut = next(
+            (at for at in (window.rfind(mark) for mark in ("\n\n", "\n", " ")) if at > 0), limit
+        )
+        if cut == limit and (entity := window.rfind("&")) > window.rfind(";"):
+            cut = entity or limit
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

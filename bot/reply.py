@@ -33,6 +33,11 @@ class Citation(Part):
     as_of: str
 
 
+class EventRef(Part):
+    id: str
+    title: str
+
+
 class Choice(Part):
     """Something the person can pick next: a council to open, or a question about it."""
 
@@ -53,7 +58,9 @@ class Reply(Part):
     options: tuple[Choice, ...] = Field((), description="Councils to choose between")
     options_heading: str = "Did you mean:"
     actions: tuple[Choice, ...] = Field((), description="Follow-up questions to offer")
-    event_ids: tuple[str, ...] = Field((), description="Events the reply lists")
+    calendar: tuple[EventRef, ...] = Field(
+        (), description="Upcoming events the reply lists, offered as calendar files"
+    )
     scope: str | None = Field(
         None, description="For (un)subscribing: 'all' or a council code; None if not said"
     )

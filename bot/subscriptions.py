@@ -9,9 +9,8 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.engine import utc_now
+from bot.delivery import due_now
 from bot.intents import Intent
-from bot.reminders import due_reminders
 from bot.reply import Block, Bullets, Choice, Paragraph, Reply
 from bot.runtime import Runtime
 from bot.store import ALL
@@ -56,7 +55,7 @@ def _reply(intent: Intent, *paragraphs: str, **extra: object) -> Reply:
 
 def choose_scope(runtime: Runtime, intent: Intent) -> Reply:
     """Which council to (un)subscribe, as buttons, with one for every event."""
-    compose = runtime.engine.compose
+    compose = runtime.engine.composer
     options = (
         *compose.adopter_choices(intent),
         Choice(label="Every event", intent=intent, council=ALL),
@@ -92,7 +91,7 @@ async def subscribe(runtime: Runtime, chat_id: int, scope: str, now: datetime) -
                 "record of it adopting Signs of Safety. You will hear if an event is added."
             )
     blocks: list[Block] = [Paragraph(text=line) for line in lines]
-    upcoming = runtime.engine.compose.upcoming_for_scope(scope, now)
+    upcoming = runtime.engine.composer.upcoming_for_scope(scope, now)
     if upcoming:
         blocks += [Paragraph(text="Upcoming:"), Bullets(items=upcoming)]
     else:
@@ -165,18 +164,8 @@ async def act(runtime: Runtime, chat_id: int, reply: Reply, now: datetime) -> Re
 async def statistics(runtime: Runtime) -> Reply:
     """For operators: subscribers by council, reminders sent and due, questions answered."""
     store = runtime.require_store
-    settings = runtime.settings
-    knowledge = runtime.engine.knowledge
     counts = await store.subscriber_counts()
-    pending = await due_reminders(
-        store,
-        knowledge.events,
-        {a.id: a.council for a in knowledge.authorities},
-        utc_now(),
-        timezone=settings.zone,
-        lead_times=settings.reminder_lead_times,
-        check_interval=timedelta(seconds=settings.reminder_check_seconds),
-    )
+    pending = await due_now(runtime)
     await runtime.questions.save(store)
     answered, not_understood = await store.question_counts()
     subscriber_lines = tuple(

@@ -52,3 +52,8 @@ def words(text: str) -> list[Word]:
         for part in normalise(raw).split()
     }
     return [Word(part, part in capitalised) for part in normalise(text).split()]
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with an ellipsis if it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as plans
+from bot import subscriptions as subscribing
 from bot.engine import utc_now
 from bot.intents import Intent
 from bot.render import render_html, split_message
@@ -18,7 +18,7 @@ from handlers.common import (
     conversation,
     keyboard,
     parse_callback_data,
-    runtime,
+    runtime_of,
 )
 from handlers.reminders import send_calendar_file
 
@@ -34,11 +34,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = query.data or ""
     if not isinstance(query.message, Message):
         return
-    shared = runtime(context)
+    runtime = runtime_of(context)
     chat_id = query.message.chat.id
     if data.startswith(CALENDAR_PREFIX):
         if not await send_calendar_file(
-            context.bot, chat_id, shared, data.removeprefix(CALENDAR_PREFIX)
+            context.bot, chat_id, runtime, data.removeprefix(CALENDAR_PREFIX)
         ):
             await query.message.reply_text("That event is no longer on record.")
         return
@@ -47,13 +47,15 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     intent, council_code = parsed
     if intent is Intent.SUBSCRIBE and council_code:
-        reply = await plans.subscribe(shared, chat_id, council_code, utc_now())
+        reply = await subscribing.subscribe(runtime, chat_id, council_code, utc_now())
     elif intent is Intent.UNSUBSCRIBE and council_code:
-        reply = await plans.unsubscribe(shared, chat_id, council_code)
+        reply = await subscribing.unsubscribe(runtime, chat_id, council_code)
     else:
-        reply = shared.engine.reply_for(intent, council_code)
-    context_now = conversation(context)
-    context_now.intent, context_now.council_code = intent, reply.council_code or council_code
+        reply = runtime.engine.reply_for(intent, council_code)
+    chat_conversation = conversation(context)
+    chat_conversation.intent = intent
+    if reply.council_code is not None:
+        chat_conversation.council_code = reply.council_code
     text = split_message(render_html(reply))[0]
     try:
         await query.message.edit_text(

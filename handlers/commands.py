@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.intents import Intent
-from handlers.common import runtime, send_reply
+from handlers.common import command_argument, runtime_of, send_reply
 
 logger = logging.getLogger(__name__)
 
@@ -25,42 +25,41 @@ MENU = (
 )
 
 
-def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return " ".join(context.args or []).strip()
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, or open a council from a deep link (t.me/<bot>?start=suffolk)."""
     if update.effective_message is None:
         return
-    engine = runtime(context).engine
-    name = _argument(context)
-    reply = engine.reply_about(Intent.OVERVIEW, name) if name else engine.compose.welcome()
+    runtime = runtime_of(context)
+    # Unblocking the bot in Telegram sends /start: reminders paused after a 403 resume.
+    await runtime.require_store.resume_chat(update.effective_message.chat.id)
+    engine = runtime.engine
+    name = command_argument(context)
+    reply = engine.reply_about(Intent.OVERVIEW, name) if name else engine.composer.welcome()
     await send_reply(update.effective_message, reply)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What to ask and every command."""
     if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime(context).engine.compose.help(1.0))
+        await send_reply(update.effective_message, runtime_of(context).engine.composer.help(1.0))
 
 
 async def councils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every council on record, with a button each."""
     if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime(context).engine.compose.listing(1.0))
+        await send_reply(update.effective_message, runtime_of(context).engine.composer.listing(1.0))
 
 
 async def council(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One council's overview: /council NAME."""
     if update.effective_message is None:
         return
-    engine = runtime(context).engine
-    name = _argument(context)
+    engine = runtime_of(context).engine
+    name = command_argument(context)
     reply = (
         engine.reply_about(Intent.OVERVIEW, name)
         if name
-        else engine.compose.which_council(Intent.OVERVIEW, 1.0)
+        else engine.composer.which_council(Intent.OVERVIEW, 1.0)
     )
     await send_reply(update.effective_message, reply)
 
@@ -69,7 +68,7 @@ async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Upcoming events, everywhere or for one council: /events [NAME]."""
     if update.effective_message is None:
         return
-    engine = runtime(context).engine
-    name = _argument(context)
-    reply = engine.reply_about(Intent.EVENTS, name) if name else engine.compose.network_events(1.0)
+    engine = runtime_of(context).engine
+    name = command_argument(context)
+    reply = engine.reply_about(Intent.EVENTS, name) if name else engine.composer.network_events(1.0)
     await send_reply(update.effective_message, reply)

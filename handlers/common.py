@@ -15,8 +15,9 @@ from telegram.ext import ContextTypes
 from bot.engine import Conversation
 from bot.intents import Intent
 from bot.render import render_html, split_message
-from bot.reply import Choice, Reply
+from bot.reply import Choice, EventRef, Reply
 from bot.runtime import Runtime
+from bot.text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -24,15 +25,21 @@ RUNTIME_KEY = "runtime"
 CONVERSATION_KEY = "conversation"
 BUTTONS_PER_ROW = 3
 MAX_CALENDAR_BUTTONS = 5
+CALENDAR_LABEL_LIMIT = 40
 CALENDAR_PREFIX = "ics:"
 CALLBACK_DATA_LIMIT = 64
 
 
-def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     found = context.bot_data[RUNTIME_KEY]
     if not isinstance(found, Runtime):
         raise TypeError("bot_data holds no Runtime; build the application with bot.application")
     return found
+
+
+def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """What follows the command: "/council east riding" → "east riding"."""
+    return " ".join(context.args or []).strip()
 
 
 def conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
@@ -65,13 +72,13 @@ def calendar_data(event_id: str) -> str:
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Options one to a row (council names are long), then actions three to a row, then a
     calendar-file button for each event the reply lists."""
-    return _keyboard(reply.options, reply.actions, reply.event_ids)
+    return _keyboard(reply.options, reply.actions, reply.calendar)
 
 
 # Replies repeat the same few keyboards, and a markup is immutable: build each once.
 @lru_cache(maxsize=512)
 def _keyboard(
-    options: tuple[Choice, ...], actions: tuple[Choice, ...], event_ids: tuple[str, ...]
+    options: tuple[Choice, ...], actions: tuple[Choice, ...], calendar: tuple[EventRef, ...]
 ) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(option.label, callback_data=callback_data(option))]
@@ -82,12 +89,14 @@ def _keyboard(
     rows += [
         [
             InlineKeyboardButton(
-                "Add to calendar (.ics)" if len(event_ids) == 1 else f"Calendar: {event_id}",
-                callback_data=calendar_data(event_id),
+                "Add to calendar (.ics)"
+                if len(calendar) == 1
+                else f"Calendar: {shorten(event.title, CALENDAR_LABEL_LIMIT)}",
+                callback_data=calendar_data(event.id),
             )
         ]
-        for event_id in event_ids[:MAX_CALENDAR_BUTTONS]
-        if len(calendar_data(event_id).encode()) <= CALLBACK_DATA_LIMIT
+        for event in calendar[:MAX_CALENDAR_BUTTONS]
+        if len(calendar_data(event.id).encode()) <= CALLBACK_DATA_LIMIT
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -107,7 +116,11 @@ async def send_html(
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
-                reply_parameters=ReplyParameters(reply_to) if reply_to is not None else None,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to is not None
+                    else None
+                ),
             )
         except RetryAfter as error:
             wait = error.retry_after

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
+
+from bot.engine import utc_now
+from handlers.common import runtime_of
 
 logger = logging.getLogger(__name__)
 
@@ -15,9 +18,16 @@ APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment.
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an exception raised while handling an update and tell the person, if there is one."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # The person blocked the bot: nobody to apologise to; pause their reminders.
+        logger.info("A chat blocked the bot while being answered; its reminders are paused")
+        if chat is not None:
+            await runtime_of(context).require_store.pause_chat(chat.id, utc_now())
+        return
     logger.error("Exception while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, APOLOGY)
+            await context.bot.send_message(chat.id, APOLOGY)
         except TelegramError:
             logger.warning("Could not send the apology", exc_info=True)

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.render import render_html, split_message
-from handlers.common import runtime
+from handlers.common import runtime_of
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +21,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.inline_query
     if query is None:
         return
-    engine = runtime(context).engine
+    engine = runtime_of(context).engine
     results = []
     for reply in engine.inline_overviews(query.query):
         results.append(
             InlineQueryResultArticle(
                 id=reply.council_code or reply.intent.value,
                 title=reply.title or reply.council or "Signs of Safety",
-                description=engine.compose.one_line_summary(reply),
+                description=engine.composer.one_line_summary(reply),
                 input_message_content=InputTextMessageContent(
                     split_message(render_html(reply))[0], parse_mode=ParseMode.HTML
                 ),

@@ -8,10 +8,8 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as plans
-from bot.engine import utc_now
-from bot.intents import SUBSCRIPTION_INTENTS, Intent
-from handlers.common import conversation, runtime, send_reply
+from bot.chat import respond
+from handlers.common import conversation, runtime_of, send_reply
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +38,5 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text = _addressed_text(message, context.bot.username, context.bot.id)
     if text is None:
         return
-    shared = runtime(context)
-    reply = shared.engine.answer(text, conversation(context))
-    logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
-    understood = reply.intent is not Intent.UNKNOWN
-    shared.questions.count(understood)
-    if not understood and shared.settings.log_unanswered:
-        await shared.require_store.log_unanswered(text)
-    if reply.intent in SUBSCRIPTION_INTENTS:
-        reply = await plans.act(shared, message.chat.id, reply, utc_now())
+    reply = await respond(runtime_of(context), message.chat.id, text, conversation(context))
     await send_reply(message, reply)

@@ -8,37 +8,34 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as plans
-from bot.engine import Conversation, utc_now
+from bot import subscriptions as subscribing
+from bot.engine import EVERYTHING, Conversation, utc_now
 from bot.intents import Intent
 from bot.reply import Reply
 from bot.store import ALL
-from handlers.common import CONVERSATION_KEY, runtime, send_reply
+from bot.text import normalise
+from handlers.common import CONVERSATION_KEY, command_argument, runtime_of, send_reply
 from handlers.reminders import reload_and_announce
 
 logger = logging.getLogger(__name__)
 
 
-def _name(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return " ".join(context.args or []).strip()
-
-
 async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
     """The reply to /subscribe or /unsubscribe NAME: done, or a question back."""
-    shared = runtime(context)
-    name = _name(context)
+    runtime = runtime_of(context)
+    name = command_argument(context)
     if not name:
-        return plans.choose_scope(shared, intent)
-    scope: str | None = ALL if name.casefold() == ALL else None
+        return subscribing.choose_scope(runtime, intent)
+    scope: str | None = ALL if EVERYTHING.fullmatch(normalise(name)) else None
     if scope is None:
-        resolved = shared.engine.reply_about(intent, name)
+        resolved = runtime.engine.reply_about(intent, name)
         if resolved.scope is None:
             return resolved
         scope = resolved.scope
     assert update.effective_chat is not None
     if intent is Intent.SUBSCRIBE:
-        return await plans.subscribe(shared, update.effective_chat.id, scope, utc_now())
-    return await plans.unsubscribe(shared, update.effective_chat.id, scope)
+        return await subscribing.subscribe(runtime, update.effective_chat.id, scope, utc_now())
+    return await subscribing.unsubscribe(runtime, update.effective_chat.id, scope)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,7 +54,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What this chat is subscribed to."""
     if update.effective_message is not None and update.effective_chat is not None:
-        reply = await plans.list_subscriptions(runtime(context), update.effective_chat.id)
+        reply = await subscribing.list_subscriptions(runtime_of(context), update.effective_chat.id)
         await send_reply(update.effective_message, reply)
 
 
@@ -65,7 +62,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete everything held about this chat, and say so."""
     if update.effective_message is None or update.effective_chat is None:
         return
-    reply = await plans.forget(runtime(context), update.effective_chat.id)
+    reply = await subscribing.forget(runtime_of(context), update.effective_chat.id)
     if context.chat_data is not None:
         context.chat_data[CONVERSATION_KEY] = Conversation()
     await send_reply(update.effective_message, reply)
@@ -73,7 +70,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = update.effective_user
-    return user is not None and user.id in runtime(context).settings.admin_ids
+    return user is not None and user.id in runtime_of(context).settings.admin_ids
 
 
 async def _refuse(update: Update, command: str) -> None:
@@ -99,4 +96,5 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse(update, "stats")
         return
     if update.effective_message is not None:
-        await send_reply(update.effective_message, await plans.statistics(runtime(context)))
+        reply = await subscribing.statistics(runtime_of(context))
+        await send_reply(update.effective_message, reply)

@@ -42,11 +42,19 @@ def test_a_long_message_is_split_into_pieces_within_the_limit_losing_nothing(len
     assert " ".join(pieces).split() == words.split()
 
 
-def test_a_split_prefers_paragraph_breaks() -> None:
-    first, second = "a" * 3000, "b" * 3000
-    assert split_message(f"{first}\n\n{second}") == [first, second]
+def test_a_split_prefers_paragraph_breaks_to_line_breaks() -> None:
+    first, second = "a" * 2000, "b\n" * 1500
+    pieces = split_message(f"{first}\n\n{second}")
+    assert [piece.strip() for piece in pieces] == [first, second.strip()]
 
 
 def test_a_single_unbroken_run_is_cut_hard() -> None:
     pieces = split_message("x" * (TELEGRAM_LIMIT + 5))
     assert [len(p) for p in pieces] == [TELEGRAM_LIMIT, 5]
+
+
+def test_a_hard_cut_never_falls_inside_an_html_entity() -> None:
+    message = "&amp;" * 1000
+    pieces = split_message(message, limit=4096)
+    assert "".join(pieces) == message
+    assert all(piece.endswith(";") for piece in pieces)

@@ -302,12 +302,16 @@ async def test_a_failure_in_a_handler_is_logged_and_apologised_for(
     assert "Exception while handling an update" in bot.log()
 
 
-async def test_the_token_appears_in_no_log_line(fake: FakeBotApi, bot: BotProcess) -> None:
-    await say(fake, new_chat(), "/start")
+async def test_neither_the_token_nor_message_text_appears_in_a_debug_log(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    secret_question = "who trains Lincs? (a phrase to look for in the log)"
+    await say(fake, new_chat(), secret_question)
     log = bot.log()
-    assert "getUpdates" in log or "sendMessage" in log, "the debug log should show API calls"
+    assert "DEBUG" in log, "the bot runs at DEBUG here"
     assert TEST_TOKEN not in log
     assert TEST_TOKEN.split(":")[1] not in log
+    assert "a phrase to look for in the log" not in log
 
 
 @pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])

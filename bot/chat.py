@@ -1,0 +1,28 @@
+"""A message from a chat in, the reply out: understanding, counting, and acting on requests to
+subscribe. The Telegram handler only unwraps the update and sends what this returns."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import subscriptions as subscribing
+from bot.engine import Conversation, utc_now
+from bot.intents import SUBSCRIPTION_INTENTS, Intent
+from bot.reply import Reply
+from bot.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+async def respond(runtime: Runtime, chat_id: int, text: str, conversation: Conversation) -> Reply:
+    """The reply to `text` from `chat_id`, in its conversation."""
+    reply = runtime.engine.answer(text, conversation)
+    logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
+    understood = reply.intent is not Intent.UNKNOWN
+    runtime.questions.count(understood)
+    if not understood and runtime.settings.log_unanswered:
+        # The text alone: no chat id, no time (see Store.log_unanswered).
+        await runtime.require_store.log_unanswered(text)
+    if reply.intent in SUBSCRIPTION_INTENTS:
+        return await subscribing.act(runtime, chat_id, reply, utc_now())
+    return reply

@@ -1,0 +1,57 @@
+"""Log lines never carry the bot token."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.logs import REDACTED, RedactingFilter
+
+TOKEN = "123456:SECRET-token"
+
+
+@pytest.fixture
+def captured() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def logger(captured: list[str]) -> logging.Logger:
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            captured.append(self.format(record))
+
+    handler = Collect()
+    handler.addFilter(RedactingFilter([TOKEN]))
+    test_logger = logging.getLogger("tests.redaction")
+    test_logger.handlers = [handler]
+    test_logger.setLevel(logging.DEBUG)
+    test_logger.propagate = False
+    return test_logger
+
+
+def test_a_url_with_the_token_is_logged_redacted(
+    logger: logging.Logger, captured: list[str]
+) -> None:
+    logger.debug("POST %s", f"https://api.telegram.org/bot{TOKEN}/getUpdates")
+    assert captured == [f"POST https://api.telegram.org/bot{REDACTED}/getUpdates"]
+
+
+def test_a_traceback_with_the_token_is_logged_redacted(
+    logger: logging.Logger, captured: list[str]
+) -> None:
+    try:
+        raise RuntimeError(f"failed to reach /bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        logger.exception("Request failed")
+    [line] = captured
+    assert TOKEN not in line
+    assert REDACTED in line
+
+
+def test_lines_without_the_token_pass_unchanged(
+    logger: logging.Logger, captured: list[str]
+) -> None:
+    logger.info("Sent %d reminders", 3)
+    assert captured == ["Sent 3 reminders"]
