@@ -6,6 +6,7 @@ trainer"), and every reply about an authority cites its source and date.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from bot.reply import Block, Bullets, Choice, Citation, EventRef, Paragraph, Rep
 from bot.text import shorten
 from knowledge.base import Knowledge
 from knowledge.models import Authority, Council, Event, Person, describe_date
+
+logger = logging.getLogger(__name__)
 
 MOST_RECENT_SHOWN = 5
 # Longest piece of what someone typed that a reply repeats back.
@@ -169,6 +172,29 @@ class Composer:
                 blocks.append(Paragraph(text="People it names:"))
                 blocks.append(Bullets(items=_people_lines(authority.people)))
         return self._reply(Intent.TRAINERS, authority, confidence, *blocks)
+
+    def person(self, name: str, confidence: float) -> Reply:
+        """Everything the records say of one named person, authority by authority."""
+        mentions = [
+            (authority, person)
+            for authority in self.knowledge.authorities
+            for person in (*authority.trainers, *authority.people)
+            if person.name == name
+        ]
+        only = mentions[0][0] if len({a.id for a, _ in mentions}) == 1 else None
+        return Reply(
+            intent=Intent.PEOPLE,
+            authority=only.id if only else None,
+            council=self.knowledge.council_of(only).name if only else None,
+            council_code=only.council if only else None,
+            confidence=confidence,
+            title=name,
+            blocks=(
+                Paragraph(text="What the records say of them:"),
+                Bullets(items=tuple(f"{a.name}: {p.role}" for a, p in mentions)),
+            ),
+            citation=self.citation(mentions[0][0].source),
+        )
 
     def people(self, authority: Authority, confidence: float, *lead: Block) -> Reply:
         named = (*authority.trainers, *authority.people)
@@ -410,6 +436,13 @@ class Composer:
                 Bullets(items=COMMANDS),
             ),
             actions=self.adopter_choices(Intent.OVERVIEW),
+        )
+
+    def you_are_welcome(self) -> Reply:
+        return Reply(
+            intent=Intent.HELP,
+            confidence=1.0,
+            blocks=(Paragraph(text="You're welcome. Ask me anything else, or send /help."),),
         )
 
     def cannot_help(self, confidence: float) -> Reply:

@@ -162,4 +162,6 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
             )
     sent = await fan_out(send, runtime, items) if items else 0
     await announced_events(runtime)
+    now, zone = utc_now(), runtime.settings.zone
+    await store.prune(e.id for e in knowledge.events if not e.has_ended(now, zone))
     return sent

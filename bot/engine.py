@@ -46,6 +46,10 @@ _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Inten
 EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b(?: events?)?")
 # Words around a bare council name that ask nothing of their own: "Suffolk please".
 _FILLERS = frozenset("please pls thanks ok okay so then now too also well what about".split())
+_THANKS = re.compile(
+    r"^(?:ok |okay |great |brilliant |perfect |lovely )?(?:thanks|thank you|thx|ty|cheers|ta)"
+    r"(?: (?:very much|a lot|so much|again))?$"
+)
 # Answers about the whole network, after which "them" no longer means the last council.
 _NETWORK_ANSWERS = frozenset({Intent.COUNT, Intent.LIST, Intent.ABOUT})
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
@@ -88,10 +92,27 @@ class Engine:
         self.timezone = timezone
         self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
         self.composer = Composer(knowledge, timezone, clock)
+        # Named people by their normalised names: "who is Tracey Hill?".
+        self.people = {
+            normalise(person.name): person.name
+            for authority in knowledge.authorities
+            for person in (*authority.trainers, *authority.people)
+        }
 
     def answer(self, text: str, conversation: Conversation | None = None) -> Reply:
         """The reply to `text`; `conversation` is read for context and updated."""
         conversation = conversation if conversation is not None else Conversation()
+        if _THANKS.match(normalise(text)):
+            return self.composer.you_are_welcome()
+        if not text.strip():  # a bare mention in a group
+            return self.composer.help(1.0)
+        person = self._person_named(text)
+        if person is not None:
+            reply = self.composer.person(person, 0.9)
+            conversation.intent = Intent.PEOPLE
+            if reply.council_code is not None:
+                conversation.council_code = reply.council_code
+            return reply
         understanding = self.understand(text, conversation)
         reply = self._compose(understanding)
         if reply.council_code is not None:
@@ -128,6 +149,10 @@ class Engine:
         if reply.options:
             return [self.reply_for(Intent.OVERVIEW, o.council) for o in reply.options]
         return [reply] if reply.council_code else []
+
+    def _person_named(self, text: str) -> str | None:
+        whole = f" {normalise(text)} "
+        return next((name for key, name in self.people.items() if f" {key} " in whole), None)
 
     def understand(self, text: str, conversation: Conversation) -> Understanding:
         written = words(text)

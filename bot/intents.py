@@ -9,11 +9,14 @@ so than to answer about a council nobody asked about.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
+
+logger = logging.getLogger(__name__)
 
 
 class Intent(StrEnum):

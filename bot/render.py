@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from html import escape
 
 from bot.reply import Bullets, Paragraph, Reply
+
+logger = logging.getLogger(__name__)
 
 TELEGRAM_LIMIT = 4096
 

@@ -6,9 +6,13 @@ where escaping happens. Nothing here holds markup.
 
 from __future__ import annotations
 
+import logging
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.intents import Intent
+
+logger = logging.getLogger(__name__)
 
 
 class Part(BaseModel):

@@ -11,7 +11,7 @@ What is held, and why:
 - subscriptions: (chat, scope, since when); the date makes a new subscriber's first reminder
   "on time" rather than "late".
 - deliveries and announcements: (chat, event, lead) already sent, so nothing is sent twice,
-  and when, so that old rows can be cleared once their events are long past.
+  and when; `prune` drops them once their events are over, and chats left with nothing.
 - known events: the ids of events already seen, so a restart does not announce them again.
 - statistics: two counters, and unanswered questions as normalised text with a count, with no
   chat id, user id or date at all.
@@ -234,6 +234,11 @@ class Store(Protocol):
         ...
 
     async def remember_events(self, event_ids: Iterable[str]) -> None: ...
+
+    async def prune(self, live_event_ids: Iterable[str]) -> None:
+        """Forget deliveries and announcements of events that are over or gone (nothing will be
+        sent for them again), and chats left with nothing held about them."""
+        ...
 
     # Statistics, with no chat or user ids
 
@@ -525,6 +530,24 @@ class SqliteStore:
             await db.execute(
                 "INSERT INTO state (name, value) VALUES (?, 1) ON CONFLICT DO NOTHING",
                 (_EVENTS_REMEMBERED,),
+            )
+
+    async def prune(self, live_event_ids: Iterable[str]) -> None:
+        async with self._transaction() as db:
+            await db.execute("CREATE TEMP TABLE IF NOT EXISTS live_events (event_id TEXT)")
+            await db.execute("DELETE FROM live_events")
+            await db.executemany(
+                "INSERT INTO live_events (event_id) VALUES (?)", [(e,) for e in live_event_ids]
+            )
+            for table in ("deliveries", "announcements"):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE event_id NOT IN (SELECT event_id FROM live_events)"
+                )
+            await db.execute(
+                "DELETE FROM chats WHERE paused_at IS NULL"
+                " AND chat_id NOT IN (SELECT chat_id FROM subscriptions)"
+                " AND chat_id NOT IN (SELECT chat_id FROM deliveries)"
+                " AND chat_id NOT IN (SELECT chat_id FROM announcements)"
             )
 
     # Statistics

@@ -96,7 +96,15 @@ async def subscribe(runtime: Runtime, chat_id: int, scope: str, now: datetime) -
         blocks += [Paragraph(text="Upcoming:"), Bullets(items=upcoming)]
     else:
         blocks.append(Paragraph(text="Nothing is upcoming on record right now."))
-    return Reply(intent=Intent.SUBSCRIBE, confidence=1.0, blocks=tuple(blocks), scope=scope)
+    council = knowledge.councils.get(scope)
+    back = (
+        (Choice(label=f"More about {council.short_name}", intent=Intent.OVERVIEW, council=scope),)
+        if council is not None
+        else ()
+    )
+    return Reply(
+        intent=Intent.SUBSCRIBE, confidence=1.0, blocks=tuple(blocks), scope=scope, actions=back
+    )
 
 
 async def unsubscribe(runtime: Runtime, chat_id: int, scope: str) -> Reply:

@@ -7,9 +7,12 @@ agree on what a word is.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’‘`]s\b")
 _APOSTROPHE = re.compile(r"['’‘`]")

@@ -6,6 +6,8 @@ telegram. `register` adds every handler in one place.
 
 from __future__ import annotations
 
+import logging
+
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -16,6 +18,8 @@ from telegram.ext import (
 )
 
 from handlers import callbacks, commands, errors, inline, messages, subscriptions
+
+logger = logging.getLogger(__name__)
 
 # Only new messages in private chats and groups: edited messages and channel posts are left
 # alone, and so is anything without text (stickers, photos).

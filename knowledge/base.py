@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from knowledge.models import Authority, Council, Event, Network, Source
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

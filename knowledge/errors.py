@@ -6,9 +6,12 @@ KnowledgeError      a knowledge folder cannot be served; `.problems` lists every
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ with a line number rather than a silently ignored field.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -23,6 +24,8 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+logger = logging.getLogger(__name__)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -161,3 +161,69 @@ def test_confidence_is_lower_for_a_misspelt_council(engine: Engine) -> None:
     exact = engine.answer("who trains Suffolk?").confidence
     misspelt = engine.answer("who trains Sufflok?").confidence
     assert 0 < misspelt < exact <= 1
+
+
+@pytest.mark.parametrize(
+    ("question", "authority", "facts"),
+    [
+        ("who is Tracey Hill?", None, ["East Riding of Yorkshire Council", "Lincolnshire"]),
+        ("who's bev edwards", "swansea", ["Project leader"]),
+        ("TERRY MURPHY?", "suffolk", ["Director General"]),
+    ],
+)
+def test_a_person_named_in_the_records_is_looked_up_by_name(
+    engine: Engine, question: str, authority: str | None, facts: list[str]
+) -> None:
+    reply = engine.answer(question)
+    assert (reply.intent, reply.authority) == (Intent.PEOPLE, authority)
+    for fact in facts:
+        assert fact in render_plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("question", "authority"),
+    [
+        ("who trains east riding staff near hull", "east-riding-of-yorkshire"),
+        ("Lincolnshire vs Suffolk", "lincolnshire"),
+    ],
+)
+def test_the_longest_name_wins_wherever_it_stands(
+    engine: Engine, question: str, authority: str
+) -> None:
+    assert engine.answer(question).authority == authority
+
+
+def test_a_network_question_ends_the_councils_context(engine: Engine) -> None:
+    answers = _ask(
+        engine,
+        "tell me about suffolk",
+        "how many councils are implementing",
+        "and how many are training",
+    )
+    assert answers[2][:2] == (Intent.COUNT, None)
+    assert "a further 10" in answers[2][2]
+
+
+def test_a_context_council_that_is_gone_is_not_a_crash(engine: Engine) -> None:
+    reply = engine.answer("who trains them?", Conversation(council_code="all"))
+    assert reply.authority is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["who trains Arsenal", "what stage is the moon at", "when is Swansea playing next"],
+)
+def test_a_council_question_about_no_council_is_off_topic(engine: Engine, question: str) -> None:
+    assert engine.answer(question).intent is Intent.UNKNOWN
+
+
+@pytest.mark.parametrize("message", ["thanks", "Thank you!", "cheers 👍", "ok thanks"])
+def test_thanks_are_acknowledged_not_refused(engine: Engine, message: str) -> None:
+    reply = engine.answer(message)
+    assert reply.intent is Intent.HELP
+    assert "welcome" in render_plain(reply)
+
+
+@pytest.mark.parametrize("message", ["", "   "])
+def test_an_empty_message_gets_the_help(engine: Engine, message: str) -> None:
+    assert engine.answer(message).intent is Intent.HELP

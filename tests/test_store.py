@@ -328,3 +328,21 @@ def test_unanswered_questions_are_kept_normalised_masked_and_short(
     text: str, expected: str
 ) -> None:
     assert unanswered_key(text) == expected
+
+
+async def test_pruning_forgets_deliveries_of_past_events_and_chats_left_with_nothing(
+    store: SqliteStore,
+) -> None:
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    await store.subscribe(1, "SFK", now)
+    await store.subscribe(2, "SFK", now)
+    for chat in (1, 2):
+        await store.record_delivery(chat, "over", 86400, now)
+        await store.record_delivery(chat, "coming", 86400, now)
+    await store.unsubscribe_all(2)
+    await store.prune(["coming"])
+    assert await store.delivered_count() == 2
+    await store.prune([])
+    assert await store.delivered_count() == 0
+    rows = await store._rows("SELECT chat_id FROM chats ORDER BY chat_id")
+    assert [row[0] for row in rows] == [1]
