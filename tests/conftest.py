@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.engine import Engine
+from bot.store import SqliteStore
 from knowledge.base import Knowledge
 from knowledge.loader import load_knowledge
 
@@ -28,6 +30,19 @@ def clean_environment(
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Where a test's database lives: a fresh file for every test."""
+    return tmp_path / "sosbot.sqlite3"
+
+
+@pytest.fixture
+async def store(path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(path)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,18 +28,6 @@ COUNCILS = {"suffolk": "SFK", "lincolnshire": "LIN"}
 def _event(event_id: str, start: datetime | str, authority: str | None = None) -> Event:
     when = start if isinstance(start, str) else start.isoformat()
     return Event(id=event_id, title=f"The {event_id}", authority=authority, start=when)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "sosbot.sqlite3"
-
-
-@pytest.fixture
-async def store(path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(path)
-    yield opened
-    await opened.close()
 
 
 async def _due(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,18 +13,6 @@ from bot.store import ALL, MIGRATIONS, ReminderSlot, SqliteStore, unanswered_key
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CHAT = 1001
 OTHER_CHAT = -100200300  # a group: Telegram gives groups negative ids
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "sosbot.sqlite3"
-
-
-@pytest.fixture
-async def store(path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(path)
-    yield opened
-    await opened.close()
 
 
 def _raw(path: Path) -> sqlite3.Connection:
