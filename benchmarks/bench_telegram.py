@@ -77,8 +77,8 @@ async def _stop(process: subprocess.Popen[bytes]) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--updates", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--updates", type=int, default=300)
     arguments = parser.parse_args()
     batch = list(islice(cycle(load_questions()), arguments.updates))
     rates: dict[str, list[float]] = {"sosbot": [], "echo": []}
@@ -97,11 +97,12 @@ async def main() -> None:
                 memory[subject] = psutil.Process(process.pid).memory_info().rss / 2**20
                 await _stop(process)
     print(f"{arguments.rounds} rounds of {len(batch)} updates each, alternating the two bots")
-    print(f"{'':8} {'median updates/s':>17} {'rounds':>30} {'RSS after 1,000':>16}")
     for subject, values in rates.items():
-        shown = " ".join(f"{v:.0f}" for v in values)
-        median = statistics.median(values)
-        print(f"{subject:8} {median:17.0f} {shown:>30} {memory[subject]:13.1f} MiB")
+        print(
+            f"{subject:8} median {statistics.median(values):5.0f} updates/s, "
+            f"resident memory after {MEMORY_QUESTIONS:,} questions {memory[subject]:.1f} MiB"
+        )
+        print(f"{'':8} rounds: {' '.join(f'{v:.0f}' for v in values)}")
     ratio = statistics.median(rates["sosbot"]) / statistics.median(rates["echo"])
     # Each sosbot round against the echo round run right after it: noise of the shared machine
     # that lasts a few seconds falls on both.

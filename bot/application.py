@@ -24,9 +24,14 @@ from bot.store import SqliteStore
 from handlers.commands import MENU
 from handlers.common import RUNTIME_KEY
 from handlers.reminders import start_reminders
+from handlers.updates import PerChatUpdateProcessor
 from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
+
+# Updates of different chats handled at once (handlers.updates keeps each chat's in order).
+# A few suffice to keep the network busy; many more only add overhead.
+CONCURRENT_UPDATES = 4
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -58,6 +63,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        # Each update in flight may hold a connection, and reminders need one of their own.
+        .connection_pool_size(2 * CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

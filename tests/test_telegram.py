@@ -321,3 +321,19 @@ async def test_a_signal_stops_the_bot_cleanly(which: signal.Signals, tmp_path: P
         await process.start()
         assert await process.stop(which) == 0
         assert "Traceback" not in process.log()
+
+
+async def test_a_chats_quick_messages_are_answered_in_order_while_others_overlap(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat, other = new_chat(), new_chat()
+    before = len(fake.calls_to("sendMessage", ok=True))
+    for text in ("tell me about Lincs", "who trains them?", "and Suffolk?"):
+        fake.push_message(chat, text)
+        fake.push_message(other, "who trains Swansea?")
+    await fake.wait_for("sendMessage", count=before + 6, ok=True, timeout=15)
+    texts = [c.params["text"] for c in sent_to(fake, chat)]
+    assert texts[0].startswith("<b>Lincolnshire County Council</b>")
+    assert "Tracey Hill" in texts[1]
+    assert "names no trainer for Suffolk County Council" in texts[2]
+    assert len(sent_to(fake, other)) == 3
