@@ -1,5 +1,5 @@
-"""A message from a chat in, the reply out: understanding, counting, and acting on requests to
-subscribe. The Telegram handler only unwraps the update and sends what this returns."""
+"""A chat's message or button press in, the reply out: understanding, counting, and acting on
+requests to subscribe. The Telegram handlers only unwrap the update and send what this returns."""
 
 from __future__ import annotations
 
@@ -25,4 +25,24 @@ async def respond(runtime: Runtime, chat_id: int, text: str, conversation: Conve
         await runtime.require_store.log_unanswered(text)
     if reply.intent in SUBSCRIPTION_INTENTS:
         return await subscribing.act(runtime, chat_id, reply, utc_now())
+    return reply
+
+
+async def choose(
+    runtime: Runtime,
+    chat_id: int,
+    intent: Intent,
+    council_code: str | None,
+    conversation: Conversation,
+) -> Reply:
+    """The reply to a pressed button: a question about a council, or a subscription."""
+    if intent is Intent.SUBSCRIBE and council_code:
+        reply = await subscribing.subscribe(runtime, chat_id, council_code, utc_now())
+    elif intent is Intent.UNSUBSCRIBE and council_code:
+        reply = await subscribing.unsubscribe(runtime, chat_id, council_code)
+    else:
+        reply = runtime.engine.reply_for(intent, council_code)
+    conversation.intent = intent
+    if reply.council_code is not None:
+        conversation.council_code = reply.council_code
     return reply

@@ -93,7 +93,7 @@ class Engine:
         self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
         self.composer = Composer(knowledge, timezone, clock)
         # Named people by their normalised names: "who is Tracey Hill?".
-        self.people = {
+        self.people_by_name = {
             normalise(person.name): person.name
             for authority in knowledge.authorities
             for person in (*authority.trainers, *authority.people)
@@ -109,19 +109,15 @@ class Engine:
         person = self._person_named(text)
         if person is not None:
             reply = self.composer.person(person, 0.9)
-            conversation.intent = Intent.PEOPLE
-            if reply.council_code is not None:
-                conversation.council_code = reply.council_code
-            return reply
-        understanding = self.understand(text, conversation)
-        reply = self._compose(understanding)
+        else:
+            reply = self._compose(self.understand(text, conversation))
         if reply.council_code is not None:
             conversation.council_code = reply.council_code
-        elif understanding.council is None and understanding.intent in _NETWORK_ANSWERS:
+        elif reply.intent in _NETWORK_ANSWERS:
             # "how many councils …" then "and how many are training?" is still the network.
             conversation.council_code = None
-        if understanding.intent is not Intent.UNKNOWN:
-            conversation.intent = understanding.intent
+        if reply.intent is not Intent.UNKNOWN:
+            conversation.intent = reply.intent
         return reply
 
     def reply_for(self, intent: Intent, council_code: str | None) -> Reply:
@@ -152,7 +148,9 @@ class Engine:
 
     def _person_named(self, text: str) -> str | None:
         whole = f" {normalise(text)} "
-        return next((name for key, name in self.people.items() if f" {key} " in whole), None)
+        return next(
+            (name for key, name in self.people_by_name.items() if f" {key} " in whole), None
+        )
 
     def understand(self, text: str, conversation: Conversation) -> Understanding:
         written = words(text)

@@ -9,9 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as subscribing
-from bot.engine import utc_now
-from bot.intents import Intent
+from bot.chat import choose
 from bot.render import render_html, split_message
 from handlers.common import (
     CALENDAR_PREFIX,
@@ -46,16 +44,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None:
         return
     intent, council_code = parsed
-    if intent is Intent.SUBSCRIBE and council_code:
-        reply = await subscribing.subscribe(runtime, chat_id, council_code, utc_now())
-    elif intent is Intent.UNSUBSCRIBE and council_code:
-        reply = await subscribing.unsubscribe(runtime, chat_id, council_code)
-    else:
-        reply = runtime.engine.reply_for(intent, council_code)
-    chat_conversation = conversation(context)
-    chat_conversation.intent = intent
-    if reply.council_code is not None:
-        chat_conversation.council_code = reply.council_code
+    reply = await choose(runtime, chat_id, intent, council_code, conversation(context))
     text = split_message(render_html(reply))[0]
     try:
         await query.message.edit_text(
