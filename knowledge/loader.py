@@ -32,7 +32,19 @@ ResultT = TypeVar("ResultT")
 
 
 class _TextDatesLoader(yaml.SafeLoader):
-    """A safe loader that leaves dates as the text written: `2014-02-03` stays a string."""
+    """A safe loader that leaves dates as the text written (`2014-02-03` stays a string) and
+    refuses a key given twice, where plain YAML would silently keep the second."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {

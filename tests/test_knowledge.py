@@ -212,3 +212,11 @@ def test_a_missing_file_is_named(folder: Path) -> None:
     (folder / "events.yaml").unlink()
     with pytest.raises(KnowledgeError, match=r"events\.yaml: cannot read"):
         load_knowledge(folder)
+
+
+def test_a_key_given_twice_is_refused_with_its_line(folder: Path) -> None:
+    (folder / "events.yaml").write_text(
+        "events:\n  - id: a\n    title: T\n    title: U\n    start: 2014-02\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError, match=r"events\.yaml:4: not valid YAML: key 'title' given"):
+        load_knowledge(folder)
