@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -22,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -215,8 +214,26 @@ class Event(Record):
         return self
 
 
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    return sorted(value for value, count in Counter(ids).items() if count > 1)
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+RecordT = TypeVar("RecordT", bound=_Identified)
+
+
+def _unique_ids(records: tuple[RecordT, ...], kind: str) -> tuple[RecordT, ...]:
+    """`records`, if no two share an id; else an error naming the repeated ones and where they
+    stand (the loader points at the list's line)."""
+    places: dict[str, list[int]] = {}
+    for number, record in enumerate(records, 1):
+        places.setdefault(record.id, []).append(number)
+    repeated = [
+        f"{id_!r} (entries {', '.join(map(str, at))})" for id_, at in places.items() if len(at) > 1
+    ]
+    if repeated:
+        raise ValueError(f"{kind} ids used twice: {'; '.join(repeated)}")
+    return records
 
 
 class AuthoritiesFile(Record):
@@ -224,12 +241,18 @@ class AuthoritiesFile(Record):
     network: Network
     authorities: tuple[Authority, ...]
 
+    @field_validator("authorities")
+    @classmethod
+    def _authority_ids_unique(cls, value: tuple[Authority, ...]) -> tuple[Authority, ...]:
+        return _unique_ids(value, "authority")
+
+    @field_validator("sources")
+    @classmethod
+    def _source_ids_unique(cls, value: tuple[Source, ...]) -> tuple[Source, ...]:
+        return _unique_ids(value, "source")
+
     @model_validator(mode="after")
-    def _ids_unique_and_sources_known(self) -> AuthoritiesFile:
-        if repeated := _duplicates(a.id for a in self.authorities):
-            raise ValueError(f"authority ids used twice: {', '.join(repeated)}")
-        if repeated := _duplicates(s.id for s in self.sources):
-            raise ValueError(f"source ids used twice: {', '.join(repeated)}")
+    def _sources_known(self) -> AuthoritiesFile:
         known = {s.id for s in self.sources}
         cited = [self.network.source, *(a.source for a in self.authorities)]
         if unknown := sorted(set(cited) - known):
@@ -240,11 +263,10 @@ class AuthoritiesFile(Record):
 class EventsFile(Record):
     events: tuple[Event, ...] = ()
 
-    @model_validator(mode="after")
-    def _ids_unique(self) -> EventsFile:
-        if repeated := _duplicates(e.id for e in self.events):
-            raise ValueError(f"event ids used twice: {', '.join(repeated)}")
-        return self
+    @field_validator("events")
+    @classmethod
+    def _event_ids_unique(cls, value: tuple[Event, ...]) -> tuple[Event, ...]:
+        return _unique_ids(value, "event")
 
 
 class Council(Record):
