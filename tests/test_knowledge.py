@@ -136,7 +136,7 @@ EVENTS_HEADER = "events:\n"
             EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n"
             "  - id: a\n    title: U\n    start: 2014-03\n",
             1,
-            "used twice",
+            "event ids used twice: 'a' (entries 1, 2)",
         ),
         (
             EVENTS_HEADER + "  - id: a\n    title: T\n    start: 2014-02\n    authority: leeds\n",
