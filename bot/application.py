@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.store import SqliteStore
 from handlers.commands import MENU
-from handlers.common import RUNTIME_KEY
+from handlers.common import RUNTIME_KEY, runtime_in
 from handlers.reminders import start_reminders
 from handlers.updates import PerChatUpdateProcessor
 from knowledge.loader import load_knowledge
@@ -35,9 +35,8 @@ CONCURRENT_UPDATES = 4
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    shared = application.bot_data[RUNTIME_KEY]
-    assert isinstance(shared, Runtime)
-    shared.store = await SqliteStore.open(shared.settings.database)
+    runtime = runtime_in(application.bot_data)
+    runtime.store = await SqliteStore.open(runtime.settings.database)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
     start_reminders(application)
     # What start-up built (knowledge, council index, modules) lives as long as the process:
@@ -47,11 +46,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    shared = application.bot_data.get(RUNTIME_KEY)
-    if isinstance(shared, Runtime) and shared.store is not None:
-        await shared.questions.save(shared.store)
-        await shared.store.close()
-        shared.store = None
+    runtime = runtime_in(application.bot_data)
+    if runtime.store is not None:
+        await runtime.questions.save(runtime.store)
+        await runtime.store.close()
+        runtime.store = None
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]

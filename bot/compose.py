@@ -69,6 +69,12 @@ class Composer:
         source = self.knowledge.sources[source_id]
         return Citation(title=source.title, as_of=f"as of {self._date(source.as_of)}")
 
+    def citation_if_known(self, source_id: str | None) -> Citation | None:
+        """An event's `source` is free text: cite it only when it names a listed source."""
+        if source_id is None or source_id not in self.knowledge.sources:
+            return None
+        return self.citation(source_id)
+
     def _date(self, value: str) -> str:
         return describe_date(value, self.timezone)
 
@@ -254,18 +260,13 @@ class Composer:
         return self._span(event.start, event.end)
 
     def _event_reply(self, event: Event, title: str, *blocks: Block) -> Reply:
-        source = self.knowledge.sources.get(event.source or "")
         return Reply(
             intent=Intent.EVENTS,
             authority=event.authority,
             confidence=1.0,
             title=title,
             blocks=(*blocks, *self.event_details(event)),
-            citation=(
-                Citation(title=source.title, as_of=f"as of {self._date(source.as_of)}")
-                if source
-                else None
-            ),
+            citation=self.citation_if_known(event.source),
             calendar=(EventRef(id=event.id, title=event.title),),
         )
 

@@ -102,15 +102,16 @@ class Engine:
     def answer(self, text: str, conversation: Conversation | None = None) -> Reply:
         """The reply to `text`; `conversation` is read for context and updated."""
         conversation = conversation if conversation is not None else Conversation()
-        if _THANKS.match(normalise(text)):
+        normalised = normalise(text)
+        if _THANKS.match(normalised):
             return self.composer.you_are_welcome()
         if not text.strip():  # a bare mention in a group
             return self.composer.help(1.0)
-        person = self._person_named(text)
+        person = self._person_named(normalised)
         if person is not None:
             reply = self.composer.person(person, 0.9)
         else:
-            reply = self._compose(self.understand(text, conversation))
+            reply = self._compose(self.understand(text, normalised, conversation))
         if reply.council_code is not None:
             conversation.council_code = reply.council_code
         elif reply.intent in _NETWORK_ANSWERS:
@@ -146,13 +147,14 @@ class Engine:
             return [self.reply_for(Intent.OVERVIEW, o.council) for o in reply.options]
         return [reply] if reply.council_code else []
 
-    def _person_named(self, text: str) -> str | None:
-        whole = f" {normalise(text)} "
+    def _person_named(self, normalised: str) -> str | None:
+        whole = f" {normalised} "
         return next(
             (name for key, name in self.people_by_name.items() if f" {key} " in whole), None
         )
 
-    def understand(self, text: str, conversation: Conversation) -> Understanding:
+    def understand(self, text: str, whole: str, conversation: Conversation) -> Understanding:
+        """How `text` (and `whole`, its normalised form) reads in `conversation`."""
         written = words(text)
         question = [
             Word(
@@ -170,7 +172,6 @@ class Engine:
         )
         rest = [question[i].text for i in outside]
         rest_text = " ".join(rest)
-        whole = normalise(text)
         # Judged on the words as written: "playing" is football, whatever it is one letter from.
         if off_topic_words([written[i].text for i in outside]) and not is_on_topic(rest_text):
             return Understanding(Intent.UNKNOWN, None, 0.1, tuple(rest))

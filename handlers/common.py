@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 
@@ -30,11 +31,16 @@ CALENDAR_PREFIX = "ics:"
 CALLBACK_DATA_LIMIT = 64
 
 
-def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    found = context.bot_data[RUNTIME_KEY]
+def runtime_in(bot_data: Mapping[object, object]) -> Runtime:
+    """The Runtime the composition root put in python-telegram-bot's bot_data."""
+    found = bot_data.get(RUNTIME_KEY)
     if not isinstance(found, Runtime):
         raise TypeError("bot_data holds no Runtime; build the application with bot.application")
     return found
+
+
+def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return runtime_in(context.bot_data)
 
 
 def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:

@@ -28,7 +28,7 @@ from bot.reload import reload_knowledge
 from bot.render import render_html, split_message
 from bot.reply import Reply
 from bot.runtime import Runtime
-from handlers.common import RUNTIME_KEY, keyboard, runtime_of, send_html
+from handlers.common import keyboard, runtime_in, runtime_of, send_html
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,7 @@ async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def reload_and_announce(application: Application) -> str:  # type: ignore[type-arg]
     """Reload the knowledge folder; announce the events it adds. Returns what happened."""
-    runtime = application.bot_data[RUNTIME_KEY]
-    assert isinstance(runtime, Runtime)
+    runtime = runtime_in(application.bot_data)
     outcome = reload_knowledge(runtime)
     if not outcome.ok:
         return outcome.message
@@ -93,8 +92,7 @@ async def reload_and_announce(application: Application) -> str:  # type: ignore[
 
 def start_reminders(application: Application) -> None:  # type: ignore[type-arg]
     """Tick the reminders, announce events added while the bot was down, reload on SIGHUP."""
-    runtime = application.bot_data[RUNTIME_KEY]
-    assert isinstance(runtime, Runtime)
+    runtime = runtime_in(application.bot_data)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     application.job_queue.run_repeating(
         reminder_tick,
