@@ -57,7 +57,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     """The whole bot, ready to poll; raises KnowledgeError if the knowledge cannot be served."""
     if settings.telegram_token is None:
         raise ValueError("a bot token is needed to build the application")
-    engine = Engine(load_knowledge(settings.knowledge_dir), settings.zone)
+    knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
+    engine = Engine(knowledge, settings.zone)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())

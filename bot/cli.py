@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -23,7 +24,7 @@ from bot.render import render_plain
 from bot.reply import Reply
 from bot.settings import Settings
 from knowledge.errors import KnowledgeError
-from knowledge.loader import load_knowledge
+from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def _settings() -> Settings:
 
 def _engine(settings: Settings) -> Engine:
     try:
-        knowledge = load_knowledge(settings.knowledge_dir)
+        knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
     except KnowledgeError as error:
         raise CommandError(str(error), 1) from error
     return Engine(knowledge, settings.zone)
@@ -122,12 +123,24 @@ def chat(engine: Engine, source: TextIO, out: TextIO) -> None:
         print(f"\n{render_plain(engine.answer(question, conversation))}\n", file=out, flush=True)
 
 
-def check(folder: Path, out: TextIO, err: TextIO) -> int:
+def check(
+    folder: Path, timezone: ZoneInfo, out: TextIO, err: TextIO, *, allow_no_events: bool = False
+) -> int:
     try:
-        knowledge = load_knowledge(folder)
+        knowledge = load_knowledge(folder, timezone=timezone)
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=err)
+        return 1
+    if not knowledge.events and not allow_no_events:
+        # Loading accepts an empty list (a bot may start with none), but an operator who
+        # emptied it by mistake should hear so before a reload drops every event.
+        print(
+            f"{folder / EVENTS_FILE}:{events_line(folder)}: the events list is empty: a running "
+            "bot would drop every event (its reload asks for /reload confirm); run sosbot check "
+            "--allow-no-events if that is meant",
+            file=err,
+        )
         return 1
     print(
         f"{folder}: OK: {len(knowledge.authorities)} authorities, {len(knowledge.events)} events, "
@@ -183,6 +196,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", help="talk to the bot in this console; no token needed")
     check_parser = commands.add_parser("check", help="validate a knowledge folder")
     check_parser.add_argument("folder", nargs="?", type=Path, help="default: the settings' one")
+    check_parser.add_argument(
+        "--allow-no-events", action="store_true", help="accept an empty events list"
+    )
     commands.add_parser("run", help="run the Telegram bot (needs SOSBOT_TELEGRAM_TOKEN)")
     unanswered_parser = commands.add_parser(
         "unanswered", help="the questions most often not understood"
@@ -209,7 +225,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "chat":
                 chat(_engine(settings), sys.stdin, sys.stdout)
             case "check":
-                return check(arguments.folder or settings.knowledge_dir, sys.stdout, sys.stderr)
+                return check(
+                    arguments.folder or settings.knowledge_dir,
+                    settings.zone,
+                    sys.stdout,
+                    sys.stderr,
+                    allow_no_events=arguments.allow_no_events,
+                )
             case "run":
                 run(settings)
             case "unanswered":

@@ -30,7 +30,7 @@ def reload_knowledge(runtime: Runtime) -> ReloadOutcome:
     """Load the knowledge folder again; on success the engine is replaced in one assignment."""
     folder = runtime.settings.knowledge_dir
     try:
-        knowledge = load_knowledge(folder)
+        knowledge = load_knowledge(folder, timezone=runtime.settings.zone)
     except KnowledgeError as error:
         logger.error("Reload refused, still serving the last good knowledge:\n%s", error)
         return ReloadOutcome(

@@ -15,21 +15,49 @@ from typing import Annotated, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 logger = logging.getLogger(__name__)
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Where naive times are read when the loader is told no other zone (SOSBOT_TIMEZONE's default).
+DEFAULT_TIMEZONE = ZoneInfo("Europe/London")
 
+# Control characters (NUL, escape, bell …) have no place in text people read, and an escape
+# sequence could repaint an operator's terminal; tabs and line breaks are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str) -> str:
+    if found := _CONTROL.search(value):
+        raise ValueError(f"contains a control character (U+{ord(found.group()):04X}); remove it")
+    return value
+
+
+Printable = Annotated[str, AfterValidator(_printable)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Text = Annotated[Printable, StringConstraints(strip_whitespace=True, min_length=1)]
+
+# The years a date may name: wide enough for any record, narrow enough that a period, a
+# reminder's lead time or a calendar file's time zone rules never run off datetime's range
+# (years 1 to 9999) in any time zone.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+# Only the documented datetime form: a day, `T`, hours and minutes, optional seconds (and
+# fraction) and an optional offset; fromisoformat alone would also take week dates and
+# compact forms such as 20140203T0900.
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?$"
+)
+_DATE_FORMS = "expected 2014-02 (a month), 2014-02-03 (a day) or 2014-02-03T09:30:00+00:00"
 
 
 def _as_text(value: object) -> str:
@@ -41,26 +69,32 @@ def _as_text(value: object) -> str:
     return value.strip()
 
 
+def _check_year(value: str) -> str:
+    if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        raise ValueError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
 def _check_partial_date(raw: object) -> str:
     value = _as_text(raw)
     if not _PARTIAL_DATE.match(value):
         raise ValueError("expected a date like 2014, 2014-02 or 2014-02-03")
     if len(value) == 10:
         date.fromisoformat(value)
-    return value
+    return _check_year(value)
 
 
 def _check_event_time(raw: object) -> str:
     value = _as_text(raw)
     if _PARTIAL_DATE.match(value):
         return _check_partial_date(value)
+    if not _DATETIME.match(value):
+        raise ValueError(_DATE_FORMS)
     try:
         datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
-            "expected 2014-02 (a month), 2014-02-03 (a day) or 2014-02-03T09:30:00+00:00"
-        ) from None
-    return value
+        raise ValueError(_DATE_FORMS) from None
+    return _check_year(value)
 
 
 PartialDate = Annotated[str, BeforeValidator(_check_partial_date)]
@@ -114,6 +148,13 @@ def describe_date(value: str, timezone: ZoneInfo) -> str:
             return f"{local.day} {local:%B %Y, %H:%M} ({local.tzname()})"
 
 
+def timezone_of(info: ValidationInfo) -> ZoneInfo:
+    """The zone naive times are read in: the validation context's `timezone`, if given."""
+    context = info.context if isinstance(info.context, dict) else {}
+    zone = context.get("timezone", DEFAULT_TIMEZONE)
+    return zone if isinstance(zone, ZoneInfo) else DEFAULT_TIMEZONE
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -134,10 +175,10 @@ class Source(Record):
     id: Slug
     title: Text
     publisher: Text
-    file: str | None = Field(None, description="The source's text, relative to the data folder")
-    url: str | None = None
+    file: Printable | None = Field(None, description="The source's text, relative to the folder")
+    url: Printable | None = None
     as_of: PartialDate
-    note: str | None = None
+    note: Printable | None = None
 
 
 class Person(Record):
@@ -149,7 +190,7 @@ class Person(Record):
 class Milestone(Record):
     when: PartialDate
     until: PartialDate | None = None
-    when_text: str | None = Field(None, description="How the source words a vague date")
+    when_text: Printable | None = Field(None, description="How the source words a vague date")
     what: Text
     quote: Text
 
@@ -173,7 +214,7 @@ class Network(Record):
 class Authority(Record):
     id: Slug
     name: Text
-    council: str = Field(description="The council's code in councils.csv, e.g. LIN")
+    council: Printable = Field(description="The council's code in councils.csv, e.g. LIN")
     stage: Stage
     stage_summary: Text
     services: tuple[Text, ...] = ()
@@ -192,9 +233,9 @@ class Event(Record):
     authority: Slug | None = None
     start: EventTime
     end: EventTime | None = None
-    location: str | None = None
-    description: str | None = None
-    source: str | None = None
+    location: Printable | None = None
+    description: Printable | None = None
+    source: Printable | None = None
 
     def period(self, timezone: ZoneInfo) -> Period:
         """From the start of `start` to the end of `end` (or of `start` where there is none)."""
@@ -206,10 +247,12 @@ class Event(Record):
         return self.period(timezone).end <= now
 
     @model_validator(mode="after")
-    def _end_not_before_start(self) -> Event:
+    def _end_not_before_start(self, info: ValidationInfo) -> Event:
+        # Naive times are read in the zone the bot will read them in (the loader passes it as
+        # the validation context): 10:30 in Tokyo is before 10:00 in London.
         if self.end is not None:
-            utc = ZoneInfo("UTC")
-            if period_of(self.end, utc).start < period_of(self.start, utc).start:
+            zone = timezone_of(info)
+            if period_of(self.end, zone).start < period_of(self.start, zone).start:
                 raise ValueError("end is before start")
         return self
 
@@ -272,15 +315,27 @@ class EventsFile(Record):
 class Council(Record):
     """A UK council from the mySociety and GOV.UK registers (see councils.csv)."""
 
-    code: str
-    name: str
-    short_name: str
-    nation: str
-    region: str
-    powers: str
-    children_services: str | None
+    code: Printable
+    name: Printable
+    short_name: Printable
+    nation: Printable
+    region: Printable
+    powers: Printable
+    children_services: Printable | None
     current: bool
-    replaced_by: tuple[str, ...] = ()
-    welsh_name: str | None = None
-    welsh_official_name: str | None = None
-    variants: tuple[str, ...] = ()
+    replaced_by: tuple[Printable, ...] = ()
+    welsh_name: Printable | None = None
+    welsh_official_name: Printable | None = None
+    variants: tuple[Printable, ...] = ()
+
+
+def _council_code(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("expected a council code from councils.csv, like LIN")
+    return value
+
+
+class AliasesFile(Record):
+    """Short forms of council names, each mapped to a council code (checked by the loader)."""
+
+    aliases: dict[Text, Annotated[str, BeforeValidator(_council_code)]]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from knowledge.loader import DEFAULT_DIRECTORY
+from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 
 ROOT = Path(__file__).parent.parent
 
@@ -128,3 +129,52 @@ def test_settings_come_from_the_environment_or_a_dotenv_file(tmp_path: Path, sou
     result = sosbot("check", env=setting, cwd=tmp_path)
     assert result.returncode == 1
     assert str(broken) in result.stderr
+
+
+def _copy_of_the_shipped_knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "k"
+    shutil.copytree(DEFAULT_DIRECTORY, folder)
+    return folder
+
+
+def test_check_reads_naive_times_in_the_settings_time_zone(tmp_path: Path) -> None:
+    folder = _copy_of_the_shipped_knowledge(tmp_path)
+    (folder / "events.yaml").write_text(
+        "events:\n  - id: x\n    title: X\n    start: '2014-02-03T10:00:00+00:00'\n"
+        "    end: '2014-02-03T10:30:00'\n"
+    )
+    assert sosbot("check", str(folder)).returncode == 0
+    result = sosbot("check", str(folder), env={"SOSBOT_TIMEZONE": "Asia/Tokyo"})
+    assert result.returncode == 1
+    assert f"{folder / 'events.yaml'}:2: events[1]: end is before start" in result.stderr
+
+
+EMPTY_EVENTS_WARNING = (
+    ":1: the events list is empty: a running bot would drop every event (its reload asks for "
+    "/reload confirm); run sosbot check --allow-no-events if that is meant"
+)
+
+
+def test_check_refuses_an_empty_events_list_unless_told_it_is_meant(tmp_path: Path) -> None:
+    folder = _copy_of_the_shipped_knowledge(tmp_path)
+    (folder / "events.yaml").write_text("events: []\n")
+    refused = sosbot("check", str(folder))
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [f"{folder / 'events.yaml'}{EMPTY_EVENTS_WARNING}"]
+    allowed = sosbot("check", "--allow-no-events", str(folder))
+    assert allowed.returncode == 0, allowed.stderr
+    assert "OK: 5 authorities, 0 events" in allowed.stdout
+
+
+def test_check_names_the_line_of_an_empty_events_list_below_its_comments(tmp_path: Path) -> None:
+    folder = _copy_of_the_shipped_knowledge(tmp_path)
+    (folder / "events.yaml").write_text("# No events this term.\n\nevents: []\n")
+    result = sosbot("check", str(folder))
+    assert result.returncode == 1
+    assert f"{folder / 'events.yaml'}:3: the events list is empty" in result.stderr
+
+
+def test_loading_at_start_accepts_an_empty_events_list(tmp_path: Path) -> None:
+    folder = _copy_of_the_shipped_knowledge(tmp_path)
+    (folder / "events.yaml").write_text("events: []\n")
+    assert load_knowledge(folder).events == ()
