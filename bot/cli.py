@@ -23,7 +23,7 @@ from bot.logs import configure_logging
 from bot.render import render_plain
 from bot.reply import Reply
 from bot.settings import Settings
-from knowledge.errors import KnowledgeError
+from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,11 @@ NO_TOKEN = (
     "sosbot run needs a bot token: ask @BotFather in Telegram for one (/newbot), then put "
     "SOSBOT_TELEGRAM_TOKEN=<token> in the environment or in a .env file here. "
     "`sosbot chat` works without one."
+)
+
+NO_EVENTS = (
+    "the events list is empty: a running bot would drop every event (its reload asks for "
+    "/reload confirm); run sosbot check --allow-no-events if that is meant"
 )
 
 
@@ -128,19 +133,13 @@ def check(
 ) -> int:
     try:
         knowledge = load_knowledge(folder, timezone=timezone)
+        if not knowledge.events and not allow_no_events:
+            # Loading accepts an empty list (a bot may start with none), but an operator who
+            # emptied it by mistake should hear so before a reload drops every event.
+            raise KnowledgeError([Problem(folder / EVENTS_FILE, events_line(folder), NO_EVENTS)])
     except KnowledgeError as error:
         for problem in error.problems:
             print(problem, file=err)
-        return 1
-    if not knowledge.events and not allow_no_events:
-        # Loading accepts an empty list (a bot may start with none), but an operator who
-        # emptied it by mistake should hear so before a reload drops every event.
-        print(
-            f"{folder / EVENTS_FILE}:{events_line(folder)}: the events list is empty: a running "
-            "bot would drop every event (its reload asks for /reload confirm); run sosbot check "
-            "--allow-no-events if that is meant",
-            file=err,
-        )
         return 1
     print(
         f"{folder}: OK: {len(knowledge.authorities)} authorities, {len(knowledge.events)} events, "

@@ -178,3 +178,20 @@ def test_loading_at_start_accepts_an_empty_events_list(tmp_path: Path) -> None:
     folder = _copy_of_the_shipped_knowledge(tmp_path)
     (folder / "events.yaml").write_text("events: []\n")
     assert load_knowledge(folder).events == ()
+
+
+def test_check_reports_malformed_files_as_path_and_line_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    folder = _copy_of_the_shipped_knowledge(tmp_path)
+    (folder / "events.yaml").write_text("events:\n  - &a {id: a}\n  - *a\n")
+    (folder / "councils.csv").write_text("code,name\nLIN,Lincolnshire\n", encoding="utf-8")
+    result = sosbot("check", str(folder))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{folder / 'events.yaml'}:2: not valid YAML: anchors (&name) and aliases (*name) are "
+        "not accepted; write the value out",
+        f"{folder / 'councils.csv'}:1: missing columns: short_name, nation, region, powers, "
+        "children_services, current, replaced_by, welsh_name, welsh_official_name, variants",
+    ]
