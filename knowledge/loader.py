@@ -6,6 +6,7 @@ all of them at once, and nothing half-valid is ever served.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -41,7 +42,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
 
 
-# Nesting levels a file may have; the knowledge files need five, and a bound keeps a runaway
+# Nesting levels a file may have; the knowledge files need six, and a bound keeps a runaway
 # `[[[[…` from exhausting Python's recursion limit.
 MAX_DEPTH = 32
 
@@ -129,9 +130,10 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise KnowledgeError([Problem(path, None, f"cannot read: {error.strerror}")]) from error
+    # A byte-order mark, as some editors write, is not an error.
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        # utf-8-sig: a byte-order mark, as some editors write, is not an error.
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise KnowledgeError(

@@ -3,6 +3,7 @@ wrong`, by the loader and by `sosbot check`, and never as a traceback or a hang.
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import threading
@@ -190,6 +191,7 @@ MALFORMED = [
     ("aliases.yaml", ALIASES + b"  sta\x07ffs: STS\n", 3, "not valid YAML"),
     ("aliases.yaml", b"- lincs\n- LIN\n", 1, "valid dictionary"),
     ("aliases.yaml", ALIASES + b"  caf\xe9: LIN\n", 3, "not UTF-8"),
+    ("aliases.yaml", codecs.BOM_UTF8 + ALIASES + b"  caf\xe9: LIN\n", 3, "(byte 0xe9)"),
     ("aliases.yaml", "aliases:\n  lincs: LIN\n".encode("utf-16"), 1, "not UTF-8"),
     ("events.yaml", EVENT.replace(b"title: T", b'title: "T\\0"'), 3, "control character"),
     ("events.yaml", EVENT.replace(b"title: T", b"title: Caf\xe9"), 3, "not UTF-8"),
@@ -298,3 +300,12 @@ def test_a_directory_in_place_of_a_knowledge_file_is_refused(folder: Path) -> No
     path.mkdir()
     with pytest.raises(KnowledgeError, match=r"aliases\.yaml: not a regular file"):
         load_knowledge(folder)
+
+
+def test_files_saved_with_a_byte_order_mark_are_read(folder: Path) -> None:
+    for name in ("aliases.yaml", "councils.csv"):
+        path = folder / name
+        path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+    knowledge = load_knowledge(folder)
+    assert knowledge.aliases["lincs"] == "LIN"
+    assert knowledge.councils["ABC"].code == "ABC"
