@@ -259,6 +259,7 @@ class FakeBotApi:
         self._commands: dict[str, list[JSONDict]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._blocked: set[ChatId] = set()
+        self._token_rejected = False
         self._rate_limit = _RateLimit(None, None)
         self._rate_limit_retry_after: int | None = None
         self._accepted_sends: deque[float] = deque()
@@ -533,6 +534,10 @@ class FakeBotApi:
     def unblock_chat(self, chat_id: ChatId) -> None:
         self._blocked.discard(_normalise_chat_id(chat_id))
 
+    def reject_token(self) -> None:
+        """Every call answers 401 "Unauthorized", as Telegram does for a revoked token."""
+        self._token_rejected = True
+
     def fail_next(
         self, method: str, error_code: int, description: str, retry_after: int | None = None
     ) -> None:
@@ -552,7 +557,8 @@ class FakeBotApi:
         self._released.set()
 
     def clear_faults(self) -> None:
-        """Remove rate limits, blocked chats and queued one-shot failures."""
+        """Remove rate limits, blocked chats, queued one-shot failures and a rejected token."""
+        self._token_rejected = False
         self._faults.clear()
         self._blocked.clear()
         self._rate_limit = _RateLimit(None, None)
@@ -657,6 +663,8 @@ class FakeBotApi:
     # ------------------------------------------------------------------ faults
 
     def _check_faults(self, method: str, params: JSONDict) -> None:
+        if self._token_rejected:
+            raise _ApiError(401, "Unauthorized")
         queued = self._faults.get(method)
         if queued:
             fault = queued.popleft()

@@ -314,6 +314,20 @@ async def test_neither_the_token_nor_message_text_appears_in_a_debug_log(
     assert "a phrase to look for in the log" not in log
 
 
+async def test_a_rejected_token_is_said_in_one_line_that_shows_no_token(tmp_path: Path) -> None:
+    async with running_fake_bot_api() as server:
+        server.reject_token()
+        process = BotProcess(server, tmp_path)
+        await process.start(until_polling=False)
+        status = await process.wait()
+    output = process.log()
+    assert status == 2
+    assert output.splitlines()[-1] == "sosbot: the Bot API rejected the token"
+    assert "Traceback" not in output
+    assert TEST_TOKEN not in output
+    assert TEST_TOKEN.split(":")[1] not in output
+
+
 @pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_stops_the_bot_cleanly(which: signal.Signals, tmp_path: Path) -> None:
     async with running_fake_bot_api() as server:
