@@ -8,11 +8,13 @@ imports telegram.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import signal
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder
 
 import handlers
@@ -32,6 +34,11 @@ logger = logging.getLogger(__name__)
 # Updates of different chats handled at once (handlers.updates keeps each chat's in order).
 # A few suffice to keep the network busy; many more only add overhead.
 CONCURRENT_UPDATES = 4
+
+
+class TokenRejectedError(Exception):
+    """The Bot API refused the token (401 on getMe). Carries no token: python-telegram-bot's
+    InvalidToken prints it, so it is not chained."""
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -84,6 +91,15 @@ def run_polling(settings: Settings) -> None:
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     configure_logging(settings.log_level, secrets=[token])
     application = build_application(settings)
+    # Initialised here, on the loop run_polling then uses (it skips initialising again), because
+    # run_polling's own start-up logs a rejected token with a traceback before raising.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(application.initialize())
+    except InvalidToken:
+        loop.close()
+        raise TokenRejectedError("the Bot API rejected the token") from None
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,
         stop_signals=(signal.SIGINT, signal.SIGTERM),

@@ -153,10 +153,12 @@ def run(settings: Settings) -> None:
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise CommandError(NO_TOKEN, EXIT_USAGE)
     # Imported here so that ask, chat and check never load telegram.
-    from bot.application import run_polling
+    from bot.application import TokenRejectedError, run_polling
 
     try:
         run_polling(settings)
+    except TokenRejectedError as error:
+        raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
     except KnowledgeError as error:
         raise CommandError(
             f"sosbot: refusing to serve {settings.knowledge_dir}:\n{error}", 1

@@ -28,8 +28,10 @@ from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _LEAD = re.compile(r"^(\d+)\s*([smhd])$")
+# A reminder more than a year ahead is a typo, and a big enough number overflows timedelta.
+MAX_LEAD = timedelta(days=366)
 
 
 def parse_lead_times(text: str) -> tuple[timedelta, ...]:
@@ -44,7 +46,11 @@ def parse_lead_times(text: str) -> tuple[timedelta, ...]:
                 f"lead time {part.strip()!r} is not a whole number with a unit s, m, h or d, "
                 "as in 7d,1d or 2h"
             )
-        lead = timedelta(**{_UNITS[match[2]]: int(match[1])})
+        # Compared as a whole number of seconds before a timedelta is made: any size compares.
+        seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
+        if seconds > MAX_LEAD.total_seconds():
+            raise ValueError(f"lead time {part.strip()!r} is more than 366 days")
+        lead = timedelta(seconds=seconds)
         if not lead:
             raise ValueError(f"lead time {part.strip()!r} is zero: reminders come before events")
         if lead in leads:

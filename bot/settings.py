@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
     reminder_lead_times: Annotated[tuple[timedelta, ...], NoDecode] = Field(
         (timedelta(days=7), timedelta(days=1)),
-        description="How long before an event reminders go out, e.g. 7d,1d (s, m, h, d)",
+        description="How long before events reminders go out, e.g. 7d,1d (s, m, h, d; up to 366d)",
     )
     reminder_check_seconds: float = Field(60.0, gt=0, description="How often reminders are due")
     log_unanswered: bool = Field(

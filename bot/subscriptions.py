@@ -6,7 +6,7 @@ Telegram-free: the handlers call these with the chat's id and send the Reply the
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.delivery import due_now
@@ -18,6 +18,28 @@ from bot.store import ALL
 logger = logging.getLogger(__name__)
 
 _UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+# Asked, only when it matters, before everything a chat holds is removed: may whoever asked do
+# that? Anyone in a private chat; in a group, only its administrators (the handlers ask Telegram).
+Permission = Callable[[], Awaitable[bool]]
+ADMIN_ONLY = (
+    "Only this group's administrators can stop every reminder or make me forget the group. "
+    "/unsubscribe NAME stops one council's."
+)
+
+
+class AdminOnlyError(Exception):
+    """Someone who is not the group's administrator asked to remove everything it holds."""
+
+
+async def _require(may_remove_all: Permission) -> None:
+    if not await may_remove_all():
+        raise AdminOnlyError(ADMIN_ONLY)
+
+
+def refusal() -> Reply:
+    """The reply to a wholesale removal refused with AdminOnlyError."""
+    return _reply(Intent.UNSUBSCRIBE, ADMIN_ONLY)
 
 
 def describe_lead(lead: timedelta) -> str:
@@ -107,9 +129,13 @@ async def subscribe(runtime: Runtime, chat_id: int, scope: str, now: datetime) -
     )
 
 
-async def unsubscribe(runtime: Runtime, chat_id: int, scope: str) -> Reply:
+async def unsubscribe(
+    runtime: Runtime, chat_id: int, scope: str, may_remove_all: Permission
+) -> Reply:
+    """Stop one scope's reminders, or with ALL every one (AdminOnlyError if not permitted)."""
     store = runtime.require_store
     if scope == ALL:
+        await _require(may_remove_all)
         removed = await store.unsubscribe_all(chat_id)
         text = (
             f"Unsubscribed from everything ({removed} subscription{'' if removed == 1 else 's'}). "
@@ -145,7 +171,9 @@ async def list_subscriptions(runtime: Runtime, chat_id: int) -> Reply:
     )
 
 
-async def forget(runtime: Runtime, chat_id: int) -> Reply:
+async def forget(runtime: Runtime, chat_id: int, may_remove_all: Permission) -> Reply:
+    """Delete everything held about the chat (AdminOnlyError if not permitted)."""
+    await _require(may_remove_all)
     await runtime.require_store.forget(chat_id)
     return _reply(
         Intent.UNSUBSCRIBE,
@@ -154,7 +182,9 @@ async def forget(runtime: Runtime, chat_id: int) -> Reply:
     )
 
 
-async def act(runtime: Runtime, chat_id: int, reply: Reply, now: datetime) -> Reply:
+async def act(
+    runtime: Runtime, chat_id: int, reply: Reply, now: datetime, may_remove_all: Permission
+) -> Reply:
     """Carry out what a free-text subscription question asked for."""
     if reply.intent is Intent.SUBSCRIPTIONS:
         return await list_subscriptions(runtime, chat_id)
@@ -166,7 +196,7 @@ async def act(runtime: Runtime, chat_id: int, reply: Reply, now: datetime) -> Re
         return await subscribe(runtime, chat_id, reply.scope, now)
     if reply.options:
         return reply
-    return await unsubscribe(runtime, chat_id, reply.scope or ALL)
+    return await unsubscribe(runtime, chat_id, reply.scope or ALL, may_remove_all)
 
 
 async def statistics(runtime: Runtime) -> Reply:

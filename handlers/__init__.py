@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from handlers import callbacks, commands, errors, inline, messages, subscriptions
+from handlers.common import CALENDAR_BUTTON, QUESTION_BUTTON, SUBSCRIPTION_BUTTON
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,15 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ("stats", subscriptions.stats),
     ):
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
-    application.add_handler(CallbackQueryHandler(callbacks.button))
+    # One handler per kind of button, as python-telegram-bot's inlinekeyboard example routes
+    # them; the last takes whatever data fits no kind (forged, or from an older version).
+    for pattern, callback in (
+        (CALENDAR_BUTTON, callbacks.calendar_button),
+        (SUBSCRIPTION_BUTTON, callbacks.subscription_button),
+        (QUESTION_BUTTON, callbacks.question_button),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(callbacks.ignore_button))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(MessageHandler(_PRIVATE_TEXT | _GROUP_TEXT, messages.answer_text))
     application.add_error_handler(errors.error_handler)

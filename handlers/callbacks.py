@@ -1,57 +1,125 @@
-"""Inline buttons: open a council or ask about it, in place of the message they were on."""
+"""Inline buttons: open a council or ask about it, in place of the message they were on;
+subscribe or unsubscribe; send an event's calendar file.
+
+One handler per kind of button, routed by the patterns in handlers.common. Data that fits none,
+or names a council that does not exist, is a forged or out-of-date button: the press is
+answered (so the person's client stops waiting) and nothing else is done.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import subscriptions as subscribing
 from bot.chat import choose
+from bot.intents import Intent
 from bot.render import render_html, split_message
-from handlers.common import (
-    CALENDAR_PREFIX,
-    conversation,
-    keyboard,
-    parse_callback_data,
-    runtime_of,
-)
+from bot.reply import Reply
+from bot.store import ALL
+from handlers.common import conversation, keyboard, may_remove_all, runtime_of
 from handlers.reminders import send_calendar_file
 
 logger = logging.getLogger(__name__)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show what a button asks for by editing the message it was on."""
+def _pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[CallbackQuery, Message, re.Match[str]] | None:
+    """The query, the message its button was on and its data's match of the handler's pattern;
+    None for a message too old to have one, or data python-telegram-bot let through unmatched
+    (it passes empty data to every pattern's handler)."""
     query = update.callback_query
-    if query is None:
+    match = context.matches[0] if context.matches else None
+    if query is None or not isinstance(query.message, Message) or not isinstance(match, re.Match):
+        return None
+    return query, query.message, match
+
+
+async def calendar_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the event's .ics file, or say it is gone (a button from before a reload)."""
+    pressed = _pressed(update, context)
+    if pressed is None:
+        await ignore_button(update, context)
+        return
+    query, message, match = pressed
+    await query.answer()
+    event_id = match["event"]
+    if not await send_calendar_file(context.bot, message.chat.id, runtime_of(context), event_id):
+        await message.reply_text("That event is no longer on record.")
+
+
+async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subscribe or unsubscribe the chat: a known council or every event. In a group, only its
+    administrators may unsubscribe it from every event; anyone else is told so in an alert."""
+    pressed = _pressed(update, context)
+    if pressed is None:
+        await ignore_button(update, context)
+        return
+    query, message, match = pressed
+    runtime = runtime_of(context)
+    scope = match["scope"]
+    if scope != ALL and scope not in runtime.engine.knowledge.councils:
+        await ignore_button(update, context)
+        return
+    intent = Intent(match["intent"])
+    try:
+        reply = await choose(
+            runtime,
+            message.chat.id,
+            intent,
+            scope,
+            conversation(context),
+            may_remove_all(update, context),
+        )
+    except subscribing.AdminOnlyError as refused:
+        await query.answer(str(refused), show_alert=True)
         return
     await query.answer()
-    data = query.data or ""
-    if not isinstance(query.message, Message):
+    await _show(message, reply)
+
+
+async def question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question about a known council, or a general one (events, the list of councils)."""
+    pressed = _pressed(update, context)
+    if pressed is None:
+        await ignore_button(update, context)
         return
+    query, message, match = pressed
     runtime = runtime_of(context)
-    chat_id = query.message.chat.id
-    if data.startswith(CALENDAR_PREFIX):
-        if not await send_calendar_file(
-            context.bot, chat_id, runtime, data.removeprefix(CALENDAR_PREFIX)
-        ):
-            await query.message.reply_text("That event is no longer on record.")
+    council = match["council"] or None
+    if council is not None and council not in runtime.engine.knowledge.councils:
+        await ignore_button(update, context)
         return
-    parsed = parse_callback_data(data)
-    if parsed is None:
-        return
-    intent, council_code = parsed
-    reply = await choose(runtime, chat_id, intent, council_code, conversation(context))
+    await query.answer()
+    intent = Intent(match["intent"])
+    reply = await choose(
+        runtime,
+        message.chat.id,
+        intent,
+        council,
+        conversation(context),
+        may_remove_all(update, context),
+    )
+    await _show(message, reply)
+
+
+async def ignore_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button this bot never made, or no longer can act on: answered, nothing done."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def _show(message: Message, reply: Reply) -> None:
+    """Show the reply in place of the message the button was on."""
     text = split_message(render_html(reply))[0]
     try:
-        await query.message.edit_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply),
-        )
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
     except BadRequest as error:
         # Pressing the button the message already shows changes nothing; Telegram says so.
         if "not modified" not in str(error).casefold():

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.constants import ChatType, ParseMode
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
@@ -18,6 +26,7 @@ from bot.intents import Intent
 from bot.render import render_html, split_message
 from bot.reply import Choice, EventRef, Reply
 from bot.runtime import Runtime
+from bot.subscriptions import Permission
 from bot.text import shorten
 
 logger = logging.getLogger(__name__)
@@ -43,6 +52,27 @@ def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return runtime_in(context.bot_data)
 
 
+def may_remove_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Permission:
+    """Whether whoever sent `update` may remove everything its chat holds: anyone in a private
+    chat; in a group, its administrators and creator. Telegram is asked only when it matters."""
+
+    async def allowed() -> bool:
+        chat, user, message = update.effective_chat, update.effective_user, update.message
+        if chat is None:
+            return False
+        if chat.type == ChatType.PRIVATE:
+            return True
+        if message is not None and message.sender_chat is not None:
+            # An anonymous administrator writes as the group itself; anyone else as a channel.
+            return message.sender_chat.id == chat.id
+        if user is None:
+            return False
+        member = await context.bot.get_chat_member(chat.id, user.id)
+        return member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+    return allowed
+
+
 def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:
     """What follows the command: "/council east riding" → "east riding"."""
     return " ".join(context.args or []).strip()
@@ -63,12 +93,18 @@ def callback_data(choice: Choice) -> str:
     return f"{choice.intent.value}:{choice.council or ''}"
 
 
-def parse_callback_data(data: str) -> tuple[Intent, str | None] | None:
-    intent, _, code = data.partition(":")
-    try:
-        return Intent(intent), code or None
-    except ValueError:
-        return None
+# The three kinds of button, by their callback_data; handlers.register routes each kind to its
+# handler, and anything else (forged or malformed) to one that does nothing. Whether a council
+# code or an event id is known is checked when the button is pressed.
+CALENDAR_BUTTON = re.compile(rf"^{CALENDAR_PREFIX}(?P<event>[a-z0-9][a-z0-9-]*)$")
+SUBSCRIPTION_BUTTON = re.compile(
+    rf"^(?P<intent>{Intent.SUBSCRIBE.value}|{Intent.UNSUBSCRIBE.value}):(?P<scope>[A-Za-z0-9-]+)$"
+)
+QUESTION_BUTTON = re.compile(
+    "^(?P<intent>"
+    + "|".join(i.value for i in Intent if i not in {Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
+    + "):(?P<council>[A-Za-z0-9-]*)$"
+)
 
 
 def calendar_data(event_id: str) -> str:

@@ -14,7 +14,13 @@ from bot.intents import Intent
 from bot.reply import Reply
 from bot.store import ALL
 from bot.text import normalise
-from handlers.common import CONVERSATION_KEY, command_argument, runtime_of, send_reply
+from handlers.common import (
+    CONVERSATION_KEY,
+    command_argument,
+    may_remove_all,
+    runtime_of,
+    send_reply,
+)
 from handlers.reminders import reload_and_announce
 
 logger = logging.getLogger(__name__)
@@ -35,7 +41,12 @@ async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_
     assert update.effective_chat is not None
     if intent is Intent.SUBSCRIBE:
         return await subscribing.subscribe(runtime, update.effective_chat.id, scope, utc_now())
-    return await subscribing.unsubscribe(runtime, update.effective_chat.id, scope)
+    try:
+        return await subscribing.unsubscribe(
+            runtime, update.effective_chat.id, scope, may_remove_all(update, context)
+        )
+    except subscribing.AdminOnlyError:
+        return subscribing.refusal()
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,7 +73,13 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete everything held about this chat, and say so."""
     if update.effective_message is None or update.effective_chat is None:
         return
-    reply = await subscribing.forget(runtime_of(context), update.effective_chat.id)
+    try:
+        reply = await subscribing.forget(
+            runtime_of(context), update.effective_chat.id, may_remove_all(update, context)
+        )
+    except subscribing.AdminOnlyError:
+        await send_reply(update.effective_message, subscribing.refusal())
+        return
     if context.chat_data is not None:
         context.chat_data[CONVERSATION_KEY] = Conversation()
     await send_reply(update.effective_message, reply)

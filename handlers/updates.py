@@ -7,8 +7,9 @@ handled in the order they came: a follow-up is never answered before the questio
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import logging
+from collections import deque
 from collections.abc import Awaitable
 
 from telegram import Update
@@ -18,28 +19,48 @@ logger = logging.getLogger(__name__)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Up to `max_concurrent_updates` at once; one chat's updates strictly in order."""
+    """Up to `max_concurrent_updates` at once; one chat's updates strictly in order.
+
+    python-telegram-bot calls `do_process_update` holding one of the slots. An update of a chat
+    that is already being answered must not sit in a slot waiting for its turn (a chat waiting
+    out a 429 would then hold up every other chat): it joins that chat's queue and gives its
+    slot back at once, and the update being answered answers the queued ones after itself, in
+    order, in its own slot.
+    """
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
+        # Only chats with an update in hand; a chat's queue goes once it is empty.
+        self._queues: dict[int, deque[Awaitable[object]]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        queue = self._queues.get(chat.id)
+        if queue is not None:
+            queue.append(coroutine)
+            return
+        queue = self._queues[chat.id] = deque([coroutine])
         try:
-            async with lock:
-                await coroutine
+            while queue:
+                await self._answer(queue.popleft())
         finally:
-            # A chat's lock lives only while its updates do: memory stays bounded.
-            self._waiting[chat.id] -= 1
-            if not self._waiting[chat.id]:
-                del self._waiting[chat.id], self._locks[chat.id]
+            del self._queues[chat.id]
+            # Only if cancelled (at shutdown): the updates left will not be answered.
+            for left in queue:
+                if inspect.iscoroutine(left):
+                    left.close()
+
+    @staticmethod
+    async def _answer(coroutine: Awaitable[object]) -> None:
+        """One update; its failure must not stop the chat's next ones. (A handler's failure never
+        comes here: python-telegram-bot gives it to the error handler.)"""
+        try:
+            await coroutine
+        except Exception:
+            logger.exception("An update failed outside its handlers")
 
     async def initialize(self) -> None:
         """Nothing to set up."""

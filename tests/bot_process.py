@@ -34,8 +34,9 @@ class BotProcess:
         self.fake = fake
         self.process: subprocess.Popen[bytes] | None = None
 
-    async def start(self) -> None:
-        """Start the bot and wait until it polls (its commands are registered before)."""
+    async def start(self, *, until_polling: bool = True) -> None:
+        """Start the bot and, unless told not to, wait until it polls (its commands are
+        registered before)."""
         polls_before = len(self.fake.calls_to("getUpdates"))
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
@@ -45,7 +46,8 @@ class BotProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        await self.fake.wait_for("getUpdates", count=polls_before + 1, timeout=30)
+        if until_polling:
+            await self.fake.wait_for("getUpdates", count=polls_before + 1, timeout=30)
 
     def _signal(self, which: signal.Signals) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -57,6 +59,12 @@ class BotProcess:
         self._signal(which)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, lambda: self.process.wait(timeout))  # type: ignore[union-attr]
+
+    async def wait(self, timeout: float = 30) -> int:
+        """Wait for the bot to exit by itself; returns its exit status."""
+        process = self.process
+        assert process is not None
+        return await asyncio.get_running_loop().run_in_executor(None, process.wait, timeout)
 
     def kill(self) -> None:
         """kill -9: no chance to clean up."""

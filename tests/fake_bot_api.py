@@ -32,7 +32,7 @@ import math
 import re
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Self
@@ -259,6 +259,9 @@ class FakeBotApi:
         self._commands: dict[str, list[JSONDict]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._blocked: set[ChatId] = set()
+        self._token_rejected = False
+        self._administrators: dict[ChatId, set[int]] = {}
+        self._creators: dict[ChatId, int] = {}
         self._rate_limit = _RateLimit(None, None)
         self._rate_limit_retry_after: int | None = None
         self._accepted_sends: deque[float] = deque()
@@ -281,6 +284,7 @@ class FakeBotApi:
             "sendDocument": self._send_document,
             "getFile": self._get_file,
             "sendChatAction": self._true,
+            "getChatMember": self._get_chat_member,
             "close": self._true,
             "logOut": self._true,
         }
@@ -533,6 +537,22 @@ class FakeBotApi:
     def unblock_chat(self, chat_id: ChatId) -> None:
         self._blocked.discard(_normalise_chat_id(chat_id))
 
+    def set_administrators(
+        self, chat_id: ChatId, user_ids: Iterable[int] = (), *, creator: int | None = None
+    ) -> None:
+        """``getChatMember`` in ``chat_id`` answers "administrator" for ``user_ids``, "creator"
+        for ``creator`` and "member" for anyone else (the default for every chat)."""
+        key = _normalise_chat_id(chat_id)
+        self._administrators[key] = set(user_ids)
+        if creator is None:
+            self._creators.pop(key, None)
+        else:
+            self._creators[key] = creator
+
+    def reject_token(self) -> None:
+        """Every call answers 401 "Unauthorized", as Telegram does for a revoked token."""
+        self._token_rejected = True
+
     def fail_next(
         self, method: str, error_code: int, description: str, retry_after: int | None = None
     ) -> None:
@@ -552,7 +572,8 @@ class FakeBotApi:
         self._released.set()
 
     def clear_faults(self) -> None:
-        """Remove rate limits, blocked chats and queued one-shot failures."""
+        """Remove rate limits, blocked chats, queued one-shot failures and a rejected token."""
+        self._token_rejected = False
         self._faults.clear()
         self._blocked.clear()
         self._rate_limit = _RateLimit(None, None)
@@ -657,6 +678,8 @@ class FakeBotApi:
     # ------------------------------------------------------------------ faults
 
     def _check_faults(self, method: str, params: JSONDict) -> None:
+        if self._token_rejected:
+            raise _ApiError(401, "Unauthorized")
         queued = self._faults.get(method)
         if queued:
             fault = queued.popleft()
@@ -957,6 +980,32 @@ class FakeBotApi:
         if message is None:
             return True
         return self._apply_edit(message, params, None)
+
+    async def _get_chat_member(self, params: JSONDict) -> JSONDict:
+        if params.get("chat_id") is None or params.get("user_id") is None:
+            raise _ApiError(400, "Bad Request: chat_id and user_id are required")
+        chat_id = _normalise_chat_id(params["chat_id"])
+        user_id = int(params["user_id"])
+        user = self._user(user_id, None)
+        if self._creators.get(chat_id) == user_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in self._administrators.get(chat_id, ()):
+            rights = (
+                "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
+                "can_change_info can_invite_users"
+            )
+            return {
+                "status": "administrator",
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_promote_members": False,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                **dict.fromkeys(rights.split(), True),
+            }
+        return {"status": "member", "user": user}
 
     async def _set_my_commands(self, params: JSONDict) -> bool:
         commands = params.get("commands")

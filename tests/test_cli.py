@@ -118,6 +118,24 @@ def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     assert "SOSBOT_TIMEZONE" in result.stderr
 
 
+@pytest.mark.parametrize("command", [("ask", "hi"), ("run",)])
+@pytest.mark.parametrize("lead_times", ["99999999999d", "400d", "0s"])
+def test_an_absurd_lead_time_is_a_one_line_setting_error(
+    tmp_path: Path, command: tuple[str, ...], lead_times: str
+) -> None:
+    settings = {
+        "SOSBOT_REMINDER_LEAD_TIMES": lead_times,
+        "SOSBOT_TELEGRAM_TOKEN": "1:x",
+        # Were the setting let through, `run` would reach no server.
+        "SOSBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+    }
+    result = sosbot(*command, env=settings, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("sosbot: bad setting: SOSBOT_REMINDER_LEAD_TIMES")
+
+
 @pytest.mark.parametrize("source", ["environment", "dotenv"])
 def test_settings_come_from_the_environment_or_a_dotenv_file(tmp_path: Path, source: str) -> None:
     broken = tmp_path / "k"

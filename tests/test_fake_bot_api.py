@@ -18,7 +18,7 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import (
     ApplicationBuilder,
     CommandHandler,
@@ -383,6 +383,27 @@ async def test_fail_next_answers_an_arbitrary_error_once(fake: FakeBotApi, bot: 
     edited = await bot.edit_message_text("Bye", chat_id=42, message_id=sent.message_id)
     assert not isinstance(edited, bool)
     assert edited.text == "Bye"
+
+
+async def test_get_chat_member_tells_administrators_and_the_creator_from_members(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    fake.set_administrators(-7, [21, 22], creator=20)
+
+    statuses = [(await bot.get_chat_member(-7, user)).status for user in (20, 21, 22, 23)]
+    elsewhere = (await bot.get_chat_member(-8, 21)).status
+    assert statuses == ["creator", "administrator", "administrator", "member"]
+    assert elsewhere == "member"
+
+
+async def test_a_rejected_token_answers_401_to_every_call(fake: FakeBotApi, bot: Bot) -> None:
+    fake.reject_token()
+
+    with pytest.raises(InvalidToken):
+        await bot.get_me()
+    with pytest.raises(InvalidToken):
+        await bot.send_message(42, "Hi")
+    assert [c.error_code for c in fake.calls[-2:]] == [401, 401]
 
 
 async def test_wait_for_times_out_with_a_list_of_the_calls_seen(fake: FakeBotApi, bot: Bot) -> None:

@@ -88,7 +88,12 @@ def test_lead_times_are_read_longest_first(text: str, expected: tuple[timedelta,
         ("-1d", "unit"),
         ("7d,,1d", "unit"),
         ("0h", "zero"),
+        ("0d,1d", "zero"),
         ("1d,24h", "twice"),
+        ("367d", "366 days"),
+        ("8809h", "366 days"),
+        ("99999999999d", "366 days"),
+        ("7d,99999999999999999999999999s", "366 days"),
     ],
 )
 def test_bad_lead_times_are_refused_with_the_reason(text: str, problem: str) -> None:

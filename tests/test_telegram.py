@@ -69,11 +69,29 @@ def buttons(call: ApiCall) -> list[tuple[str, str]]:
     return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
 
 
-async def press(fake: FakeBotApi, chat_id: int, message_id: int, data: str) -> ApiCall:
+async def press(
+    fake: FakeBotApi, chat_id: int, message_id: int, data: str, user_id: int | None = None
+) -> ApiCall:
     before = len(fake.calls_to("editMessageText"))
-    fake.push_callback_query(chat_id, message_id, data)
+    fake.push_callback_query(chat_id, message_id, data, user_id=user_id)
     edits = await fake.wait_for("editMessageText", count=before + 1, timeout=10)
     return edits[-1]
+
+
+async def press_for_answer(
+    fake: FakeBotApi, chat_id: int, data: str, message_id: int = 1, user_id: int | None = None
+) -> ApiCall:
+    """Press a button with `data`; the bot's answer to the callback query."""
+    update = fake.push_callback_query(chat_id, message_id, data, user_id=user_id)
+    query_id = update["callback_query"]["id"]
+    [answer] = await fake.wait_for(
+        "answerCallbackQuery", lambda c: c.params.get("callback_query_id") == query_id, timeout=10
+    )
+    return answer
+
+
+def edits_in(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
+    return [c for c in fake.calls_to("editMessageText") if c.chat_id == chat_id]
 
 
 def message_id(fake: FakeBotApi, call: ApiCall) -> int:
@@ -314,6 +332,20 @@ async def test_neither_the_token_nor_message_text_appears_in_a_debug_log(
     assert "a phrase to look for in the log" not in log
 
 
+async def test_a_rejected_token_is_said_in_one_line_that_shows_no_token(tmp_path: Path) -> None:
+    async with running_fake_bot_api() as server:
+        server.reject_token()
+        process = BotProcess(server, tmp_path)
+        await process.start(until_polling=False)
+        status = await process.wait()
+    output = process.log()
+    assert status == 2
+    assert output.splitlines()[-1] == "sosbot: the Bot API rejected the token"
+    assert "Traceback" not in output
+    assert TEST_TOKEN not in output
+    assert TEST_TOKEN.split(":")[1] not in output
+
+
 @pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_stops_the_bot_cleanly(which: signal.Signals, tmp_path: Path) -> None:
     async with running_fake_bot_api() as server:
@@ -337,3 +369,103 @@ async def test_a_chats_quick_messages_are_answered_in_order_while_others_overlap
     assert "Tracey Hill" in texts[1]
     assert "names no trainer for Suffolk County Council" in texts[2]
     assert len(sent_to(fake, other)) == 3
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "subscribe:ZZZ",
+        "subscribe:sfk",
+        "subscribe:",
+        "subscribe:SFK:all",
+        "subscribe:SFK ",
+        "SUBSCRIBE:SFK",
+        "unsubscribe:ZZZ",
+        "overview:ZZZ",
+        "stage:ZZZ",
+        "wishes:SFK",
+        "nonsense",
+        ":",
+        "",
+        "ics:",
+        "ics:../events",
+        "x" * 64,
+    ],
+)
+async def test_forged_or_malformed_button_data_is_ignored_quietly(
+    fake: FakeBotApi, bot: BotProcess, data: str
+) -> None:
+    chat = new_chat()
+    errors_before = bot.log().count(" ERROR ")
+    await press_for_answer(fake, chat, data)
+    # A chat's updates are handled in order: once this is answered, the press has been too.
+    [listing] = await say(fake, chat, "/subscriptions")
+    assert "You have no subscriptions" in listing.params["text"]
+    assert sent_to(fake, chat) == [listing]
+    assert edits_in(fake, chat) == []
+    assert bot.log().count(" ERROR ") == errors_before
+
+
+ADMIN, CREATOR, MEMBER = 3001, 3002, 3003
+WHOLESALE = ("/forget", "/unsubscribe all", f"@{BOT_USERNAME} stop all reminders")
+
+
+async def group_subscribed_to_suffolk(fake: FakeBotApi) -> int:
+    group = -new_chat()
+    fake.set_administrators(group, [ADMIN], creator=CREATOR)
+    await say(fake, group, "/subscribe suffolk", chat_type="group", user_id=ADMIN)
+    return group
+
+
+async def subscriptions_of(fake: FakeBotApi, chat: int) -> str:
+    [listing] = await say(fake, chat, "/subscriptions", user_id=MEMBER)
+    return str(listing.params["text"])
+
+
+@pytest.mark.parametrize("text", WHOLESALE)
+async def test_in_a_group_a_member_may_not_remove_every_subscription(
+    fake: FakeBotApi, bot: BotProcess, text: str
+) -> None:
+    group = await group_subscribed_to_suffolk(fake)
+    [refusal] = await say(fake, group, text, user_id=MEMBER)
+    assert "Only this group's administrators" in refusal.params["text"]
+    assert "Suffolk" in await subscriptions_of(fake, group)
+
+
+@pytest.mark.parametrize("user", [ADMIN, CREATOR])
+@pytest.mark.parametrize("text", WHOLESALE)
+async def test_in_a_group_an_administrator_may_remove_every_subscription(
+    fake: FakeBotApi, bot: BotProcess, text: str, user: int
+) -> None:
+    group = await group_subscribed_to_suffolk(fake)
+    await say(fake, group, text, user_id=user)
+    assert "You have no subscriptions" in await subscriptions_of(fake, group)
+
+
+@pytest.mark.parametrize(("user", "allowed"), [(MEMBER, False), (ADMIN, True)])
+async def test_in_a_group_the_every_event_button_is_for_administrators(
+    fake: FakeBotApi, bot: BotProcess, user: int, allowed: bool
+) -> None:
+    group = await group_subscribed_to_suffolk(fake)
+    [menu] = await say(fake, group, "/unsubscribe", user_id=user)
+    every_event = dict(buttons(menu))["Every event"]
+    answer = await press_for_answer(fake, group, every_event, message_id(fake, menu), user)
+    listing = await subscriptions_of(fake, group)
+    if allowed:
+        [edit] = edits_in(fake, group)
+        assert "Unsubscribed from everything" in edit.params["text"]
+        assert "You have no subscriptions" in listing
+    else:
+        assert "Only this group's administrators" in answer.params["text"]
+        assert edits_in(fake, group) == []
+        assert "Suffolk" in listing
+
+
+async def test_in_a_private_chat_removing_everything_needs_no_permission(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    chat = new_chat()
+    await say(fake, chat, "/subscribe suffolk")
+    [done] = await say(fake, chat, "/unsubscribe all")
+    assert "Unsubscribed from everything" in done.params["text"]
+    assert not [c for c in fake.calls_to("getChatMember") if c.chat_id == chat]
