@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import ALL, MIGRATIONS, ReminderSlot, SqliteStore, unanswered_key
+from bot.store import (
+    ALL,
+    MIGRATIONS,
+    ReminderSlot,
+    SqliteStore,
+    UnusableDatabaseError,
+    unanswered_key,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CHAT = 1001
@@ -69,7 +76,7 @@ async def test_opening_creates_missing_folders(tmp_path: Path) -> None:
 async def test_a_database_from_a_newer_sosbot_is_refused(path: Path) -> None:
     with _raw(path) as connection:
         connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(UnusableDatabaseError, match="newer"):
         await SqliteStore.open(path)
 
 
