@@ -178,6 +178,7 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     """Tell the subscribers of each event added since the events were last seen. An event
     counts as seen only once its announcements are out, so a crash halfway loses none. Raises
     StoreError, sending nothing more, while announcements cannot be recorded."""
+    runtime.announcing_unfinished = True
     await record_unrecorded(runtime)
     store = runtime.require_store
     knowledge = runtime.engine.knowledge
@@ -196,4 +197,5 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     await announced_events(runtime)
     now, zone = utc_now(), runtime.settings.zone
     await store.prune(e.id for e in knowledge.events if not e.has_ended(now, zone))
+    runtime.announcing_unfinished = False
     return sent

@@ -64,6 +64,8 @@ class Runtime:
     # How to record the messages Telegram accepted but the store could not record: recorded
     # before anything else is sent, so that none is sent twice.
     unrecorded: deque[Callable[[], Awaitable[None]]] = field(default_factory=deque)
+    # New events whose announcing a database failure cut short: the next tick finishes it.
+    announcing_unfinished: bool = False
 
     def store_failed(self, error: Exception) -> None:
         """Say so once a failure period, not at every tick."""

@@ -70,6 +70,8 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         runtime = runtime_of(context)
         with watching_the_store(runtime):
             await runtime.questions.save(runtime.require_store)
+            if runtime.announcing_unfinished:
+                await announce_new_events(telegram_sender(context.bot), runtime)
             sent = await send_due_reminders(telegram_sender(context.bot), runtime)
             if sent:
                 logger.info("Sent %d reminders", sent)

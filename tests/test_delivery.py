@@ -123,11 +123,13 @@ async def test_an_announcement_that_cannot_be_recorded_is_sent_once_and_nothing_
             await announce_new_events(send, runtime)
     assert len(send.chats) == 1
     assert runtime.store_healthy is False
+    assert runtime.announcing_unfinished is True, "for the next tick to finish"
     store.failing = False
     with watching_the_store(runtime):
         await announce_new_events(send, runtime)
     assert sorted(send.chats) == sorted(CHATS)
     assert runtime.store_healthy is True
+    assert runtime.announcing_unfinished is False
     assert await store.known_event_ids() == {"soon", "new"}
 
 
