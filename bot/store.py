@@ -180,7 +180,8 @@ class PendingReminder:
 
 
 class Store(Protocol):
-    """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do."""
+    """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do.
+    Every method raises StoreError when the database fails (cannot be written, locked, gone)."""
 
     async def close(self) -> None: ...
 
