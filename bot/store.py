@@ -353,6 +353,7 @@ class SqliteStore:
         # The file the connection has open: if another takes its place (deleted, replaced), the
         # connection would go on writing into a file nobody will ever open again.
         self._identity = _identity(path)
+        self._open = True
         # aiosqlite runs one statement at a time, but a transaction spans several awaits: the
         # lock keeps another coroutine's statement from landing inside it.
         self._lock = asyncio.Lock()
@@ -383,19 +384,23 @@ class SqliteStore:
 
     async def _reopen_if_replaced(self) -> None:
         identity = _identity(self._path)
-        if identity == self._identity:
+        if self._open and identity == self._identity:
             return
-        logger.error(
-            "The database %s was %s while the bot ran: opening a new one there. What the old "
-            "file held (subscriptions, deliveries) is gone",
-            self._path,
-            "deleted" if identity is None else "replaced by another file",
-        )
-        # Closing first lets SQLite remove the old file's -wal and -shm, which must not be
-        # replayed into the new one.
-        with suppress(*_FAILURES):
-            await self._db.close()
+        if self._open:
+            logger.error(
+                "The database %s was %s while the bot ran: opening a new one there. What the "
+                "old file held (subscriptions, deliveries) is gone",
+                self._path,
+                "deleted" if identity is None else "replaced by another file",
+            )
+            # Closing first lets SQLite remove the old file's -wal and -shm, which must not be
+            # replayed into the new one.
+            with suppress(*_FAILURES):
+                await self._db.close()
+            self._open = False
+        # If this fails, the next statement tries again, without saying it all again.
         self._db = await _connect(self._path, writable=True)
+        self._open = True
         self._identity = _identity(self._path)
 
     @asynccontextmanager

@@ -95,7 +95,7 @@ async def reload_and_announce(application: Application) -> str:  # type: ignore[
         with watching_the_store(runtime):
             announced = await announce_new_events(telegram_sender(application.bot), runtime)
             return f"{outcome.message} Announced new events in {announced} messages."
-    return f"{outcome.message} New events are not announced until the database works again."
+    return f"{outcome.message} New events will be announced once the database works again."
 
 
 def start_reminders(application: Application) -> None:  # type: ignore[type-arg]

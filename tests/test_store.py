@@ -17,6 +17,7 @@ from bot.store import (
     MIGRATIONS,
     ReminderSlot,
     SqliteStore,
+    StoreError,
     UnusableDatabaseError,
     exclusive_use,
     lock_path,
@@ -151,6 +152,20 @@ async def test_a_database_deleted_or_replaced_while_open_is_reopened_and_the_los
         assert await reopened.subscriptions(OTHER_CHAT) == ["LIN"]
     finally:
         await reopened.close()
+
+
+async def test_a_database_that_cannot_be_reopened_fails_each_write_says_so_once_then_recovers(
+    store: SqliteStore, path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path.unlink()
+    path.mkdir()  # where the database was, something that cannot be one
+    with caplog.at_level(logging.ERROR, logger="bot.store"):
+        for _ in range(2):
+            with pytest.raises(StoreError, match="it is a folder"):
+                await store.subscribe(CHAT, "SFK", NOW)
+    assert len(caplog.records) == 1
+    path.rmdir()
+    assert await store.subscribe(CHAT, "SFK", NOW) is True
 
 
 # Subscriptions
