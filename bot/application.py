@@ -22,7 +22,7 @@ from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.store import SqliteStore
+from bot.store import SqliteStore, StoreError
 from handlers.commands import MENU
 from handlers.common import RUNTIME_KEY, runtime_in
 from handlers.reminders import start_reminders
@@ -54,10 +54,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     runtime = runtime_in(application.bot_data)
-    if runtime.store is not None:
-        await runtime.questions.save(runtime.store)
-        await runtime.store.close()
-        runtime.store = None
+    store, runtime.store = runtime.store, None
+    if store is None:
+        return
+    try:
+        await runtime.questions.save(store)
+    except StoreError as error:
+        logger.error("The question counts since the last save are lost: %s", error)
+    finally:
+        # An open store keeps aiosqlite's thread, and with it the process, alive.
+        await store.close()
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]

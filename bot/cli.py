@@ -11,7 +11,8 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from bot.logs import configure_logging
 from bot.render import render_plain
 from bot.reply import Reply
 from bot.settings import Settings
+from bot.store import SqliteStore, UnusableDatabaseError, exclusive_use
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 
@@ -149,6 +151,19 @@ def check(
     return 0
 
 
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database sosbot cannot use ends the command with one line saying why."""
+    try:
+        yield
+    except UnusableDatabaseError as error:
+        raise CommandError(f"sosbot: {error}", 1) from error
+
+
+async def _check_writable(database: Path) -> None:
+    await (await SqliteStore.open(database, writable=True)).close()
+
+
 def run(settings: Settings) -> None:
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise CommandError(NO_TOKEN, EXIT_USAGE)
@@ -156,7 +171,11 @@ def run(settings: Settings) -> None:
     from bot.application import TokenRejectedError, run_polling
 
     try:
-        run_polling(settings)
+        # The lock is held until the bot stops: a second bot on the database would send every
+        # reminder twice. The database is proven usable before Telegram is asked anything.
+        with _database_errors(), exclusive_use(settings.database):
+            asyncio.run(_check_writable(settings.database))
+            run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
     except KnowledgeError as error:
@@ -166,16 +185,16 @@ def run(settings: Settings) -> None:
 
 
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
-    from bot.store import SqliteStore
-
     async def top() -> list[tuple[str, int]]:
-        store = await SqliteStore.open(settings.database)
+        # Only reads: works while the bot runs, and on a file this user may not write.
+        store = await SqliteStore.open(settings.database, writable=False)
         try:
             return await store.top_unanswered(limit)
         finally:
             await store.close()
 
-    rows = asyncio.run(top())
+    with _database_errors():
+        rows = asyncio.run(top())
     if not rows:
         print("No unanswered questions kept (set SOSBOT_LOG_UNANSWERED=true).", file=out)
     for text, count in rows:

@@ -7,7 +7,10 @@ python-telegram-bot to it). The rules:
   so that nothing is sent twice across restarts or a kill -9 and nothing is lost;
 - bulk messages go out evenly, at most 30 a second overall, and at most one a second to a chat;
 - a chat that cannot be reached (it blocked the bot, or no longer exists) is paused; a send that
-  failed for a passing reason is left undelivered and tried again at the next tick.
+  failed for a passing reason is left undelivered and tried again at the next tick;
+- a message sent whose delivery cannot be recorded (database read-only, disk full) is kept in
+  memory and recorded first next time; until that works nothing new is sent, so no message goes
+  out twice, however long the database fails.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import asyncio
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -27,7 +31,7 @@ from bot.reload import announced_events, events_to_announce
 from bot.reminders import DueReminder, due_reminders
 from bot.reply import Reply
 from bot.runtime import Runtime
-from bot.store import Store
+from bot.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +61,29 @@ class Outgoing:
     record: Callable[[], Awaitable[None]]
 
 
+@contextmanager
+def watching_the_store(runtime: Runtime) -> Iterator[None]:
+    """Run a delivery: a StoreError ends it, is logged once a failure period (not once a tick)
+    and marks the store failing; success marks it working again."""
+    try:
+        yield
+    except StoreError as error:
+        runtime.store_failed(error)
+    else:
+        runtime.store_works()
+
+
+async def record_unrecorded(runtime: Runtime) -> None:
+    """Record what was sent but could not be recorded; raises StoreError while that fails."""
+    while runtime.unrecorded:
+        await runtime.unrecorded[0]()
+        runtime.unrecorded.popleft()
+
+
 async def fan_out(send: Sender, runtime: Runtime, items: Sequence[Outgoing]) -> int:
     """Send each message and record it once accepted; returns how many were sent. No chat gets
     more than one message a second, counting every fan-out of this bot; other chats' messages
-    go in between."""
+    go in between. A message sent but not recorded stops the fan-out with StoreError."""
     queues: dict[int, deque[Outgoing]] = defaultdict(deque)
     for item in items:
         queues[item.chat_id].append(item)
@@ -90,7 +113,12 @@ async def fan_out(send: Sender, runtime: Runtime, items: Sequence[Outgoing]) -> 
                 del queues[chat_id]
                 continue
             last_sent[chat_id] = time.monotonic()
-            await item.record()
+            try:
+                await item.record()
+            except StoreError:
+                # Sent but not recorded: record it before anything else is sent.
+                runtime.unrecorded.append(item.record)
+                raise
             sent += 1
             if not queues[chat_id]:
                 del queues[chat_id]
@@ -127,7 +155,9 @@ def _reminder(runtime: Runtime, due: DueReminder) -> Outgoing | None:
 
 async def send_due_reminders(send: Sender, runtime: Runtime) -> int:
     """Send every reminder that is due, a batch at a time, until none is left (or none of a
-    batch could be sent, which the next tick tries again)."""
+    batch could be sent, which the next tick tries again). Raises StoreError, sending nothing
+    more, while deliveries cannot be recorded."""
+    await record_unrecorded(runtime)
     total = 0
     while True:
         due = await due_now(runtime, limit=BATCH)
@@ -146,7 +176,10 @@ async def _record_announcement(store: Store, chat_id: int, event_id: str) -> Non
 
 async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     """Tell the subscribers of each event added since the events were last seen. An event
-    counts as seen only once its announcements are out, so a crash halfway loses none."""
+    counts as seen only once its announcements are out, so a crash halfway loses none. Raises
+    StoreError, sending nothing more, while announcements cannot be recorded."""
+    runtime.announcing_unfinished = True
+    await record_unrecorded(runtime)
     store = runtime.require_store
     knowledge = runtime.engine.knowledge
     fresh = await events_to_announce(runtime, utc_now())
@@ -164,4 +197,5 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     await announced_events(runtime)
     now, zone = utc_now(), runtime.settings.zone
     await store.prune(e.id for e in knowledge.events if not e.has_ended(now, zone))
+    runtime.announcing_unfinished = False
     return sent

@@ -38,12 +38,14 @@ class RedactingFilter(logging.Filter):
 
 
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """Root logging to stderr at `level`; httpx at WARNING; `secrets` never printed."""
+    """Root logging to stderr at `level`; httpx at WARNING, the libraries that would print
+    message text or ids at INFO; `secrets` never printed."""
     logging.basicConfig(format=LOG_FORMAT, level=level, force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # At DEBUG python-telegram-bot and httpcore log whole updates and requests: message text
-    # beside user ids. sosbot's own DEBUG lines hold neither.
-    for name in ("telegram", "httpcore"):
+    # At DEBUG python-telegram-bot and httpcore log whole updates and requests, and aiosqlite
+    # every statement with its parameters: message text beside chat and user ids. filelock's
+    # DEBUG lines are only noise. sosbot's own DEBUG lines hold none of these.
+    for name in ("telegram", "httpcore", "aiosqlite", "filelock"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
     redactor = RedactingFilter(secrets)
     for handler in logging.getLogger().handlers:

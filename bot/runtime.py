@@ -7,6 +7,8 @@ composition root (bot.application) builds one and hands it to python-telegram-bo
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
@@ -38,8 +40,11 @@ class QuestionTally:
     async def save(self, store: Store) -> None:
         if self.answered or self.not_understood:
             answered, not_understood = self.answered, self.not_understood
-            self.answered = self.not_understood = 0
             await store.add_question_counts(answered, not_understood)
+            # Taken off only once saved (a failed save keeps them for the next), and by
+            # subtraction, since questions answered during the write count too.
+            self.answered -= answered
+            self.not_understood -= not_understood
 
 
 @dataclass
@@ -54,6 +59,28 @@ class Runtime:
     bulk_pace: AsyncLimiter = field(
         default_factory=lambda: AsyncLimiter(1, time_period=1 / BULK_MESSAGES_PER_SECOND)
     )
+    # False while the database cannot be written: nothing new is sent meanwhile.
+    store_healthy: bool = True
+    # How to record the messages Telegram accepted but the store could not record: recorded
+    # before anything else is sent, so that none is sent twice.
+    unrecorded: deque[Callable[[], Awaitable[None]]] = field(default_factory=deque)
+    # New events whose announcing a database failure cut short: the next tick finishes it.
+    announcing_unfinished: bool = False
+
+    def store_failed(self, error: Exception) -> None:
+        """Say so once a failure period, not at every tick."""
+        if self.store_healthy:
+            logger.error(
+                "The database cannot be used (%s): no reminder or announcement goes out until "
+                "it can; what was sent meanwhile is recorded then, and not sent again",
+                error,
+            )
+        self.store_healthy = False
+
+    def store_works(self) -> None:
+        if not self.store_healthy:
+            logger.info("The database works again: reminders and announcements resume")
+        self.store_healthy = True
 
     @property
     def require_store(self) -> Store:

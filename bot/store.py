@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, Self
 
 import aiosqlite
+from filelock import FileLock, Timeout
 
 from bot.text import normalise
 
@@ -46,6 +49,12 @@ _COUNCIL_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,9}$")
 _LONG_NUMBER = re.compile(r"\d{5,}")
 # A pasted essay is not a question; its first words are enough to see what was asked.
 _UNANSWERED_MAX_CHARS = 200
+
+# The database, its -wal and -shm (SQLite gives them the database's mode) and the lock file hold
+# chat ids: readable by the bot's own user only.
+_FILE_MODE = 0o600
+# What a database or file-system failure looks like from sqlite3 and the OS.
+_FAILURES = (sqlite3.Error, OSError)
 
 # Names in the `state` table, which holds named integers.
 _ANSWERED = "questions_answered"
@@ -134,6 +143,20 @@ _PENDING_REMINDERS = f"""
 """
 
 
+class StoreError(Exception):
+    """The store cannot be used at the moment: the database cannot be written (read-only, disk
+    full, locked by another program) or read. What failed did not happen; it may work later."""
+
+
+class UnusableDatabaseError(StoreError):
+    """The database cannot be opened for sosbot at all; `reason` says why, in a few words."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot use database {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderSlot:
     """One event's reminder that is due now: who it goes to and at which lead.
@@ -157,7 +180,8 @@ class PendingReminder:
 
 
 class Store(Protocol):
-    """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do."""
+    """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do.
+    Every method raises StoreError when the database fails (cannot be written, locked, gone)."""
 
     async def close(self) -> None: ...
 
@@ -284,86 +308,129 @@ def unanswered_key(text: str) -> str:
     return masked[: _UNANSWERED_MAX_CHARS + 1].rsplit(" ", 1)[0]
 
 
+def lock_path(database: Path) -> Path:
+    """The lock file that `sosbot run` holds beside its database."""
+    return database.with_name(database.name + ".lock")
+
+
+@contextmanager
+def exclusive_use(database: Path) -> Iterator[None]:
+    """Hold the database's lock file for the whole block, or raise UnusableDatabaseError at once
+    if another process holds it: two bots on one database would both send every reminder. The
+    OS drops the lock when the process ends, however it ends."""
+    lock = FileLock(lock_path(database), mode=_FILE_MODE, blocking=False)
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except Timeout as error:
+        raise UnusableDatabaseError(
+            database, f"another sosbot run is using it (it holds {lock_path(database)})"
+        ) from error
+    except OSError as error:
+        raise UnusableDatabaseError(database, f"cannot lock it: {error}") from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode); None if none is."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 class SqliteStore:
     """The Store in one SQLite file, in WAL mode so that `sosbot` commands can read it while the
-    bot runs."""
+    bot runs. Any failure of the database is raised as StoreError."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
+        self._path = path
+        # The file the connection has open: if another takes its place (deleted, replaced), the
+        # connection would go on writing into a file nobody will ever open again.
+        self._identity = _identity(path)
+        self._open = True
         # aiosqlite runs one statement at a time, but a transaction spans several awaits: the
         # lock keeps another coroutine's statement from landing inside it.
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path) -> Self:
-        """Open (creating if need be) the database and bring its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: each statement commits unless inside an explicit BEGIN.
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        try:
-            await connection.execute("PRAGMA journal_mode=WAL")
-            await connection.execute("PRAGMA synchronous=NORMAL")
-            await connection.execute("PRAGMA foreign_keys=ON")
-            await connection.execute("PRAGMA busy_timeout=5000")
-            store = cls(connection)
-            await store._migrate()
-        except BaseException:
-            await connection.close()
-            raise
-        return store
+    async def open(cls, path: Path, *, writable: bool = True) -> Self:
+        """Open (creating if need be) the database and bring its schema up to date; with
+        `writable`, refuse a database that cannot be written. Raises UnusableDatabaseError."""
+        return cls(await _connect(path, writable=writable), path)
 
     async def close(self) -> None:
         await self._db.close()
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        async with self._locked() as db:
+            return await _schema_version(db)
 
-    async def _migrate(self) -> None:
-        current = await self.schema_version()
-        if current > len(MIGRATIONS):
-            raise RuntimeError(
-                f"the database has schema version {current}, newer than this sosbot knows "
-                f"({len(MIGRATIONS)}): upgrade sosbot"
-            )
-        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection, to this coroutine alone, on the file now at the path; a failure of
+        the database comes out as StoreError."""
+        async with self._lock:
             try:
-                # executescript runs the BEGIN … COMMIT as given, so a failed migration leaves
-                # the schema and user_version as they were.
-                await self._db.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
-            except BaseException:
-                if self._db.in_transaction:
-                    await self._db.rollback()
-                raise
-            logger.info("Database schema migrated to version %d", version)
+                await self._reopen_if_replaced()
+                yield self._db
+            except _FAILURES as error:
+                raise StoreError(f"the database {self._path} failed: {error}") from error
+
+    async def _reopen_if_replaced(self) -> None:
+        identity = _identity(self._path)
+        if self._open and identity == self._identity:
+            return
+        if self._open:
+            logger.error(
+                "The database %s was %s while the bot ran: opening a new one there. What the "
+                "old file held (subscriptions, deliveries) is gone",
+                self._path,
+                "deleted" if identity is None else "replaced by another file",
+            )
+            # Closing first lets SQLite remove the old file's -wal and -shm, which must not be
+            # replayed into the new one.
+            with suppress(*_FAILURES):
+                await self._db.close()
+            self._open = False
+        # If this fails, the next statement tries again, without saying it all again.
+        self._db = await _connect(self._path, writable=True)
+        self._open = True
+        self._identity = _identity(self._path)
 
     @asynccontextmanager
     async def _transaction(self, *, writes: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """One transaction; IMMEDIATE when it writes, so it never has to upgrade a read lock
         (and fail with "database is locked") halfway through."""
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+        async with self._locked() as db:
+            await db.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
             try:
-                yield self._db
+                yield db
+                await db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # A failed COMMIT (disk full) leaves the transaction open: without the rollback
+                # every later BEGIN would fail too.
+                if db.in_transaction:
+                    with suppress(*_FAILURES):
+                        await db.execute("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
 
     async def _write(self, sql: str, parameters: Sequence[object] = ()) -> int:
         """One statement on its own; the number of rows it changed."""
-        async with self._lock:
-            cursor = await self._db.execute(sql, parameters)
+        async with self._locked() as db:
+            cursor = await db.execute(sql, parameters)
             changed = cursor.rowcount
             await cursor.close()
         return changed
 
     async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self._lock:
-            return list(await self._db.execute_fetchall(sql, parameters))
+        async with self._locked() as db:
+            return list(await db.execute_fetchall(sql, parameters))
 
     # Subscriptions
 
@@ -512,13 +579,13 @@ class SqliteStore:
         )
 
     async def known_event_ids(self) -> set[str] | None:
-        async with self._lock:
-            remembered = await self._db.execute_fetchall(
+        async with self._locked() as db:
+            remembered = await db.execute_fetchall(
                 "SELECT 1 FROM state WHERE name = ?", (_EVENTS_REMEMBERED,)
             )
             if not list(remembered):
                 return None
-            rows = await self._db.execute_fetchall("SELECT event_id FROM known_events")
+            rows = await db.execute_fetchall("SELECT event_id FROM known_events")
         return {str(row[0]) for row in rows}
 
     async def remember_events(self, event_ids: Iterable[str]) -> None:
@@ -583,3 +650,74 @@ class SqliteStore:
             (limit,),
         )
         return [(str(row[0]), int(row[1])) for row in rows]
+
+
+async def _schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _connect(path: Path, *, writable: bool) -> aiosqlite.Connection:
+    """A connection to the database at `path`, created mode 0600 if missing, its schema
+    migrated; with `writable`, proven writable. Raises UnusableDatabaseError."""
+    if path.is_dir():
+        raise UnusableDatabaseError(path, "it is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created here rather than by SQLite, which would make it (and its -wal and -shm, which
+        # copy its mode) readable by everyone.
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, _FILE_MODE))
+        # Autocommit: each statement commits unless inside an explicit BEGIN.
+        connection = await aiosqlite.connect(path, isolation_level=None)
+    except _FAILURES as error:
+        raise UnusableDatabaseError(path, str(error)) from error
+    try:
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA synchronous=NORMAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        await _migrate(connection, path)
+        if writable:
+            # Writing user_version inside a transaction that is rolled back changes nothing,
+            # but fails at once on a read-only file.
+            version = await _schema_version(connection)
+            await connection.executescript(
+                f"BEGIN IMMEDIATE; PRAGMA user_version = {version}; ROLLBACK;"
+            )
+    except BaseException as error:
+        with suppress(*_FAILURES):
+            if connection.in_transaction:
+                await connection.rollback()
+            await connection.close()
+        if isinstance(error, _FAILURES):
+            raise UnusableDatabaseError(path, str(error)) from error
+        raise
+    return connection
+
+
+async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
+    current = await _schema_version(db)
+    if current > len(MIGRATIONS):
+        raise UnusableDatabaseError(
+            path,
+            f"it has schema version {current}, newer than this sosbot knows "
+            f"({len(MIGRATIONS)}): upgrade sosbot",
+        )
+    if current == 0:
+        tables = await db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+            "ORDER BY name"
+        )
+        if tables:
+            # Another program's database: adding sosbot's tables to it would do it harm.
+            names = ", ".join(str(row[0]) for row in tables)
+            raise UnusableDatabaseError(path, f"it is not sosbot's: it holds tables {names}")
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        # executescript runs the BEGIN … COMMIT as given, so a failed migration leaves the
+        # schema and user_version as they were (_connect rolls back what is left open).
+        await db.executescript(
+            f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+        )
+        logger.info("Database schema migrated to version %d", version)

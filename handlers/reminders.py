@@ -23,6 +23,7 @@ from bot.delivery import (
     SendFailedError,
     announce_new_events,
     send_due_reminders,
+    watching_the_store,
 )
 from bot.reload import reload_knowledge
 from bot.render import render_html, split_message
@@ -67,16 +68,21 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with lock:
         runtime = runtime_of(context)
-        await runtime.questions.save(runtime.require_store)
-        sent = await send_due_reminders(telegram_sender(context.bot), runtime)
-        if sent:
-            logger.info("Sent %d reminders", sent)
+        with watching_the_store(runtime):
+            await runtime.questions.save(runtime.require_store)
+            if runtime.announcing_unfinished:
+                await announce_new_events(telegram_sender(context.bot), runtime)
+            sent = await send_due_reminders(telegram_sender(context.bot), runtime)
+            if sent:
+                logger.info("Sent %d reminders", sent)
 
 
 async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
     """JobQueue callback: announce the events added while the bot was down."""
+    runtime = runtime_of(context)
     async with _lock(context.bot_data):
-        await announce_new_events(telegram_sender(context.bot), runtime_of(context))
+        with watching_the_store(runtime):
+            await announce_new_events(telegram_sender(context.bot), runtime)
 
 
 async def reload_and_announce(application: Application) -> str:  # type: ignore[type-arg]
@@ -86,8 +92,10 @@ async def reload_and_announce(application: Application) -> str:  # type: ignore[
     if not outcome.ok:
         return outcome.message
     async with _lock(application.bot_data):
-        announced = await announce_new_events(telegram_sender(application.bot), runtime)
-    return f"{outcome.message} Announced new events in {announced} messages."
+        with watching_the_store(runtime):
+            announced = await announce_new_events(telegram_sender(application.bot), runtime)
+            return f"{outcome.message} Announced new events in {announced} messages."
+    return f"{outcome.message} New events will be announced once the database works again."
 
 
 def start_reminders(application: Application) -> None:  # type: ignore[type-arg]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -53,3 +55,22 @@ def knowledge() -> Knowledge:
 @pytest.fixture(scope="session")
 def engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge, LONDON, clock=lambda: FIXED_NOW)
+
+
+@pytest.fixture
+def make_read_only() -> Iterator[Callable[[Path], None]]:
+    """Makes a file read-only, even to root (who ignores the mode): `chattr +i` as well, undone
+    after the test so that its folder can be removed."""
+    immutable: list[Path] = []
+
+    def make(path: Path) -> None:
+        path.chmod(0o444)
+        if os.geteuid() == 0:
+            if shutil.which("chattr") is None:
+                pytest.skip("root without chattr cannot make a file read-only")
+            subprocess.run(["chattr", "+i", str(path)], check=True)
+            immutable.append(path)
+
+    yield make
+    for path in immutable:
+        subprocess.run(["chattr", "-i", str(path)], check=True)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.store import MIGRATIONS, SqliteStore
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 
 ROOT = Path(__file__).parent.parent
@@ -213,3 +217,77 @@ def test_check_reports_malformed_files_as_path_and_line_without_a_traceback(
         f"{folder / 'councils.csv'}:1: missing columns: short_name, nation, region, powers, "
         "children_services, current, replaced_by, welsh_name, welsh_official_name, variants",
     ]
+def _a_sosbot_database(path: Path) -> None:
+    async def create() -> None:
+        await (await SqliteStore.open(path)).close()
+
+    asyncio.run(create())
+
+
+def _a_folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _bytes_that_are_no_database(path: Path) -> None:
+    path.write_bytes(b"these bytes are not an SQLite database\n" * 200)
+
+
+def _another_programs_database(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (number INTEGER PRIMARY KEY, total REAL)")
+
+
+def _a_newer_sosbots_database(path: Path) -> None:
+    _a_sosbot_database(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+
+
+UNUSABLE_DATABASES = [
+    ("run", _a_folder, "it is a folder"),
+    ("unanswered", _a_folder, "it is a folder"),
+    ("run", _bytes_that_are_no_database, "not a database"),
+    ("unanswered", _bytes_that_are_no_database, "not a database"),
+    ("run", _another_programs_database, "it is not sosbot's: it holds tables invoices"),
+    ("unanswered", _another_programs_database, "it is not sosbot's: it holds tables invoices"),
+    ("run", _a_newer_sosbots_database, "newer than this sosbot knows"),
+    ("unanswered", _a_newer_sosbots_database, "newer than this sosbot knows"),
+    ("run", "read-only", "readonly"),
+]
+
+
+@pytest.mark.parametrize(("command", "make", "reason"), UNUSABLE_DATABASES)
+def test_an_unusable_database_is_refused_in_one_line_with_the_reason(
+    tmp_path: Path,
+    make_read_only: Callable[[Path], None],
+    command: str,
+    make: Callable[[Path], None] | str,
+    reason: str,
+) -> None:
+    database = tmp_path / "sosbot.sqlite3"
+    if make == "read-only":
+        _a_sosbot_database(database)
+        make_read_only(database)
+    else:
+        assert callable(make)
+        make(database)
+    result = sosbot(
+        command,
+        env={
+            "SOSBOT_DATABASE": str(database),
+            "SOSBOT_TELEGRAM_TOKEN": "123:never-used",
+            # Nothing listens here: the database must be refused before Telegram is asked.
+            "SOSBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+        },
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"sosbot: cannot use database {database}: ")
+    assert reason in line
+    if make is _another_programs_database:
+        # Refused untouched: no sosbot table was added to it.
+        with sqlite3.connect(database) as connection:
+            tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+        assert tables == [("invoices",)]
+    assert result.stdout == ""

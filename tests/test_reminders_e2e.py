@@ -7,6 +7,7 @@ import asyncio
 import json
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -21,8 +22,8 @@ from icalendar import Calendar
 
 from bot.store import SqliteStore
 from knowledge.loader import DEFAULT_DIRECTORY
-from tests.bot_process import BotProcess
-from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
+from tests.bot_process import TEST_TOKEN, BotProcess
+from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
 
 ADMIN = 900
 LEAD = "1h"
@@ -414,3 +415,103 @@ def test_a_broken_knowledge_folder_is_refused_at_start_with_its_line(
     assert result.returncode == 1
     assert f"{knowledge_dir / 'events.yaml'}:4: events[1].start" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_database_that_cannot_be_written_repeats_no_reminder_and_no_announcement(
+    fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
+) -> None:
+    chats = [1101, 1102, 1103]
+    for chat in chats:
+        await say(fake, chat, "/subscribe all")
+    await asyncio.sleep(1)  # the start-up announcement check is over
+    # Another program holds the write lock: every write of the bot fails after its busy
+    # timeout, as on a read-only file or a full disk, while reads still work.
+    blocker = sqlite3.connect(running.folder / "sosbot.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        write_events(knowledge_dir, event("soon", 30))
+        running.process.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+        await fake.wait_for("sendMessage", lambda c: "Event soon" in c.params["text"], ok=True)
+        await asyncio.sleep(12)  # two failed attempts to record, and ticks in between
+        sent = [c for c in fake.calls_to("sendMessage") if "Event soon" in c.params["text"]]
+        assert len(sent) == 1
+    finally:
+        blocker.rollback()
+        blocker.close()
+    await wait_for_reminders(fake, len(chats), timeout=30)
+    await asyncio.sleep(1.5)
+    about_soon = Counter(
+        (c.chat_id, c.params["text"].split(":")[0])
+        for c in fake.calls_to("sendMessage", ok=True)
+        if "Event soon" in c.params["text"]
+    )
+    assert about_soon == Counter(
+        {(chat, kind): 1 for chat in chats for kind in ("<b>New event", "<b>Reminder")}
+    )
+    log = running.log()
+    assert log.count("The database cannot be used") == 1
+    assert log.count("The database works again") == 1
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start_and_unanswered_still_works(
+    fake: FakeBotApi, running: BotProcess
+) -> None:
+    second = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=running.environment,
+        cwd=running.folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 1
+    database = running.folder / "sosbot.sqlite3"
+    assert second.stderr.strip().splitlines() == [
+        f"sosbot: cannot use database {database}: another sosbot run is using it "
+        f"(it holds {database}.lock)"
+    ]
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot", "unanswered"],
+        env=running.environment,
+        cwd=running.folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert running.process is not None
+    assert running.process.poll() is None
+    assert "Subscribed" in (await say(fake, 1201, "/subscribe suffolk")).params["text"]
+
+
+async def test_a_debug_log_holds_no_message_text_no_chat_id_and_no_user_id(
+    fake: FakeBotApi, knowledge_dir: Path, tmp_path: Path
+) -> None:
+    person, group, member = 864209753, -100975318642, 531864297
+    phrase = "quokka umbrella zeppelin"
+    bot = BotProcess(
+        fake,
+        tmp_path,
+        knowledge_dir=str(knowledge_dir),
+        reminder_lead_times=LEAD,
+        reminder_check_seconds="0.3",
+        log_unanswered="true",
+    )
+    await bot.start()
+    try:
+        await say(fake, person, "/subscribe all")
+        await say(fake, person, f"who trains Lincs? {phrase}")
+        await say(fake, person, f"{phrase} weather")  # not understood: kept, by aiosqlite
+        await say(
+            fake, group, f"@{BOT_USERNAME} {phrase} and Suffolk?", user_id=member, chat_type="group"
+        )
+        write_events(knowledge_dir, event("soon", 30))
+        bot.process.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+        await wait_for_reminders(fake, 1)
+    finally:
+        await bot.stop()
+    log = bot.log()
+    assert "DEBUG" in log, "the bot runs at DEBUG here"
+    for secret in (phrase, "quokka", str(person), str(group), str(abs(group)), str(member)):
+        assert secret not in log
+    assert TEST_TOKEN not in log

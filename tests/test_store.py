@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.store import ALL, MIGRATIONS, ReminderSlot, SqliteStore, unanswered_key
+from bot.store import (
+    ALL,
+    MIGRATIONS,
+    ReminderSlot,
+    SqliteStore,
+    StoreError,
+    UnusableDatabaseError,
+    exclusive_use,
+    lock_path,
+    unanswered_key,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CHAT = 1001
@@ -69,8 +83,89 @@ async def test_opening_creates_missing_folders(tmp_path: Path) -> None:
 async def test_a_database_from_a_newer_sosbot_is_refused(path: Path) -> None:
     with _raw(path) as connection:
         connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(UnusableDatabaseError, match="newer"):
         await SqliteStore.open(path)
+
+
+@pytest.fixture
+def umask_of_a_shared_machine() -> Iterator[None]:
+    """The common umask, which leaves new files readable by everyone."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_of_a_shared_machine")
+async def test_the_database_its_wal_shm_and_lock_are_readable_by_their_owner_only(
+    path: Path,
+) -> None:
+    with exclusive_use(path):
+        store = await SqliteStore.open(path)
+        try:
+            await store.subscribe(CHAT, "SFK", NOW)
+            files = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), lock_path(path)]
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+        finally:
+            await store.close()
+    assert modes == {f.name: 0o600 for f in files}
+
+
+async def test_a_second_exclusive_use_of_a_database_is_refused_at_once(path: Path) -> None:
+    with (
+        exclusive_use(path),
+        pytest.raises(UnusableDatabaseError, match="another sosbot run"),
+        exclusive_use(path),
+    ):
+        pass
+    with exclusive_use(path):  # released: free again
+        pass
+
+
+def _delete(path: Path) -> None:
+    path.unlink()
+
+
+def _replace(path: Path) -> None:
+    other = path.with_name("restored.sqlite3")
+    sqlite3.connect(other).close()
+    other.replace(path)
+
+
+@pytest.mark.parametrize(("change", "said"), [(_delete, "deleted"), (_replace, "replaced")])
+async def test_a_database_deleted_or_replaced_while_open_is_reopened_and_the_loss_logged(
+    path: Path, caplog: pytest.LogCaptureFixture, change: Callable[[Path], None], said: str
+) -> None:
+    store = await SqliteStore.open(path)
+    try:
+        await store.subscribe(CHAT, "SFK", NOW)
+        change(path)
+        with caplog.at_level(logging.ERROR, logger="bot.store"):
+            assert await store.subscribe(OTHER_CHAT, "LIN", NOW) is True
+        assert await store.subscriptions(CHAT) == []
+    finally:
+        await store.close()
+    [record] = caplog.records
+    assert said in record.getMessage()
+    assert "is gone" in record.getMessage()
+    reopened = await SqliteStore.open(path)
+    try:
+        assert await reopened.subscriptions(OTHER_CHAT) == ["LIN"]
+    finally:
+        await reopened.close()
+
+
+async def test_a_database_that_cannot_be_reopened_fails_each_write_says_so_once_then_recovers(
+    store: SqliteStore, path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path.unlink()
+    path.mkdir()  # where the database was, something that cannot be one
+    with caplog.at_level(logging.ERROR, logger="bot.store"):
+        for _ in range(2):
+            with pytest.raises(StoreError, match="it is a folder"):
+                await store.subscribe(CHAT, "SFK", NOW)
+    assert len(caplog.records) == 1
+    path.rmdir()
+    assert await store.subscribe(CHAT, "SFK", NOW) is True
 
 
 # Subscriptions
