@@ -74,3 +74,14 @@ def test_normalising_keeps_what_it_kept_before(text: str, expected: str) -> None
 )
 def test_each_word_is_marked_capitalised_as_written(text: str, expected: list[Word]) -> None:
     assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ελλάδα’s", "Москва", "東京 council", "Straße", "🙂 Suffolk!", "Ynys Môn", "١٢٣", "ǅemal"],
+)
+def test_normalised_text_is_ascii_words_as_the_cue_patterns_assume(text: str) -> None:
+    """The cue patterns run on re2, whose \\b and \\w are ASCII: they see what Python's would."""
+    normalised = normalise(text)
+    assert normalised.isascii()
+    assert all(word.isalnum() and word == word.lower() for word in normalised.split())
