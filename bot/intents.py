@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 
 import re2
 from rapidfuzz import fuzz, process
@@ -402,10 +403,12 @@ KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS
 INTENT_SPELLING_CUTOFF = 80.0
 # By first letter: a correction keeps it (as council names' do), and searching only the words
 # that share it keeps each unknown word's search small in a message of hundreds of them.
-_CORRECTABLE_BY_INITIAL: dict[str, list[str]] = defaultdict(list)
-for _word in sorted(INTENT_WORDS | DOMAIN_WORDS):
-    if len(_word) >= 4:
-        _CORRECTABLE_BY_INITIAL[_word[0]].append(_word)
+_CORRECTABLE_BY_INITIAL = {
+    initial: list(words)
+    for initial, words in groupby(
+        sorted(w for w in INTENT_WORDS | DOMAIN_WORDS if len(w) >= 4), key=itemgetter(0)
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
