@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import logging
 import sys
@@ -227,8 +228,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _read_leniently(source: TextIO) -> None:
+    """Bytes that are not UTF-8 are read as U+FFFD, whatever the locale's strictness
+    (PYTHONIOENCODING=utf-8:strict): a stray byte is not worth a traceback."""
+    if isinstance(source, io.TextIOWrapper):
+        source.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.command in {"ask", "chat"}:
+        _read_leniently(sys.stdin)
     try:
         settings = _settings()
         configure_logging(settings.log_level if arguments.command == "run" else "WARNING")

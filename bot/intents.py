@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 
+import re2
 from rapidfuzz import fuzz, process
 
 logger = logging.getLogger(__name__)
@@ -44,12 +48,15 @@ COUNCIL_INTENTS = frozenset(
 SUBSCRIPTION_INTENTS = frozenset({Intent.SUBSCRIBE, Intent.UNSUBSCRIBE, Intent.SUBSCRIPTIONS})
 
 
-def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(rf"\b(?:{alternative})\b" for alternative in alternatives))
+def _rx(*alternatives: str) -> str:
+    return "|".join(rf"\b(?:{alternative})\b" for alternative in alternatives)
 
 
-# In order of precedence: on equal scores the first listed wins.
-_STRONG: dict[Intent, re.Pattern[str]] = {
+# In order of precedence: on equal scores the first listed wins. Cues such as "stop … reminders"
+# span any words between, which Python's backtracking `re` retries from every "stop" of a long
+# message (seconds for 4,096 characters); they run on re2, linear in the text by construction.
+# Its `\b` and `\w` are ASCII, as is every normalised text (see bot.text.normalise).
+_STRONG: dict[Intent, str] = {
     Intent.UNSUBSCRIBE: _rx(
         r"un ?subscribe\w*",
         r"unsub",
@@ -224,7 +231,7 @@ _STRONG: dict[Intent, re.Pattern[str]] = {
     ),
 }
 
-_WEAK: dict[Intent, re.Pattern[str]] = {
+_WEAK: dict[Intent, str] = {
     Intent.EVENTS: _rx(r"when", r"next", r"what time", r"soon"),
     # Nouns alone lean towards people; "and practice leads?" after a count is still a count.
     Intent.PEOPLE: _rx(
@@ -235,6 +242,33 @@ _WEAK: dict[Intent, re.Pattern[str]] = {
 }
 
 _PRECEDENCE = tuple(_STRONG)
+
+
+class _CueCounter:
+    """How many times each of several patterns matches a normalised text, in time linear in it.
+
+    One pass of a re2 Set finds the few patterns that match at all, and only those are counted.
+    The text goes in as bytes: it is ASCII, and re2's wrapper maps no offsets back for bytes.
+    """
+
+    def __init__(self, patterns: Mapping[Intent, str]) -> None:
+        self._intents = list(patterns)
+        self._counters = [re2.compile(pattern.encode()) for pattern in patterns.values()]
+        self._any = re2.Set.SearchSet()
+        for pattern in patterns.values():
+            self._any.Add(pattern.encode())
+        self._any.Compile()
+
+    def counts(self, text: str) -> dict[Intent, int]:
+        data = text.encode()
+        return {
+            self._intents[index]: sum(1 for _ in self._counters[index].finditer(data))
+            for index in self._any.Match(data) or ()
+        }
+
+
+_STRONG_CUES = _CueCounter(_STRONG)
+_WEAK_CUES = _CueCounter(_WEAK)
 
 # A strong cue counts 2, but some words settle a question on their own: asking to be reminded
 # is about reminders however many event words come with it, and "consultant" names trainers
@@ -367,7 +401,14 @@ KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0
-_CORRECTABLE_INTENT_WORDS = sorted(w for w in INTENT_WORDS | DOMAIN_WORDS if len(w) >= 4)
+# By first letter: a correction keeps it (as council names' do), and searching only the words
+# that share it keeps each unknown word's search small in a message of hundreds of them.
+_CORRECTABLE_BY_INITIAL = {
+    initial: list(words)
+    for initial, words in groupby(
+        sorted(w for w in INTENT_WORDS | DOMAIN_WORDS if len(w) >= 4), key=itemgetter(0)
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,24 +426,23 @@ def correct_spelling(word: str) -> str:
         return word
     match = process.extractOne(
         word,
-        _CORRECTABLE_INTENT_WORDS,
+        _CORRECTABLE_BY_INITIAL.get(word[0], ()),
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=INTENT_SPELLING_CUTOFF,
     )
-    return match[0] if match and match[0][0] == word[0] else word
+    return match[0] if match else word
 
 
 def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess | None:
     """The best-supported intent of normalised `text`, or None when nothing points anywhere."""
     best: IntentGuess | None = None
+    strong, weak = _STRONG_CUES.counts(text), _WEAK_CUES.counts(text)
     for intent in _PRECEDENCE:
         if intent in exclude:
             continue
-        strong = _STRONG.get(intent)
-        weak = _WEAK.get(intent)
-        strong_hits = len(strong.findall(text)) if strong else 0
-        weak_hits = len(weak.findall(text)) if weak else 0
+        strong_hits = strong.get(intent, 0)
+        weak_hits = weak.get(intent, 0)
         score = _WEIGHT.get(intent, 2) * strong_hits + weak_hits
         if score and (best is None or score > best.score):
             best = IntentGuess(intent, score, strong_hits > 0)

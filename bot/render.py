@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -11,6 +12,15 @@ from bot.reply import Bullets, Paragraph, Reply
 logger = logging.getLogger(__name__)
 
 TELEGRAM_LIMIT = 4096
+
+# A surrogate code point alone is no character: UTF-8 cannot encode it, so Telegram refuses a
+# message holding one. People can send them (an echoed "/council \ud800abc").
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _sendable(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], str]) -> str:
@@ -36,12 +46,13 @@ def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], s
 
 def render_plain(reply: Reply) -> str:
     """The reply as plain text, for the console and `sosbot ask`."""
-    return _render(reply, bold=str, text=str)
+    return _render(reply, bold=str, text=_sendable)
 
 
 def _escape(text: str) -> str:
-    """Telegram's HTML needs only <, > and & escaped outside attributes; quotes stay readable."""
-    return escape(text, quote=False)
+    """Sendable text, with only <, > and & escaped: all Telegram's HTML needs outside
+    attributes; quotes stay readable."""
+    return escape(_sendable(text), quote=False)
 
 
 def render_html(reply: Reply) -> str:

@@ -17,7 +17,17 @@ logger = logging.getLogger(__name__)
 _POSSESSIVE = re.compile(r"(?<=\w)['’‘`]s\b")
 _APOSTROPHE = re.compile(r"['’‘`]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
-_RAW_WORD = re.compile(r"[^\W_]+(?:['’‘`][^\W_]+)*", re.UNICODE)
+# A word as written, apostrophes within it included: one repeat of single characters, which no
+# message can make backtrack (tests/test_understanding_speed.py checks every pattern here).
+_RAW_WORD = re.compile(r"[^\W_](?:[^\W_]|['’‘`])*")
+
+
+def _visible(text: str) -> str:
+    """`text` without invisible format characters (Unicode category Cf: zero-width spaces and
+    joiners, soft hyphens, direction marks), which copy-and-paste leaves inside names."""
+    if text.isascii():
+        return text
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def _fold(text: str) -> str:
@@ -25,7 +35,7 @@ def _fold(text: str) -> str:
     if text.isascii():
         # Most questions: nothing to compose or strip, and casefold is lower.
         return text.lower()
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", _visible(text)).casefold()
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -50,7 +60,7 @@ def words(text: str) -> list[Word]:
     capital (any of its spellings in the question was)."""
     capitalised = {
         part
-        for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", text))
+        for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
         if raw[:1].isupper()
         for part in normalise(raw).split()
     }

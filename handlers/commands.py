@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.chat import run_understanding
 from bot.intents import Intent
 from handlers.common import command_argument, runtime_of, send_reply
 
@@ -34,7 +35,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await runtime.require_store.resume_chat(update.effective_message.chat.id)
     engine = runtime.engine
     name = command_argument(context)
-    reply = engine.reply_about(Intent.OVERVIEW, name) if name else engine.composer.welcome()
+    reply = (
+        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
+        if name
+        else engine.composer.welcome()
+    )
     await send_reply(update.effective_message, reply)
 
 
@@ -57,7 +62,7 @@ async def council(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = runtime_of(context).engine
     name = command_argument(context)
     reply = (
-        engine.reply_about(Intent.OVERVIEW, name)
+        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
         if name
         else engine.composer.which_council(Intent.OVERVIEW, 1.0)
     )
@@ -70,5 +75,9 @@ async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine = runtime_of(context).engine
     name = command_argument(context)
-    reply = engine.reply_about(Intent.EVENTS, name) if name else engine.composer.network_events(1.0)
+    reply = (
+        await run_understanding(name, lambda: engine.reply_about(Intent.EVENTS, name))
+        if name
+        else engine.composer.network_events(1.0)
+    )
     await send_reply(update.effective_message, reply)

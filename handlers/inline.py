@@ -8,6 +8,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.chat import run_understanding
 from bot.render import render_html, split_message
 from handlers.common import runtime_of
 
@@ -23,7 +24,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     engine = runtime_of(context).engine
     results = []
-    for reply in engine.inline_overviews(query.query):
+    for reply in await run_understanding(query.query, lambda: engine.inline_overviews(query.query)):
         results.append(
             InlineQueryResultArticle(
                 id=reply.council_code or reply.intent.value,

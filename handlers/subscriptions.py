@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import subscriptions as subscribing
+from bot.chat import run_understanding
 from bot.engine import EVERYTHING, Conversation, utc_now
 from bot.intents import Intent
 from bot.reply import Reply
@@ -34,7 +35,7 @@ async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_
         return subscribing.choose_scope(runtime, intent)
     scope: str | None = ALL if EVERYTHING.fullmatch(normalise(name)) else None
     if scope is None:
-        resolved = runtime.engine.reply_about(intent, name)
+        resolved = await run_understanding(name, lambda: runtime.engine.reply_about(intent, name))
         if resolved.scope is None:
             return resolved
         scope = resolved.scope

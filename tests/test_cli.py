@@ -291,3 +291,23 @@ def test_an_unusable_database_is_refused_in_one_line_with_the_reason(
             tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
         assert tables == [("invoices",)]
     assert result.stdout == ""
+@pytest.mark.parametrize("command", [["ask"], ["ask", "--json"], ["chat"]])
+@pytest.mark.parametrize(
+    "locale", [{"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}, {"LC_ALL": "C"}]
+)
+def test_input_that_is_not_utf8_is_read_with_replacement_characters_not_a_crash(
+    command: list[str], locale: dict[str, str]
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SOSBOT_", "LC_"))}
+    environment.pop("PYTHONIOENCODING", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        input=b"Suf\xffolk \xc3\x28 trainers?\nwho trains Lincs?\n",
+        capture_output=True,
+        env={**environment, **locale},
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Traceback" not in result.stderr
+    assert b"Tracey Hill" in result.stdout

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from bot.engine import Engine
 from bot.intents import Intent
 from bot.render import TELEGRAM_LIMIT, render_html, render_plain, split_message
 from bot.reply import Bullets, Choice, Citation, Paragraph, Reply
@@ -58,3 +61,40 @@ def test_a_hard_cut_never_falls_inside_an_html_entity() -> None:
     pieces = split_message(message, limit=4096)
     assert "".join(pieces) == message
     assert all(piece.endswith(";") for piece in pieces)
+
+
+LONE_SURROGATES = ["\ud800abc", "abc\udfff", "a\udc80b\ud83dc", "\ude00\ud83d"]
+
+
+@pytest.mark.parametrize("render", [render_plain, render_html])
+@pytest.mark.parametrize("text", LONE_SURROGATES)
+def test_lone_surrogates_are_rendered_as_replacement_characters_telegram_can_encode(
+    render: Callable[[Reply], str], text: str
+) -> None:
+    reply = Reply(
+        intent=Intent.UNKNOWN,
+        confidence=0.0,
+        title=text,
+        blocks=(Paragraph(text=text), Bullets(items=(text,))),
+        options=(Choice(label=text, intent=Intent.OVERVIEW, council="AAA"),),
+        options_heading=text,
+        citation=Citation(title=text, as_of=text),
+    )
+    rendered = render(reply)
+    rendered.encode("utf-8")
+    expected = "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    assert rendered.count(expected) == 7
+
+
+@pytest.mark.parametrize("render", [render_plain, render_html])
+def test_an_echoed_command_argument_with_a_lone_surrogate_can_be_sent(
+    engine: Engine, render: Callable[[Reply], str]
+) -> None:
+    rendered = render(engine.reply_about(Intent.OVERVIEW, "\ud800abc"))
+    rendered.encode("utf-8")
+    assert "“\ufffdabc”" in rendered
+
+
+def test_characters_outside_the_basic_plane_are_kept() -> None:
+    reply = Reply(intent=Intent.UNKNOWN, confidence=0.0, blocks=(Paragraph(text="🙂 Môn"),))
+    assert render_html(reply) == render_plain(reply) == "🙂 Môn"
