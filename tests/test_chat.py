@@ -27,6 +27,10 @@ async def test_only_long_text_is_understood_in_a_worker_thread(
     assert (ran_in != loop_thread) is off_the_loop
 
 
+async def allowed() -> bool:
+    return True
+
+
 async def test_a_long_message_being_understood_does_not_stop_other_chats(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,7 +53,7 @@ async def test_a_long_message_being_understood_does_not_stop_other_chats(
     others = asyncio.create_task(other_chats())
     try:
         question = "who trains Suffolk?" + " please" * 80
-        reply = await respond(runtime, 1, question, Conversation())
+        reply = await respond(runtime, 1, question, Conversation(), allowed)
     finally:
         others.cancel()
     assert reply.intent is Intent.TRAINERS
