@@ -52,7 +52,9 @@ async def _due(
 
 async def _deliver(store: SqliteStore, reminders: Sequence[DueReminder], now: datetime) -> None:
     for reminder in reminders:
-        await store.record_delivery(reminder.chat_id, reminder.event_id, reminder.lead_seconds, now)
+        await store.record_delivery(
+            reminder.chat_id, reminder.event_id, reminder.start, reminder.lead_seconds, now
+        )
 
 
 def _pairs(reminders: Sequence[DueReminder]) -> set[tuple[int, str]]:
@@ -103,7 +105,7 @@ async def test_the_week_reminder_is_due_once_the_event_is_a_week_away(store: Sql
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + WEEK - timedelta(seconds=30)
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
-    assert reminder == DueReminder(1, "training", WEEK, start - WEEK, late=False)
+    assert reminder == DueReminder(1, "training", start, WEEK, start - WEEK, late=False)
 
 
 async def test_nothing_is_due_before_the_longest_lead(store: SqliteStore) -> None:

@@ -15,14 +15,13 @@ from telegram import Bot
 from bot import subscriptions
 from bot.delivery import announce_new_events, send_due_reminders
 from bot.engine import Engine
-from bot.reply import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.store import ALL, SqliteStore
 from handlers.reminders import send_calendar_file
 from knowledge.base import Knowledge
 from knowledge.models import Event
-from tests.conftest import LONDON
+from tests.conftest import LONDON, Outbox
 
 CHAT = 1
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -61,24 +60,12 @@ def odd_start(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def runtime(
-    knowledge: Knowledge, odd_start: str, store: SqliteStore
-) -> Runtime:
+async def runtime(knowledge: Knowledge, odd_start: str, store: SqliteStore) -> Runtime:
     await store.subscribe(CHAT, ALL, LONG_AGO)
     settings = Settings(database=Path("unused.sqlite3"))
     return Runtime(
         settings=settings, engine=Engine(_knowledge(knowledge, odd_start), LONDON), store=store
     )
-
-
-class Outbox:
-    """A Sender that keeps what it was given."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Reply]] = []
-
-    async def __call__(self, chat_id: int, reply: Reply) -> None:
-        self.sent.append((chat_id, reply))
 
 
 def test_an_event_whose_dates_cannot_be_computed_is_left_out_and_logged_once_by_id(
