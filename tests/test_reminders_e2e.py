@@ -329,6 +329,26 @@ async def test_a_broken_events_file_is_refused_and_the_last_good_knowledge_kept(
     assert "Event kept" in (await say(fake, 601, "/events suffolk")).params["text"]
 
 
+async def test_an_emptied_events_file_is_refused_on_sighup_and_needs_reload_confirm(
+    fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
+) -> None:
+    write_events(knowledge_dir, event("kept", 60 * 24 * 30, "suffolk"))
+    assert (await say(fake, ADMIN, "/reload")).params["text"].startswith("Reloaded")
+    write_events(knowledge_dir)
+    running.process.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(50):
+        if "has no events" in running.log():
+            break
+        await asyncio.sleep(0.1)
+    assert "send /reload confirm to drop every event" in running.log()
+    assert "Event kept" in (await say(fake, 601, "/events suffolk")).params["text"]
+    refused = (await say(fake, ADMIN, "/reload")).params["text"]
+    assert refused.startswith("Reload refused")
+    assert "/reload confirm" in refused
+    assert (await say(fake, ADMIN, "/reload confirm")).params["text"].startswith("Reloaded")
+    assert "Event kept" not in (await say(fake, 601, "/events suffolk")).params["text"]
+
+
 async def test_events_offer_an_ics_calendar_file(
     fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
 ) -> None:
