@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.engine import Engine
+from bot.engine import Engine, utc_now
 from bot.reminders import moved_events, new_events
 from bot.runtime import Runtime
 from bot.store import KnownEvent
@@ -98,5 +98,6 @@ async def announced_events(runtime: Runtime) -> None:
     are out."""
     zone = runtime.settings.zone
     await runtime.require_store.remember_events(
-        KnownEvent(e.id, e.start, e.period(zone).end) for e in runtime.engine.knowledge.events
+        (KnownEvent(e.id, e.start, e.period(zone).end) for e in runtime.engine.knowledge.events),
+        utc_now(),
     )

@@ -119,12 +119,13 @@ async def due_reminders(
         return []
     pending = await store.pending_reminders(slots, limit=limit)
     # Late means owed for more than a check interval: owed since it fell due, or since the chat
-    # subscribed if that was later (a new subscriber's first reminder is not late).
+    # subscribed or the start became known if that was later (a new subscriber's first
+    # reminder, or the first after a move, is not late).
     cutoff = now - check_interval
     reminders: list[DueReminder] = []
     for row in pending:
         lead, fell_due = timing[row.slot.event_id]
-        late = fell_due < cutoff and row.subscribed_at < cutoff
+        late = fell_due < cutoff and row.owed_since < cutoff
         slot = row.slot
         reminders.append(DueReminder(row.chat_id, slot.event_id, slot.start, lead, fell_due, late))
     return reminders

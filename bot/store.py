@@ -98,7 +98,8 @@ MIGRATIONS: tuple[str, ...] = (
     # Deliveries keyed on the event's start too, so that a moved event is reminded again for
     # its new time. Rows from before have no start (NULL): they count for any start, so none
     # is sent twice. Announcements say which start they told of; known events keep their start
-    # (to notice a move) and their end (to be pruned by age).
+    # (to notice a move), since when it is known (a reminder owed only since then is not late)
+    # and their end (to be pruned by age).
     """
     CREATE TABLE deliveries_by_start (
         chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
@@ -114,6 +115,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries_by_start RENAME TO deliveries;
     ALTER TABLE announcements ADD COLUMN event_start TEXT;
     ALTER TABLE known_events ADD COLUMN start TEXT;
+    ALTER TABLE known_events ADD COLUMN start_seen_at TEXT;
     ALTER TABLE known_events ADD COLUMN ends_at TEXT;
     """,
 )
@@ -134,13 +136,13 @@ _NOT_YET_REMINDED = """
 # for a network-wide event, every active chat with a subscription, once, whatever its scopes.
 # CROSS JOIN keeps the due slots (a few rows) as the outer loop.
 _PENDING_REMINDERS = f"""
-    SELECT s.chat_id, e.position, s.subscribed_at
+    SELECT s.chat_id, e.position, max(s.subscribed_at, e.start_seen_at)
     FROM temp.due_slots AS e
     CROSS JOIN subscriptions AS s ON s.scope = e.council
     JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
     WHERE {_NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
-    SELECT s.chat_id, e.position, s.subscribed_at
+    SELECT s.chat_id, e.position, max(s.subscribed_at, e.start_seen_at)
     FROM temp.due_slots AS e
     CROSS JOIN subscriptions AS s ON s.scope = ?
     JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
@@ -151,7 +153,10 @@ _PENDING_REMINDERS = f"""
       AND {_NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
     SELECT c.chat_id, e.position,
-           (SELECT min(o.subscribed_at) FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
+           max(
+             (SELECT min(o.subscribed_at) FROM subscriptions AS o WHERE o.chat_id = c.chat_id),
+             e.start_seen_at
+           )
     FROM temp.due_slots AS e
     CROSS JOIN chats AS c
     WHERE e.council IS NULL AND c.paused_at IS NULL
@@ -184,12 +189,13 @@ class KnownEvent:
 
 @dataclass(frozen=True, slots=True)
 class PendingReminder:
-    """A slot's reminder that a chat should get and has not had. `subscribed_at` is when the
-    chat subscribed to the matching scope, so a reminder owed only since then is not "late"."""
+    """A slot's reminder that a chat should get and has not had. `owed_since` is when the chat
+    subscribed to the matching scope, or when the event's start became known if later (it was
+    added or moved), so that a reminder owed only since then is not "late"."""
 
     chat_id: int
     slot: ReminderSlot
-    subscribed_at: datetime
+    owed_since: datetime
 
 
 class Store(Protocol):
@@ -281,8 +287,9 @@ class Store(Protocol):
         current events are remembered without being announced."""
         ...
 
-    async def remember_events(self, events: Iterable[KnownEvent]) -> None:
-        """Remember these events as seen, with their start and end now."""
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime) -> None:
+        """Remember these events as seen, with their start and end; a start not seen before
+        is known from `now`."""
         ...
 
     async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
@@ -507,7 +514,7 @@ class SqliteStore:
             await db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS due_slots (position INTEGER PRIMARY KEY, "
                 "event_id TEXT NOT NULL, event_start TEXT NOT NULL, council TEXT, "
-                "lead_seconds INTEGER NOT NULL)"
+                "lead_seconds INTEGER NOT NULL, start_seen_at TEXT NOT NULL DEFAULT '')"
             )
             await db.execute("DELETE FROM temp.due_slots")
             await db.executemany(
@@ -517,6 +524,11 @@ class SqliteStore:
                     (position, slot.event_id, _stamp(slot.start), slot.council, slot.lead_seconds)
                     for position, slot in enumerate(slots)
                 ],
+            )
+            # Once a slot, not once a row: when its start became known ('' if not yet).
+            await db.execute(
+                "UPDATE temp.due_slots SET start_seen_at = coalesce((SELECT k.start_seen_at "
+                "FROM known_events AS k WHERE k.event_id = due_slots.event_id), '')"
             )
             sql = _PENDING_REMINDERS + ("" if limit is None else " LIMIT ?")
             rows = await db.execute_fetchall(sql, (ALL,) if limit is None else (ALL, limit))
@@ -606,13 +618,18 @@ class SqliteStore:
             rows = await self._db.execute_fetchall("SELECT event_id, start FROM known_events")
         return {str(row[0]): None if row[1] is None else str(row[1]) for row in rows}
 
-    async def remember_events(self, events: Iterable[KnownEvent]) -> None:
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime) -> None:
         async with self._transaction() as db:
             await db.executemany(
-                "INSERT INTO known_events (event_id, start, ends_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (event_id) DO UPDATE SET "
+                "INSERT INTO known_events (event_id, start, start_seen_at, ends_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET "
+                "start_seen_at = CASE WHEN start IS excluded.start THEN start_seen_at "
+                "                     ELSE excluded.start_seen_at END, "
                 "start = excluded.start, ends_at = excluded.ends_at",
-                [(event.event_id, event.start, _stamp(event.ends_at)) for event in events],
+                [
+                    (event.event_id, event.start, _stamp(now), _stamp(event.ends_at))
+                    for event in events
+                ],
             )
             await db.execute(
                 "INSERT INTO state (name, value) VALUES (?, 1) ON CONFLICT DO NOTHING",

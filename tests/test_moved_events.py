@@ -78,6 +78,8 @@ async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_
     assert f"it was {describe_date(FIRST, LONDON)}" in text
     outbox.take()
     await send_due_reminders(outbox, runtime)
+    # Owed since the move, not since a week before the new start: not "sent late".
+    assert not [reply for _, reply in outbox.sent if "Sent late" in str(reply.model_dump())]
     assert sorted(outbox.take()) == [(1, REMINDER), (3, REMINDER)]
     # Told once: a second look changes nothing.
     await announce_new_events(outbox, runtime)

@@ -211,7 +211,7 @@ async def test_pending_reminders_name_the_slot_and_the_subscription_time(
     await store.subscribe(CHAT, "SFK", NOW)
     slot = ReminderSlot("suffolk-training", START, "SFK", 86400)
     [pending] = await store.pending_reminders([slot])
-    assert (pending.chat_id, pending.slot, pending.subscribed_at) == (CHAT, slot, NOW)
+    assert (pending.chat_id, pending.slot, pending.owed_since) == (CHAT, slot, NOW)
 
 
 @pytest.mark.parametrize(
@@ -255,14 +255,14 @@ def _known(event_id: str, start: str = "2026-03-08") -> KnownEvent:
 
 async def test_known_events_are_unknown_until_first_remembered(store: SqliteStore) -> None:
     assert await store.known_events() is None
-    await store.remember_events([])
+    await store.remember_events([], NOW)
     assert await store.known_events() == {}
 
 
 async def test_remembered_events_and_their_latest_starts_survive_a_restart(path: Path) -> None:
     store = await SqliteStore.open(path)
-    await store.remember_events([_known("a"), _known("b")])
-    await store.remember_events([_known("b", "2026-04"), _known("c")])
+    await store.remember_events([_known("a"), _known("b")], NOW)
+    await store.remember_events([_known("b", "2026-04"), _known("c")], NOW)
     await store.close()
 
     store = await SqliteStore.open(path)
@@ -332,7 +332,9 @@ async def test_pruning_goes_by_age_and_forgets_chats_left_with_nothing(
         await store.record_delivery(chat, "over", long_ago, 86400, long_ago - timedelta(days=1))
         await store.record_delivery(chat, "lately", lately, 86400, lately - timedelta(days=1))
         await store.record_announcement(chat, "over", long_ago, long_ago - timedelta(days=9))
-    await store.remember_events([KnownEvent("over", "2026-01-20", long_ago + timedelta(hours=2))])
+    await store.remember_events(
+        [KnownEvent("over", "2026-01-20", long_ago + timedelta(hours=2))], NOW
+    )
     await store.unsubscribe_all(2)
 
     await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37))

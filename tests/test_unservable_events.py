@@ -92,7 +92,9 @@ async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logge
 
 async def test_the_other_events_are_announced(runtime: Runtime) -> None:
     store = runtime.require_store
-    await store.remember_events([])  # not the very first start: every event is new
+    await store.remember_events(
+        [], datetime.now(UTC)
+    )  # not the very first start: every event is new
     outbox = Outbox()
     assert await announce_new_events(outbox, runtime) == 1
     assert [reply.title for _, reply in outbox.sent] == ["New event: The due event"]
