@@ -85,7 +85,8 @@ async def event_changes(runtime: Runtime, now: datetime) -> EventChanges:
     store = runtime.require_store
     known = await store.known_events()
     if known is None:
-        await announced_events(runtime)
+        # What is there on the very first start was there before: its reminders may be late.
+        await announced_events(runtime, first_start=True)
     events, zone = runtime.engine.knowledge.events, runtime.settings.zone
     return EventChanges(
         new_events(known, events, now=now, timezone=zone),
@@ -93,11 +94,11 @@ async def event_changes(runtime: Runtime, now: datetime) -> EventChanges:
     )
 
 
-async def announced_events(runtime: Runtime) -> None:
+async def announced_events(runtime: Runtime, *, first_start: bool = False) -> None:
     """Remember the current events as seen, with their starts: called once their announcements
-    are out."""
+    are out. A start not seen before is known from now, except on the very first start."""
     zone = runtime.settings.zone
     await runtime.require_store.remember_events(
         (KnownEvent(e.id, e.start, e.period(zone).end) for e in runtime.engine.knowledge.events),
-        utc_now(),
+        None if first_start else utc_now(),
     )

@@ -287,9 +287,9 @@ class Store(Protocol):
         current events are remembered without being announced."""
         ...
 
-    async def remember_events(self, events: Iterable[KnownEvent], now: datetime) -> None:
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
         """Remember these events as seen, with their start and end; a start not seen before
-        is known from `now`."""
+        is known from `now` (None: from before, as on the very first start)."""
         ...
 
     async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
@@ -618,7 +618,8 @@ class SqliteStore:
             rows = await self._db.execute_fetchall("SELECT event_id, start FROM known_events")
         return {str(row[0]): None if row[1] is None else str(row[1]) for row in rows}
 
-    async def remember_events(self, events: Iterable[KnownEvent], now: datetime) -> None:
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
+        seen_at = None if now is None else _stamp(now)
         async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO known_events (event_id, start, start_seen_at, ends_at) "
@@ -627,7 +628,7 @@ class SqliteStore:
                 "                     ELSE excluded.start_seen_at END, "
                 "start = excluded.start, ends_at = excluded.ends_at",
                 [
-                    (event.event_id, event.start, _stamp(now), _stamp(event.ends_at))
+                    (event.event_id, event.start, seen_at, _stamp(event.ends_at))
                     for event in events
                 ],
             )

@@ -268,12 +268,14 @@ async def test_a_chat_that_blocked_the_bot_is_paused_not_retried(
     fake: FakeBotApi, bot: BotProcess, knowledge_dir: Path
 ) -> None:
     await subscribe_directly(bot.folder / "sosbot.sqlite3", [301, 302], "all")
-    write_events(knowledge_dir, event("first", 30))
+    # The same start in both files: a changed start would be a moved event, reminded again.
+    first = event("first", 30)
+    write_events(knowledge_dir, first)
     fake.block_chat(301)
     await bot.start()
     try:
         await wait_for_reminders(fake, 1)
-        write_events(knowledge_dir, event("first", 30), event("second", 35))
+        write_events(knowledge_dir, first, event("second", 35))
         await say(fake, ADMIN, "/reload")
         await wait_for_reminders(fake, 2)
         await asyncio.sleep(1)
@@ -300,6 +302,31 @@ async def test_a_hot_reload_announces_a_new_event_to_its_subscribers_only(
     assert "Add to calendar (.ics)" in buttons(announcement)
     await asyncio.sleep(1)
     assert not [c for c in sent_to(fake, 402) if "New event" in c.params["text"]]
+
+
+async def test_a_moved_event_is_told_and_reminded_again_and_moving_back_repeats_nothing(
+    fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
+) -> None:
+    await say(fake, 451, "/subscribe suffolk")
+    before, after = event("moving", 30, "suffolk"), event("moving", 45, "suffolk")
+    write_events(knowledge_dir, before)
+    await say(fake, ADMIN, "/reload")
+    await wait_for_reminders(fake, 1)
+    write_events(knowledge_dir, after)
+    await say(fake, ADMIN, "/reload")
+    [moved] = await fake.wait_for(
+        "sendMessage", lambda c: c.params["text"].startswith("<b>Moved"), timeout=10
+    )
+    assert moved.chat_id == 451
+    assert "It has moved to" in moved.params["text"]
+    assert await wait_for_reminders(fake, 2) == [(451, "Event moving")] * 2
+    write_events(knowledge_dir, before)
+    await say(fake, ADMIN, "/reload")
+    await fake.wait_for(
+        "sendMessage", lambda c: c.params["text"].startswith("<b>Moved"), count=2, timeout=10
+    )
+    await asyncio.sleep(1)
+    assert len(reminders(fake)) == 2
 
 
 async def test_only_admins_may_reload_and_see_statistics(
