@@ -142,9 +142,18 @@ async def _record_all(store: SqliteStore, events: list[Event]) -> None:
     db = store._db
     await db.execute("BEGIN")
     await db.executemany(
-        "INSERT INTO deliveries (chat_id, event_id, lead_seconds, delivered_at) "
-        "VALUES (?, ?, ?, ?)",
-        [(r.chat_id, r.event_id, r.lead_seconds, "2026-11-29T11:59:00Z") for r in due],
+        "INSERT INTO deliveries (chat_id, event_id, event_start, lead_seconds, delivered_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                r.chat_id,
+                r.event_id,
+                f"{r.start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}",
+                r.lead_seconds,
+                "2026-11-29T11:59:00Z",
+            )
+            for r in due
+        ],
     )
     await db.execute("COMMIT")
 

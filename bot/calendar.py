@@ -6,6 +6,7 @@ Built with the icalendar library: escaping, line folding and time zones are its 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,35 @@ def _last_day(moment: datetime, timezone: ZoneInfo) -> date:
     return local.date() if local.time() == time() else local.date() + timedelta(days=1)
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarSpan:
+    """The dates an event's VEVENT and VTIMEZONE are written with: all-day events as dates,
+    timed ones as local datetimes (`end` None: a moment)."""
+
+    start: date | datetime
+    end: date | datetime | None
+    first_date: date
+    last_date: date
+
+
+def calendar_span(event: Event, timezone: ZoneInfo) -> CalendarSpan:
+    """Every date the calendar file needs; raises ValueError or OverflowError where one falls
+    outside the years Python can hold (an event in 9999 has no year after it)."""
+    period = event.period(timezone)
+    # The VTIMEZONE covers only the years of the event, not decades of transitions.
+    first_date = date(period.start.year, 1, 1)
+    last_date = date(period.end.year + 1, 1, 1)
+    if period.precision == "time":
+        # Without an end the event is a moment; RFC 5545 reads a missing DTEND that way, and
+        # a calendar shows it better than a zero-length span.
+        end = period.end.astimezone(timezone) if event.end is not None else None
+        return CalendarSpan(period.start.astimezone(timezone), end, first_date, last_date)
+    start_day = period.start.astimezone(timezone).date()
+    # DTEND of an all-day event is exclusive: a February event ends on 1 March.
+    end_day = max(_last_day(period.end, timezone), start_day + timedelta(days=1))
+    return CalendarSpan(start_day, end_day, first_date, last_date)
+
+
 def event_ics(
     event: Event,
     authority_name: str | None,
@@ -44,22 +74,14 @@ def event_ics(
 
     `authority_name` None means a network-wide event; `stamp` (DTSTAMP) defaults to now.
     """
-    period = event.period(timezone)
+    span = calendar_span(event, timezone)
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
     vevent.add("summary", event.title)
-    if period.precision == "time":
-        vevent.add("dtstart", period.start.astimezone(timezone))
-        # Without an end the event is a moment; RFC 5545 reads a missing DTEND that way, and
-        # a calendar shows it better than a zero-length span.
-        if event.end is not None:
-            vevent.add("dtend", period.end.astimezone(timezone))
-    else:
-        start_day = period.start.astimezone(timezone).date()
-        vevent.add("dtstart", start_day)
-        # DTEND of an all-day event is exclusive: a February event ends on 1 March.
-        vevent.add("dtend", max(_last_day(period.end, timezone), start_day + timedelta(days=1)))
+    vevent.add("dtstart", span.start)
+    if span.end is not None:
+        vevent.add("dtend", span.end)
     if event.location:
         vevent.add("location", event.location)
     lines = [
@@ -75,9 +97,6 @@ def event_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add_component(vevent)
-    # The VTIMEZONE that DTSTART;TZID= refers to, so any calendar reads the time right; only
-    # the years of the event, not decades of transitions.
-    calendar.add_missing_timezones(
-        first_date=date(period.start.year, 1, 1), last_date=date(period.end.year + 1, 1, 1)
-    )
+    # The VTIMEZONE that DTSTART;TZID= refers to, so any calendar reads the time right.
+    calendar.add_missing_timezones(first_date=span.first_date, last_date=span.last_date)
     return bytes(calendar.to_ical())

@@ -281,6 +281,13 @@ class Composer:
     def announcement(self, event: Event) -> Reply:
         return self._event_reply(event, f"New event: {event.title}")
 
+    def move(self, event: Event, old_start: str) -> Reply:
+        """An event the subscriber heard of has a new start: both times, then the details."""
+        note = Paragraph(
+            text=f"It has moved to {self._when(event)}; it was {self._date(old_start)}."
+        )
+        return self._event_reply(event, f"Moved: {event.title}", note)
+
     def network_events(self, confidence: float) -> Reply:
         blocks, offers, _ = self._event_blocks(None, "the network")
         return Reply(

@@ -22,12 +22,12 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Protocol
 
 from bot.engine import utc_now
-from bot.reload import announced_events, events_to_announce
+from bot.reload import announced_events, event_changes
 from bot.reminders import DueReminder, due_reminders
 from bot.reply import Reply
 from bot.runtime import Runtime
@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 BATCH = 1000
 PER_CHAT_INTERVAL = 1.0
+# How long what was sent about an event is kept after its start: nothing is due for a start
+# that has passed, and a month covers an events file emptied by mistake and restored.
+KEPT_AFTER_START = timedelta(days=30)
 
 
 class ChatUnreachableError(Exception):
@@ -142,7 +145,7 @@ async def due_now(runtime: Runtime, limit: int | None = None) -> list[DueReminde
 
 
 async def _record_delivery(store: Store, due: DueReminder) -> None:
-    await store.record_delivery(due.chat_id, due.event_id, due.lead_seconds, utc_now())
+    await store.record_delivery(due.chat_id, due.event_id, due.start, due.lead_seconds, utc_now())
 
 
 def _reminder(runtime: Runtime, due: DueReminder) -> Outgoing | None:
@@ -170,32 +173,45 @@ async def send_due_reminders(send: Sender, runtime: Runtime) -> int:
             return total
 
 
-async def _record_announcement(store: Store, chat_id: int, event_id: str) -> None:
-    await store.record_announcement(chat_id, event_id, utc_now())
+async def _record_announcement(
+    store: Store, chat_id: int, event_id: str, start: datetime
+) -> None:
+    await store.record_announcement(chat_id, event_id, start, utc_now())
 
 
 async def announce_new_events(send: Sender, runtime: Runtime) -> int:
-    """Tell the subscribers of each event added since the events were last seen. An event
-    counts as seen only once its announcements are out, so a crash halfway loses none. Raises
-    StoreError, sending nothing more, while announcements cannot be recorded."""
+    """Tell the subscribers of each event added since the events were last seen, and those
+    reminded or told of an event whose start has changed since. An event counts as seen only
+    once its announcements are out, so a crash halfway loses none. Raises StoreError, sending
+    nothing more, while announcements cannot be recorded."""
     runtime.announcing_unfinished = True
     await record_unrecorded(runtime)
     store = runtime.require_store
     knowledge = runtime.engine.knowledge
-    fresh = await events_to_announce(runtime, utc_now())
+    composer = runtime.engine.composer
+    zone = runtime.settings.zone
+    changes = await event_changes(runtime, utc_now())
     items = []
-    for event in fresh:
+    for event, old_start in [(e, None) for e in changes.new] + list(changes.moved):
         authority = knowledge.authority(event.authority) if event.authority else None
-        reply = runtime.engine.composer.announcement(event)
-        for chat_id in await store.announcement_recipients(
-            event.id, authority.council if authority else None
-        ):
-            items.append(
-                Outgoing(chat_id, reply, partial(_record_announcement, store, chat_id, event.id))
-            )
+        council = authority.council if authority else None
+        start = event.period(zone).start
+        if old_start is None:
+            reply = composer.announcement(event)
+            recipients = await store.announcement_recipients(event.id, council)
+        else:
+            reply = composer.move(event, old_start)
+            recipients = await store.move_recipients(event.id, council, start)
+        items += [
+            Outgoing(chat, reply, partial(_record_announcement, store, chat, event.id, start))
+            for chat in recipients
+        ]
     sent = await fan_out(send, runtime, items) if items else 0
     await announced_events(runtime)
-    now, zone = utc_now(), runtime.settings.zone
-    await store.prune(e.id for e in knowledge.events if not e.has_ended(now, zone))
+    # By age, never by absence from the file: an event that vanishes for one reload and
+    # comes back must not have its reminders sent again.
+    started_before = utc_now() - KEPT_AFTER_START
+    longest_lead = max(runtime.settings.reminder_lead_times, default=timedelta())
+    await store.prune(started_before, started_before - longest_lead)
     runtime.announcing_unfinished = False
     return sent

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.compose import Composer
 from bot.councils import CouncilChoice, CouncilIndex, CouncilMatch
+from bot.events import servable
 from bot.intents import (
     COUNCIL_INTENTS,
     KNOWN_WORDS,
@@ -88,6 +89,8 @@ class Engine:
         timezone: ZoneInfo,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        # Events whose dates cannot be computed are left out here, once, for every path.
+        knowledge = servable(knowledge, timezone)
         self.knowledge = knowledge
         self.timezone = timezone
         self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)

@@ -8,8 +8,9 @@ hears of a Suffolk event a week before and a day before it starts. The rules:
 - when several leads are due at once (the bot was down), only the shortest is sent; the longer
   ones are superseded for good, because a chat that has had a lead, or a shorter one, is never
   sent that lead again (see `Store.pending_reminders`);
-- a chat gets an (event, lead) once, however many of its subscriptions match; paused chats get
-  nothing.
+- a chat gets an (event, start, lead) once, however many of its subscriptions match; paused
+  chats get nothing. An event whose start changes is reminded again for its new start, and
+  moving it back never repeats a reminder already sent for that start.
 
 Nothing here sends anything: the caller sends each DueReminder and then records the delivery.
 """
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.store import ReminderSlot, Store
-from knowledge.models import Event
+from knowledge.models import Event, period_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class DueReminder:
 
     chat_id: int
     event_id: str
+    start: datetime
     lead: timedelta
     due_at: datetime
     late: bool
@@ -117,19 +119,21 @@ async def due_reminders(
                 logger.warning("Event %s names unknown authority %s", event.id, event.authority)
                 continue
             council = councils[event.authority]
-        slots.append(ReminderSlot(event.id, council, int(lead.total_seconds())))
+        slots.append(ReminderSlot(event.id, start, council, int(lead.total_seconds())))
         timing[event.id] = (lead, start - lead)
     if not slots:
         return []
     pending = await store.pending_reminders(slots, limit=limit)
     # Late means owed for more than a check interval: owed since it fell due, or since the chat
-    # subscribed if that was later (a new subscriber's first reminder is not late).
+    # subscribed or the start became known if that was later (a new subscriber's first
+    # reminder, or the first after a move, is not late).
     cutoff = now - check_interval
     reminders: list[DueReminder] = []
     for row in pending:
         lead, fell_due = timing[row.slot.event_id]
-        late = fell_due < cutoff and row.subscribed_at < cutoff
-        reminders.append(DueReminder(row.chat_id, row.slot.event_id, lead, fell_due, late))
+        late = fell_due < cutoff and row.owed_since < cutoff
+        slot = row.slot
+        reminders.append(DueReminder(row.chat_id, slot.event_id, slot.start, lead, fell_due, late))
     return reminders
 
 
@@ -152,3 +156,25 @@ def new_events(
         if event.id not in previous_ids and not event.has_ended(now, timezone)
     ]
     return sorted(fresh, key=lambda event: event.period(timezone).start)
+
+
+def moved_events(
+    previous: Mapping[str, str | None] | None,
+    events: Iterable[Event],
+    *,
+    now: datetime,
+    timezone: ZoneInfo,
+) -> list[tuple[Event, str]]:
+    """Events seen before whose start has changed since, not yet ended, soonest first, each
+    with the start it had (as written). An event seen before starts were kept has none to
+    compare with: it is not counted as moved."""
+    if previous is None:
+        return []
+    moved = []
+    for event in events:
+        before = previous.get(event.id)
+        if before is None or event.has_ended(now, timezone):
+            continue
+        if period_of(before, timezone).start != event.period(timezone).start:
+            moved.append((event, before))
+    return sorted(moved, key=lambda pair: pair[0].period(timezone).start)

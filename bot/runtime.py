@@ -6,6 +6,7 @@ composition root (bot.application) builds one and hands it to python-telegram-bo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -55,6 +56,8 @@ class Runtime:
     # When each chat was last sent a message (time.monotonic()), to keep to one a second.
     last_sent_to_chat: dict[int, float] = field(default_factory=dict)
     questions: QuestionTally = field(default_factory=QuestionTally)
+    # One reload at a time: a slow load finishing late must not replace a newer one.
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Shared by every fan-out, so that together they keep to Telegram's overall limit.
     bulk_pace: AsyncLimiter = field(
         default_factory=lambda: AsyncLimiter(1, time_period=1 / BULK_MESSAGES_PER_SECOND)

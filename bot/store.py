@@ -10,9 +10,12 @@ What is held, and why:
 - chats: a chat's id and, when it blocked the bot, since when. Nothing else about it.
 - subscriptions: (chat, scope, since when); the date makes a new subscriber's first reminder
   "on time" rather than "late".
-- deliveries and announcements: (chat, event, lead) already sent, so nothing is sent twice,
-  and when; `prune` drops them once their events are over, and chats left with nothing.
-- known events: the ids of events already seen, so a restart does not announce them again.
+- deliveries: (chat, event, the event's start, lead) already sent, so nothing is sent twice
+  for the same start, and when; announcements: (chat, event) told of, with the start told.
+  `prune` drops them a while after their events' starts (by age, never by absence from the
+  events file, which a bad edit can empty for one reload), and chats left with nothing.
+- known events: the ids of events already seen, with their start as written and when they
+  end, so a restart does not announce them again and a changed start is noticed.
 - statistics: two counters, and unanswered questions as normalised text with a count, with no
   chat id, user id or date at all.
 
@@ -26,7 +29,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,15 +104,40 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # Deliveries keyed on the event's start too, so that a moved event is reminded again for
+    # its new time. Rows from before have no start (NULL): they count for any start, so none
+    # is sent twice. Announcements say which start they told of; known events keep their start
+    # (to notice a move), since when it is known (a reminder owed only since then is not late)
+    # and their end (to be pruned by age).
+    """
+    CREATE TABLE deliveries_by_start (
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        event_start TEXT,
+        lead_seconds INTEGER NOT NULL,
+        delivered_at TEXT NOT NULL,
+        UNIQUE (chat_id, event_id, event_start, lead_seconds)
+    );
+    INSERT INTO deliveries_by_start (chat_id, event_id, event_start, lead_seconds, delivered_at)
+        SELECT chat_id, event_id, NULL, lead_seconds, delivered_at FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_by_start RENAME TO deliveries;
+    ALTER TABLE announcements ADD COLUMN event_start TEXT;
+    ALTER TABLE known_events ADD COLUMN start TEXT;
+    ALTER TABLE known_events ADD COLUMN start_seen_at TEXT;
+    ALTER TABLE known_events ADD COLUMN ends_at TEXT;
+    """,
 )
 
 
 # A chat has had a reminder, or one that supersedes it, when it has had this lead of the event or
-# a shorter one: shorter leads fall due later, so a later one replaces the earlier ones.
+# a shorter one, for this start (or before starts were kept): shorter leads fall due later, so a
+# later one replaces the earlier ones.
 _NOT_YET_REMINDED = """
     NOT EXISTS (
         SELECT 1 FROM deliveries AS x
         WHERE x.chat_id = {chat}.chat_id AND x.event_id = e.event_id
+          AND (x.event_start = e.event_start OR x.event_start IS NULL)
           AND x.lead_seconds <= e.lead_seconds
     )"""
 # One row a (chat, event), without a GROUP BY over every match, so LIMIT can stop early:
@@ -117,13 +145,13 @@ _NOT_YET_REMINDED = """
 # for a network-wide event, every active chat with a subscription, once, whatever its scopes.
 # CROSS JOIN keeps the due slots (a few rows) as the outer loop.
 _PENDING_REMINDERS = f"""
-    SELECT s.chat_id, e.position, s.subscribed_at
+    SELECT s.chat_id, e.position, max(s.subscribed_at, e.start_seen_at)
     FROM temp.due_slots AS e
     CROSS JOIN subscriptions AS s ON s.scope = e.council
     JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
     WHERE {_NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
-    SELECT s.chat_id, e.position, s.subscribed_at
+    SELECT s.chat_id, e.position, max(s.subscribed_at, e.start_seen_at)
     FROM temp.due_slots AS e
     CROSS JOIN subscriptions AS s ON s.scope = ?
     JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
@@ -134,7 +162,10 @@ _PENDING_REMINDERS = f"""
       AND {_NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
     SELECT c.chat_id, e.position,
-           (SELECT min(o.subscribed_at) FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
+           max(
+             (SELECT min(o.subscribed_at) FROM subscriptions AS o WHERE o.chat_id = c.chat_id),
+             e.start_seen_at
+           )
     FROM temp.due_slots AS e
     CROSS JOIN chats AS c
     WHERE e.council IS NULL AND c.paused_at IS NULL
@@ -159,24 +190,35 @@ class UnusableDatabaseError(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class ReminderSlot:
-    """One event's reminder that is due now: who it goes to and at which lead.
+    """One event's reminder that is due now: for which start, who it goes to, at which lead.
 
     `council` None means a network-wide event, which goes to every subscriber.
     """
 
     event_id: str
+    start: datetime
     council: str | None
     lead_seconds: int
 
 
 @dataclass(frozen=True, slots=True)
+class KnownEvent:
+    """An event as last seen: its start as written (to tell of a move from it) and its end."""
+
+    event_id: str
+    start: str
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PendingReminder:
-    """A slot's reminder that a chat should get and has not had. `subscribed_at` is when the
-    chat subscribed to the matching scope, so a reminder owed only since then is not "late"."""
+    """A slot's reminder that a chat should get and has not had. `owed_since` is when the chat
+    subscribed to the matching scope, or when the event's start became known if later (it was
+    added or moved), so that a reminder owed only since then is not "late"."""
 
     chat_id: int
     slot: ReminderSlot
-    subscribed_at: datetime
+    owed_since: datetime
 
 
 class Store(Protocol):
@@ -228,15 +270,16 @@ class Store(Protocol):
         self, slots: Sequence[ReminderSlot], limit: int | None = None
     ) -> list[PendingReminder]:
         """For each slot, the active chats subscribed to its council, to `ALL`, or (council None)
-        to anything, that have had neither this lead nor a shorter one of the event; one row a
-        (chat, event). With `limit`, at most that many rows, for sending in batches: what has
-        been recorded meanwhile drops out of the next call."""
+        to anything, that have had neither this lead nor a shorter one of the event at this
+        start; one row a (chat, event). With `limit`, at most that many rows, for sending in
+        batches: what has been recorded meanwhile drops out of the next call."""
         ...
 
     async def record_delivery(
-        self, chat_id: int, event_id: str, lead_seconds: int, now: datetime
+        self, chat_id: int, event_id: str, start: datetime, lead_seconds: int, now: datetime
     ) -> None:
-        """Telegram accepted the reminder. A repeat is a no-op."""
+        """Telegram accepted the reminder of the event starting at `start`. A repeat is a
+        no-op."""
         ...
 
     async def delivered_count(self) -> int: ...
@@ -248,20 +291,37 @@ class Store(Protocol):
         that have not been told of it."""
         ...
 
-    async def record_announcement(self, chat_id: int, event_id: str, now: datetime) -> None:
-        """Telegram accepted the announcement. A repeat is a no-op."""
+    async def record_announcement(
+        self, chat_id: int, event_id: str, start: datetime, now: datetime
+    ) -> None:
+        """Telegram accepted an announcement of the event, new or moved, starting at `start`.
+        A chat keeps one announcement an event: the last start it was told of."""
         ...
 
-    async def known_event_ids(self) -> set[str] | None:
-        """The events seen so far; None before the first `remember_events`, the very first
-        start, when current events are remembered without being announced."""
+    async def move_recipients(
+        self, event_id: str, council: str | None, start: datetime
+    ) -> list[int]:
+        """Active chats subscribed to the event's council (or to anything, for council None)
+        that were reminded or told of it, last for another start than `start`."""
         ...
 
-    async def remember_events(self, event_ids: Iterable[str]) -> None: ...
+    async def known_events(self) -> dict[str, str | None] | None:
+        """The events seen so far, by id, with their start as written (None if seen before
+        starts were kept); None before the first `remember_events`, the very first start, when
+        current events are remembered without being announced."""
+        ...
 
-    async def prune(self, live_event_ids: Iterable[str]) -> None:
-        """Forget deliveries and announcements of events that are over or gone (nothing will be
-        sent for them again), and chats left with nothing held about them."""
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
+        """Remember these events as seen, with their start and end; a start not seen before
+        is known from `now` (None: from before, as on the very first start)."""
+        ...
+
+    async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
+        """Forget deliveries and announcements of events that started before `started_before`
+        (nothing will be sent for that start again: a reminder is due only before its start),
+        and rows from before starts were kept if delivered before `delivered_before`; known
+        events that ended before `started_before`; and chats left with nothing held about
+        them. Never by absence from the events file."""
         ...
 
     # Statistics, with no chat or user ids
@@ -428,7 +488,9 @@ class SqliteStore:
             await cursor.close()
         return changed
 
-    async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[aiosqlite.Row]:
+    async def _rows(
+        self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()
+    ) -> list[aiosqlite.Row]:
         async with self._locked() as db:
             return list(await db.execute_fetchall(sql, parameters))
 
@@ -518,16 +580,22 @@ class SqliteStore:
             # rather than Python looping over every subscription.
             await db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS due_slots (position INTEGER PRIMARY KEY, "
-                "event_id TEXT NOT NULL, council TEXT, lead_seconds INTEGER NOT NULL)"
+                "event_id TEXT NOT NULL, event_start TEXT NOT NULL, council TEXT, "
+                "lead_seconds INTEGER NOT NULL, start_seen_at TEXT NOT NULL DEFAULT '')"
             )
             await db.execute("DELETE FROM temp.due_slots")
             await db.executemany(
-                "INSERT INTO temp.due_slots (position, event_id, council, lead_seconds) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO temp.due_slots (position, event_id, event_start, council, "
+                "lead_seconds) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (position, slot.event_id, slot.council, slot.lead_seconds)
+                    (position, slot.event_id, _stamp(slot.start), slot.council, slot.lead_seconds)
                     for position, slot in enumerate(slots)
                 ],
+            )
+            # Once a slot, not once a row: when its start became known ('' if not yet).
+            await db.execute(
+                "UPDATE temp.due_slots SET start_seen_at = coalesce((SELECT k.start_seen_at "
+                "FROM known_events AS k WHERE k.event_id = due_slots.event_id), '')"
             )
             sql = _PENDING_REMINDERS + ("" if limit is None else " LIMIT ?")
             rows = await db.execute_fetchall(sql, (ALL,) if limit is None else (ALL, limit))
@@ -539,14 +607,14 @@ class SqliteStore:
         ]
 
     async def record_delivery(
-        self, chat_id: int, event_id: str, lead_seconds: int, now: datetime
+        self, chat_id: int, event_id: str, start: datetime, lead_seconds: int, now: datetime
     ) -> None:
         # A chat forgotten while its reminder was being sent stays forgotten.
         await self._write(
-            "INSERT INTO deliveries (chat_id, event_id, lead_seconds, delivered_at) "
-            "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
+            "INSERT INTO deliveries (chat_id, event_id, event_start, lead_seconds, delivered_at) "
+            "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
             "ON CONFLICT DO NOTHING",
-            (chat_id, event_id, lead_seconds, _stamp(now), chat_id),
+            (chat_id, event_id, _stamp(start), lead_seconds, _stamp(now), chat_id),
         )
 
     async def delivered_count(self) -> int:
@@ -555,61 +623,97 @@ class SqliteStore:
 
     # Announcements
 
-    async def announcement_recipients(self, event_id: str, council: str | None) -> list[int]:
-        scope_filter = "" if council is None else "AND s.scope IN (?, ?)"
-        parameters: tuple[object, ...] = (event_id,)
-        if council is not None:
-            parameters = (event_id, council, ALL)
+    async def _subscribers_where(
+        self, council: str | None, condition: str, parameters: dict[str, object]
+    ) -> list[int]:
+        """Active chats subscribed to `council` or `ALL` (to anything, for council None) for
+        which `condition`, on `s.chat_id` and the named `parameters`, holds."""
+        scope_filter = "" if council is None else "AND s.scope IN (:council, :all)"
         rows = await self._rows(
             "SELECT DISTINCT s.chat_id FROM subscriptions AS s "
             "JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL "
-            "WHERE NOT EXISTS (SELECT 1 FROM announcements AS a "
-            "                  WHERE a.chat_id = s.chat_id AND a.event_id = ?) "
-            f"{scope_filter} ORDER BY s.chat_id",
-            parameters,
+            f"WHERE {condition} {scope_filter} ORDER BY s.chat_id",
+            {**parameters, "council": council, "all": ALL},
         )
         return [int(row[0]) for row in rows]
 
-    async def record_announcement(self, chat_id: int, event_id: str, now: datetime) -> None:
-        await self._write(
-            "INSERT INTO announcements (chat_id, event_id, announced_at) "
-            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
-            "ON CONFLICT DO NOTHING",
-            (chat_id, event_id, _stamp(now), chat_id),
+    async def announcement_recipients(self, event_id: str, council: str | None) -> list[int]:
+        return await self._subscribers_where(
+            council,
+            "NOT EXISTS (SELECT 1 FROM announcements AS a "
+            "            WHERE a.chat_id = s.chat_id AND a.event_id = :event)",
+            {"event": event_id},
         )
 
-    async def known_event_ids(self) -> set[str] | None:
+    async def move_recipients(
+        self, event_id: str, council: str | None, start: datetime
+    ) -> list[int]:
+        # The start a chat was last told of: its latest delivery or announcement of the event;
+        # at the same second, the announcement (a move is announced after what it moves).
+        # A chat never told of the event has no row: NULL, and the condition is not met.
+        return await self._subscribers_where(
+            council,
+            "(SELECT coalesce(t.event_start, '') FROM ("
+            "    SELECT event_start, delivered_at AS at, 0 AS rank FROM deliveries"
+            "    WHERE chat_id = s.chat_id AND event_id = :event"
+            "    UNION ALL"
+            "    SELECT event_start, announced_at, 1 FROM announcements"
+            "    WHERE chat_id = s.chat_id AND event_id = :event"
+            "  ) AS t ORDER BY t.at DESC, t.rank DESC LIMIT 1) != :start",
+            {"event": event_id, "start": _stamp(start)},
+        )
+
+    async def record_announcement(
+        self, chat_id: int, event_id: str, start: datetime, now: datetime
+    ) -> None:
+        await self._write(
+            "INSERT INTO announcements (chat_id, event_id, event_start, announced_at) "
+            "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
+            "ON CONFLICT (chat_id, event_id) DO UPDATE SET "
+            "event_start = excluded.event_start, announced_at = excluded.announced_at "
+            "WHERE event_start IS NOT excluded.event_start",
+            (chat_id, event_id, _stamp(start), _stamp(now), chat_id),
+        )
+
+    async def known_events(self) -> dict[str, str | None] | None:
         async with self._locked() as db:
             remembered = await db.execute_fetchall(
                 "SELECT 1 FROM state WHERE name = ?", (_EVENTS_REMEMBERED,)
             )
             if not list(remembered):
                 return None
-            rows = await db.execute_fetchall("SELECT event_id FROM known_events")
-        return {str(row[0]) for row in rows}
+            rows = await db.execute_fetchall("SELECT event_id, start FROM known_events")
+        return {str(row[0]): None if row[1] is None else str(row[1]) for row in rows}
 
-    async def remember_events(self, event_ids: Iterable[str]) -> None:
+    async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
+        seen_at = None if now is None else _stamp(now)
         async with self._transaction() as db:
             await db.executemany(
-                "INSERT INTO known_events (event_id) VALUES (?) ON CONFLICT DO NOTHING",
-                [(event_id,) for event_id in event_ids],
+                "INSERT INTO known_events (event_id, start, start_seen_at, ends_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET "
+                "start_seen_at = CASE WHEN start IS excluded.start THEN start_seen_at "
+                "                     ELSE excluded.start_seen_at END, "
+                "start = excluded.start, ends_at = excluded.ends_at",
+                [
+                    (event.event_id, event.start, seen_at, _stamp(event.ends_at))
+                    for event in events
+                ],
             )
             await db.execute(
                 "INSERT INTO state (name, value) VALUES (?, 1) ON CONFLICT DO NOTHING",
                 (_EVENTS_REMEMBERED,),
             )
 
-    async def prune(self, live_event_ids: Iterable[str]) -> None:
+    async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
+        started, delivered = _stamp(started_before), _stamp(delivered_before)
         async with self._transaction() as db:
-            await db.execute("CREATE TEMP TABLE IF NOT EXISTS live_events (event_id TEXT)")
-            await db.execute("DELETE FROM live_events")
-            await db.executemany(
-                "INSERT INTO live_events (event_id) VALUES (?)", [(e,) for e in live_event_ids]
-            )
-            for table in ("deliveries", "announcements"):
+            for table, at in (("deliveries", "delivered_at"), ("announcements", "announced_at")):
                 await db.execute(
-                    f"DELETE FROM {table} WHERE event_id NOT IN (SELECT event_id FROM live_events)"
+                    f"DELETE FROM {table} WHERE event_start < ? "
+                    f"OR (event_start IS NULL AND {at} < ?)",
+                    (started, delivered),
                 )
+            await db.execute("DELETE FROM known_events WHERE ends_at < ?", (started,))
             await db.execute(
                 "DELETE FROM chats WHERE paused_at IS NULL"
                 " AND chat_id NOT IN (SELECT chat_id FROM subscriptions)"

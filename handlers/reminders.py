@@ -85,17 +85,25 @@ async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
             await announce_new_events(telegram_sender(context.bot), runtime)
 
 
-async def reload_and_announce(application: Application) -> str:  # type: ignore[type-arg]
-    """Reload the knowledge folder; announce the events it adds. Returns what happened."""
+async def reload_and_announce(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    confirmed: bool = False,
+) -> str:
+    """Reload the knowledge folder; announce the events it adds or moves. Returns what
+    happened. `confirmed`: an admin accepts a reload that drops every event."""
     runtime = runtime_in(application.bot_data)
-    outcome = reload_knowledge(runtime)
+    outcome = await reload_knowledge(runtime, confirmed=confirmed)
     if not outcome.ok:
         return outcome.message
     async with _lock(application.bot_data):
         with watching_the_store(runtime):
             announced = await announce_new_events(telegram_sender(application.bot), runtime)
-            return f"{outcome.message} Announced new events in {announced} messages."
-    return f"{outcome.message} New events will be announced once the database works again."
+            return f"{outcome.message} Announced new and moved events in {announced} messages."
+    return (
+        f"{outcome.message} New and moved events will be announced once the database works "
+        "again."
+    )
 
 
 def start_reminders(application: Application) -> None:  # type: ignore[type-arg]

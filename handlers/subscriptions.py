@@ -99,11 +99,13 @@ async def _refuse(update: Update, command: str) -> None:
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admin: reload the knowledge files and announce new events."""
+    """Admin: reload the knowledge files and announce new events; `/reload confirm` accepts a
+    reload that drops every event."""
     if not _is_admin(update, context):
         await _refuse(update, "reload")
         return
-    outcome = await reload_and_announce(context.application)
+    confirmed = normalise(command_argument(context)) == "confirm"
+    outcome = await reload_and_announce(context.application, confirmed=confirmed)
     if update.effective_message is not None:
         await update.effective_message.reply_text(outcome)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.engine import Engine
+from bot.reply import Reply
 from bot.store import SqliteStore
 from knowledge.base import Knowledge
 from knowledge.loader import load_knowledge
@@ -74,3 +75,19 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
     yield make
     for path in immutable:
         subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+class Outbox:
+    """A bot.delivery Sender that keeps what it was given, as Telegram accepting everything."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, Reply]] = []
+
+    async def __call__(self, chat_id: int, reply: Reply) -> None:
+        self.sent.append((chat_id, reply))
+
+    def take(self) -> list[tuple[int, str]]:
+        """(chat, title) of what was sent since the last take, in order."""
+        taken = [(chat, reply.title or "") for chat, reply in self.sent]
+        self.sent.clear()
+        return taken

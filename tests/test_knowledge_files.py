@@ -150,11 +150,11 @@ def test_a_naive_end_is_read_in_the_time_zone_so_it_can_fall_before_an_offset_st
         load_knowledge(folder, timezone=TOKYO)
 
 
-def test_a_reload_reads_naive_times_in_the_settings_time_zone(folder: Path) -> None:
+async def test_a_reload_reads_naive_times_in_the_settings_time_zone(folder: Path) -> None:
     settings = Settings(knowledge_dir=folder, timezone="Asia/Tokyo")
     runtime = Runtime(settings=settings, engine=Engine(load_knowledge(), TOKYO))
     (folder / "events.yaml").write_text(CROSS_ZONE, encoding="utf-8")
-    outcome = reload_knowledge(runtime)
+    outcome = await reload_knowledge(runtime)
     assert not outcome.ok
     assert "end is before start" in outcome.message
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reminders import DueReminder, due_reminders, new_events, parse_lead_times
-from bot.store import ALL, SqliteStore
+from bot.store import ALL, KnownEvent, SqliteStore
 from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,7 +52,9 @@ async def _due(
 
 async def _deliver(store: SqliteStore, reminders: Sequence[DueReminder], now: datetime) -> None:
     for reminder in reminders:
-        await store.record_delivery(reminder.chat_id, reminder.event_id, reminder.lead_seconds, now)
+        await store.record_delivery(
+            reminder.chat_id, reminder.event_id, reminder.start, reminder.lead_seconds, now
+        )
 
 
 def _pairs(reminders: Sequence[DueReminder]) -> set[tuple[int, str]]:
@@ -108,7 +110,7 @@ async def test_the_week_reminder_is_due_once_the_event_is_a_week_away(store: Sql
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + WEEK - timedelta(seconds=30)
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
-    assert reminder == DueReminder(1, "training", WEEK, start - WEEK, late=False)
+    assert reminder == DueReminder(1, "training", start, WEEK, start - WEEK, late=False)
 
 
 async def test_nothing_is_due_before_the_longest_lead(store: SqliteStore) -> None:
@@ -275,6 +277,26 @@ async def test_a_new_subscribers_first_reminder_is_not_late(store: SqliteStore) 
     start = NOW + timedelta(days=3)  # the week reminder fell due four days before subscribing
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
     assert (reminder.lead, reminder.late) == (WEEK, False)
+
+
+@pytest.mark.parametrize(
+    ("start_before", "late"),
+    [
+        ("2026-03-02T00:00:00+00:00", True),  # known for long: the bot was down
+        ("2026-03-20T00:00:00+00:00", False),  # moved 30 seconds ago: owed only since then
+    ],
+)
+async def test_a_reminder_owed_only_since_its_start_became_known_is_not_late(
+    store: SqliteStore, start_before: str, late: bool
+) -> None:
+    await store.subscribe(1, "SFK", LONG_AGO)
+    event = _event("training", NOW + timedelta(hours=12), "suffolk")
+    await store.remember_events([KnownEvent(event.id, start_before, NOW + WEEK)], LONG_AGO)
+    await store.remember_events(
+        [KnownEvent(event.id, event.start, NOW + WEEK)], NOW - timedelta(seconds=30)
+    )
+    [reminder] = await _due(store, [event])
+    assert (reminder.lead, reminder.late) == (DAY, late)
 
 
 async def test_a_later_lead_setting_does_not_repeat_a_closer_reminder(store: SqliteStore) -> None:

@@ -269,12 +269,14 @@ async def test_a_chat_that_blocked_the_bot_is_paused_not_retried(
     fake: FakeBotApi, bot: BotProcess, knowledge_dir: Path
 ) -> None:
     await subscribe_directly(bot.folder / "sosbot.sqlite3", [301, 302], "all")
-    write_events(knowledge_dir, event("first", 30))
+    # The same start in both files: a changed start would be a moved event, reminded again.
+    first = event("first", 30)
+    write_events(knowledge_dir, first)
     fake.block_chat(301)
     await bot.start()
     try:
         await wait_for_reminders(fake, 1)
-        write_events(knowledge_dir, event("first", 30), event("second", 35))
+        write_events(knowledge_dir, first, event("second", 35))
         await say(fake, ADMIN, "/reload")
         await wait_for_reminders(fake, 2)
         await asyncio.sleep(1)
@@ -303,6 +305,31 @@ async def test_a_hot_reload_announces_a_new_event_to_its_subscribers_only(
     assert not [c for c in sent_to(fake, 402) if "New event" in c.params["text"]]
 
 
+async def test_a_moved_event_is_told_and_reminded_again_and_moving_back_repeats_nothing(
+    fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
+) -> None:
+    await say(fake, 451, "/subscribe suffolk")
+    before, after = event("moving", 30, "suffolk"), event("moving", 45, "suffolk")
+    write_events(knowledge_dir, before)
+    await say(fake, ADMIN, "/reload")
+    await wait_for_reminders(fake, 1)
+    write_events(knowledge_dir, after)
+    await say(fake, ADMIN, "/reload")
+    [moved] = await fake.wait_for(
+        "sendMessage", lambda c: c.params["text"].startswith("<b>Moved"), timeout=10
+    )
+    assert moved.chat_id == 451
+    assert "It has moved to" in moved.params["text"]
+    assert await wait_for_reminders(fake, 2) == [(451, "Event moving")] * 2
+    write_events(knowledge_dir, before)
+    await say(fake, ADMIN, "/reload")
+    await fake.wait_for(
+        "sendMessage", lambda c: c.params["text"].startswith("<b>Moved"), count=2, timeout=10
+    )
+    await asyncio.sleep(1)
+    assert len(reminders(fake)) == 2
+
+
 async def test_only_admins_may_reload_and_see_statistics(
     fake: FakeBotApi, running: BotProcess
 ) -> None:
@@ -328,6 +355,26 @@ async def test_a_broken_events_file_is_refused_and_the_last_good_knowledge_kept(
     assert "Reload refused" in refused
     assert f"{knowledge_dir / 'events.yaml'}:4: events[1].start" in refused
     assert "Event kept" in (await say(fake, 601, "/events suffolk")).params["text"]
+
+
+async def test_an_emptied_events_file_is_refused_on_sighup_and_needs_reload_confirm(
+    fake: FakeBotApi, running: BotProcess, knowledge_dir: Path
+) -> None:
+    write_events(knowledge_dir, event("kept", 60 * 24 * 30, "suffolk"))
+    assert (await say(fake, ADMIN, "/reload")).params["text"].startswith("Reloaded")
+    write_events(knowledge_dir)
+    running.process.send_signal(signal.SIGHUP)  # type: ignore[union-attr]
+    for _ in range(50):
+        if "has no events" in running.log():
+            break
+        await asyncio.sleep(0.1)
+    assert "send /reload confirm to drop every event" in running.log()
+    assert "Event kept" in (await say(fake, 601, "/events suffolk")).params["text"]
+    refused = (await say(fake, ADMIN, "/reload")).params["text"]
+    assert refused.startswith("Reload refused")
+    assert "/reload confirm" in refused
+    assert (await say(fake, ADMIN, "/reload confirm")).params["text"].startswith("Reloaded")
+    assert "Event kept" not in (await say(fake, 601, "/events suffolk")).params["text"]
 
 
 async def test_events_offer_an_ics_calendar_file(

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from bot.store import (
     ALL,
     MIGRATIONS,
+    KnownEvent,
     ReminderSlot,
     SqliteStore,
     StoreError,
@@ -25,6 +26,7 @@ from bot.store import (
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+START = datetime(2026, 3, 8, 10, 0, tzinfo=UTC)  # an event's start
 CHAT = 1001
 OTHER_CHAT = -100200300  # a group: Telegram gives groups negative ids
 
@@ -258,8 +260,8 @@ async def test_forgetting_a_chat_deletes_every_row_that_names_it(
 ) -> None:
     await store.subscribe(CHAT, "SFK", NOW)
     await store.subscribe(CHAT, ALL, NOW)
-    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
-    await store.record_announcement(CHAT, "suffolk-training", NOW)
+    await store.record_delivery(CHAT, "suffolk-training", START, 86400, NOW)
+    await store.record_announcement(CHAT, "suffolk-training", START, NOW)
     await store.pause_chat(CHAT, NOW)
     await store.subscribe(OTHER_CHAT, "SFK", NOW)
 
@@ -280,17 +282,17 @@ async def test_forgetting_a_chat_deletes_every_row_that_names_it(
 
 async def test_recording_a_delivery_twice_keeps_one(store: SqliteStore) -> None:
     await store.subscribe(CHAT, "SFK", NOW)
-    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
-    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
-    await store.record_delivery(CHAT, "suffolk-training", 604800, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", START, 86400, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", START, 86400, NOW)
+    await store.record_delivery(CHAT, "suffolk-training", START, 604800, NOW)
     assert await store.delivered_count() == 2
 
 
 async def test_a_delivery_to_a_chat_forgotten_meanwhile_is_not_kept(store: SqliteStore) -> None:
     await store.subscribe(CHAT, "SFK", NOW)
     await store.forget(CHAT)
-    await store.record_delivery(CHAT, "suffolk-training", 86400, NOW)
-    await store.record_announcement(CHAT, "suffolk-training", NOW)
+    await store.record_delivery(CHAT, "suffolk-training", START, 86400, NOW)
+    await store.record_announcement(CHAT, "suffolk-training", START, NOW)
     assert await store.delivered_count() == 0
 
 
@@ -303,9 +305,9 @@ async def test_pending_reminders_name_the_slot_and_the_subscription_time(
     store: SqliteStore,
 ) -> None:
     await store.subscribe(CHAT, "SFK", NOW)
-    slot = ReminderSlot("suffolk-training", "SFK", 86400)
+    slot = ReminderSlot("suffolk-training", START, "SFK", 86400)
     [pending] = await store.pending_reminders([slot])
-    assert (pending.chat_id, pending.slot, pending.subscribed_at) == (CHAT, slot, NOW)
+    assert (pending.chat_id, pending.slot, pending.owed_since) == (CHAT, slot, NOW)
 
 
 @pytest.mark.parametrize(
@@ -331,8 +333,8 @@ async def test_announcements_go_to_the_events_subscribers(
 async def test_an_announced_chat_is_not_told_again(store: SqliteStore) -> None:
     await store.subscribe(1, "SFK", NOW)
     await store.subscribe(2, "SFK", NOW)
-    await store.record_announcement(1, "an-event", NOW)
-    await store.record_announcement(1, "an-event", NOW)
+    await store.record_announcement(1, "an-event", START, NOW)
+    await store.record_announcement(1, "an-event", START, NOW)
     assert await store.announcement_recipients("an-event", "SFK") == [2]
     assert await store.announcement_recipients("another-event", "SFK") == [1, 2]
 
@@ -343,21 +345,25 @@ async def test_paused_chats_hear_no_announcements(store: SqliteStore) -> None:
     assert await store.announcement_recipients("an-event", None) == []
 
 
+def _known(event_id: str, start: str = "2026-03-08") -> KnownEvent:
+    return KnownEvent(event_id, start, START + timedelta(days=1))
+
+
 async def test_known_events_are_unknown_until_first_remembered(store: SqliteStore) -> None:
-    assert await store.known_event_ids() is None
-    await store.remember_events([])
-    assert await store.known_event_ids() == set()
+    assert await store.known_events() is None
+    await store.remember_events([], NOW)
+    assert await store.known_events() == {}
 
 
-async def test_remembered_events_survive_a_restart(path: Path) -> None:
+async def test_remembered_events_and_their_latest_starts_survive_a_restart(path: Path) -> None:
     store = await SqliteStore.open(path)
-    await store.remember_events(["a", "b"])
-    await store.remember_events(["b", "c"])
+    await store.remember_events([_known("a"), _known("b")], NOW)
+    await store.remember_events([_known("b", "2026-04"), _known("c")], NOW)
     await store.close()
 
     store = await SqliteStore.open(path)
     try:
-        assert await store.known_event_ids() == {"a", "b", "c"}
+        assert await store.known_events() == {"a": "2026-03-08", "b": "2026-04", "c": "2026-03-08"}
     finally:
         await store.close()
 
@@ -412,19 +418,79 @@ def test_unanswered_questions_are_kept_normalised_masked_and_short(
     assert unanswered_key(text) == expected
 
 
-async def test_pruning_forgets_deliveries_of_past_events_and_chats_left_with_nothing(
+async def test_pruning_goes_by_age_and_forgets_chats_left_with_nothing(
     store: SqliteStore,
 ) -> None:
-    now = datetime(2026, 11, 29, tzinfo=UTC)
-    await store.subscribe(1, "SFK", now)
-    await store.subscribe(2, "SFK", now)
+    long_ago, lately = NOW - timedelta(days=40), NOW - timedelta(days=2)
+    await store.subscribe(1, "SFK", long_ago)
+    await store.subscribe(2, "SFK", long_ago)
     for chat in (1, 2):
-        await store.record_delivery(chat, "over", 86400, now)
-        await store.record_delivery(chat, "coming", 86400, now)
+        await store.record_delivery(chat, "over", long_ago, 86400, long_ago - timedelta(days=1))
+        await store.record_delivery(chat, "lately", lately, 86400, lately - timedelta(days=1))
+        await store.record_announcement(chat, "over", long_ago, long_ago - timedelta(days=9))
+    await store.remember_events(
+        [KnownEvent("over", "2026-01-20", long_ago + timedelta(hours=2))], NOW
+    )
     await store.unsubscribe_all(2)
-    await store.prune(["coming"])
+
+    await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37))
     assert await store.delivered_count() == 2
-    await store.prune([])
+    assert await store.known_events() == {}
+    await store.prune(NOW, NOW)
     assert await store.delivered_count() == 0
     rows = await store._rows("SELECT chat_id FROM chats ORDER BY chat_id")
     assert [row[0] for row in rows] == [1]
+
+
+def _version_one_database(path: Path) -> None:
+    """A database as the first schema left it: a chat, reminded of an event at the day lead."""
+    with _raw(path) as connection:
+        connection.executescript(MIGRATIONS[0])
+        connection.executescript(
+            "INSERT INTO chats (chat_id) VALUES (1);"
+            "INSERT INTO subscriptions VALUES (1, 'SFK', '2026-01-01T00:00:00Z');"
+            "INSERT INTO deliveries VALUES (1, 'suffolk-training', 86400, '2026-03-07T10:00:00Z');"
+            "INSERT INTO known_events VALUES ('suffolk-training');"
+            "INSERT INTO state VALUES ('events_remembered', 1);"
+            "PRAGMA user_version = 1;"
+        )
+
+
+async def test_deliveries_from_before_starts_were_kept_still_count_for_any_start(
+    path: Path,
+) -> None:
+    _version_one_database(path)
+    store = await SqliteStore.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        day = ReminderSlot("suffolk-training", START, "SFK", 86400)
+        week = ReminderSlot("suffolk-training", START, "SFK", 7 * 86400)
+        assert await store.pending_reminders([day]) == []
+        assert await store.pending_reminders([week]) == []
+        # Before starts were kept, a known event has none: no move can be told of it.
+        assert await store.known_events() == {"suffolk-training": None}
+        # Kept until a while after the longest lead could have put its start.
+        later = NOW + timedelta(days=60)
+        await store.prune(later, datetime(2026, 3, 7, tzinfo=UTC))
+        assert await store.delivered_count() == 1
+        await store.prune(later, later)
+        assert await store.delivered_count() == 0
+    finally:
+        await store.close()
+
+
+async def test_move_recipients_are_the_subscribers_last_told_of_another_start(
+    store: SqliteStore,
+) -> None:
+    moved = START + timedelta(days=2)
+    for chat in (1, 2, 3, 4, 5):
+        await store.subscribe(chat, "SFK", NOW)
+    await store.record_delivery(1, "an-event", START, 86400, NOW)  # reminded of the old start
+    await store.record_announcement(2, "an-event", START, NOW)  # told of the old start
+    await store.record_delivery(3, "an-event", START, 86400, NOW)
+    await store.record_announcement(3, "an-event", moved, NOW)  # already told of the move
+    await store.record_delivery(4, "an-event", moved, 86400, NOW)  # reminded of the new start
+    # 5 never heard of it: a new-event announcement is its business, not a move.
+    assert await store.move_recipients("an-event", "SFK", moved) == [1, 2]
+    assert await store.move_recipients("an-event", "LIN", moved) == []
+    assert await store.move_recipients("an-event", None, START) == [3, 4]
