@@ -8,6 +8,7 @@ import dataclasses
 import shutil
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -61,7 +62,7 @@ async def test_an_events_file_emptied_is_refused_until_an_admin_confirms(
 async def test_a_slow_load_leaves_the_event_loop_free_for_other_chats(
     folder: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def slow_load(path: Path) -> Knowledge:
+    def slow_load(path: Path, *, timezone: ZoneInfo) -> Knowledge:
         time.sleep(SLOW_LOAD)  # as 20,000 events take seconds to validate
         return knowledge
 
@@ -90,7 +91,7 @@ async def test_two_reloads_at_once_end_with_the_later_ones_knowledge(
     # The first reload reads the file before an edit and is slow; the second reads it after.
     loads = iter([(SLOW_LOAD, _with_events(knowledge, 1)), (0.0, _with_events(knowledge, 2))])
 
-    def load(path: Path) -> Knowledge:
+    def load(path: Path, *, timezone: ZoneInfo) -> Knowledge:
         delay, loaded = next(loads)
         time.sleep(delay)
         return loaded
