@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.engine import Engine
-from bot.render import render_plain
+from bot.replies.render import render_plain
+from bot.understanding.engine import Engine
 from knowledge.loader import load_knowledge
 
 QUESTION_SETS = sorted((Path(__file__).parent.parent / "tests" / "data").glob("questions*.yaml"))

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.engine import Conversation, Engine
 from bot.logs import configure_logging
-from bot.render import render_plain
-from bot.reply import Reply
+from bot.replies.render import render_plain
+from bot.replies.reply import Reply
 from bot.settings import Settings
-from bot.store import SqliteStore, UnusableDatabaseError, exclusive_use
+from bot.storage.sqlite import SqliteStore, UnusableDatabaseError, exclusive_use
+from bot.understanding.engine import Conversation, Engine
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 
@@ -169,7 +169,7 @@ def run(settings: Settings) -> None:
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise CommandError(NO_TOKEN, EXIT_USAGE)
     # Imported here so that ask, chat and check never load telegram.
-    from bot.application import TokenRejectedError, run_polling
+    from handlers.app import TokenRejectedError, run_polling
 
     try:
         # The lock is held until the bot stops: a second bot on the database would send every

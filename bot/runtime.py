@@ -1,7 +1,7 @@
 """What the running bot shares between updates: settings, the engine and the store.
 
 Kept free of telegram so that the reminders and statistics code can use it too. The
-composition root (bot.application) builds one and hands it to python-telegram-bot's bot_data.
+composition root (handlers.app) builds one and hands it to python-telegram-bot's bot_data.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
 
-from bot.engine import Engine
 from bot.settings import Settings
-from bot.store import Store
+from bot.storage.sqlite import Store
+from bot.understanding.engine import Engine
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.reminders import parse_lead_times
+from bot.reminders.schedule import parse_lead_times
 from knowledge.loader import DEFAULT_DIRECTORY
 
 logger = logging.getLogger(__name__)

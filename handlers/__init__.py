@@ -1,6 +1,6 @@
 """Telegram's side of sosbot: thin async handlers that call the engine and send its reply.
 
-This is the only package, besides the composition root (bot.application), that imports
+This is the only package, besides the composition root (handlers.app), that imports
 telegram. `register` adds every handler in one place.
 """
 

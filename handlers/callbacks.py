@@ -16,12 +16,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as subscribing
-from bot.chat import choose
-from bot.intents import Intent
-from bot.render import render_html, split_message
-from bot.reply import Reply
-from bot.store import ALL
+from bot.actions import subscriptions as subscribing
+from bot.actions.chat import choose
+from bot.replies.render import render_html, split_message
+from bot.replies.reply import Reply
+from bot.storage.sqlite import ALL
+from bot.understanding.intents import Intent
 from handlers.common import conversation, keyboard, may_remove_all, runtime_of
 from handlers.reminders import send_calendar_file
 

@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.chat import run_understanding
-from bot.intents import Intent
+from bot.actions.chat import run_understanding
+from bot.understanding.intents import Intent
 from handlers.common import command_argument, runtime_of, send_reply
 
 logger = logging.getLogger(__name__)

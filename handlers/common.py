@@ -21,13 +21,13 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
-from bot.engine import Conversation
-from bot.intents import Intent
-from bot.render import render_html, split_message
-from bot.reply import Choice, EventRef, Reply
+from bot.actions.subscriptions import Permission
+from bot.replies.render import render_html, split_message
+from bot.replies.reply import Choice, EventRef, Reply
 from bot.runtime import Runtime
-from bot.subscriptions import Permission
-from bot.text import shorten
+from bot.understanding.engine import Conversation
+from bot.understanding.intents import Intent
+from bot.understanding.text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def runtime_in(bot_data: Mapping[object, object]) -> Runtime:
     """The Runtime the composition root put in python-telegram-bot's bot_data."""
     found = bot_data.get(RUNTIME_KEY)
     if not isinstance(found, Runtime):
-        raise TypeError("bot_data holds no Runtime; build the application with bot.application")
+        raise TypeError("bot_data holds no Runtime; build the application with handlers.app")
     return found
 
 

@@ -8,8 +8,8 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.chat import run_understanding
-from bot.render import render_html, split_message
+from bot.actions.chat import run_understanding
+from bot.replies.render import render_html, split_message
 from handlers.common import runtime_of
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import re
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot.chat import respond
+from bot.actions.chat import respond
 from handlers.common import conversation, may_remove_all, runtime_of, send_reply
 
 logger = logging.getLogger(__name__)

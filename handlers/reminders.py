@@ -1,5 +1,5 @@
 """Reminders and announcements on Telegram: the JobQueue tick, reloads, and the Sender that
-bot.delivery sends through.
+bot.reminders.delivery sends through.
 
 The database is the truth: each tick asks it what is due (python-telegram-bot's JobQueue keeps
 jobs only in memory, so it only ticks). A 429 is waited out and retried however often it comes
@@ -16,8 +16,8 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.calendar import event_ics
-from bot.delivery import (
+from bot.actions.reload import reload_knowledge
+from bot.reminders.delivery import (
     ChatUnreachableError,
     Sender,
     SendFailedError,
@@ -25,9 +25,9 @@ from bot.delivery import (
     send_due_reminders,
     watching_the_store,
 )
-from bot.reload import reload_knowledge
-from bot.render import render_html, split_message
-from bot.reply import Reply
+from bot.replies.calendar import event_ics
+from bot.replies.render import render_html, split_message
+from bot.replies.reply import Reply
 from bot.runtime import Runtime
 from handlers.common import keyboard, runtime_in, runtime_of, send_html
 
@@ -37,7 +37,7 @@ _LOCK_KEY = "delivery_lock"
 
 
 def telegram_sender(bot: Bot) -> Sender:
-    """bot.delivery's Sender over python-telegram-bot."""
+    """bot.reminders.delivery's Sender over python-telegram-bot."""
 
     async def send(chat_id: int, reply: Reply) -> None:
         try:

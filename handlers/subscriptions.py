@@ -8,13 +8,13 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import subscriptions as subscribing
-from bot.chat import run_understanding
-from bot.engine import EVERYTHING, Conversation, utc_now
-from bot.intents import Intent
-from bot.reply import Reply
-from bot.store import ALL
-from bot.text import normalise
+from bot.actions import subscriptions as subscribing
+from bot.actions.chat import run_understanding
+from bot.replies.reply import Reply
+from bot.storage.sqlite import ALL
+from bot.understanding.engine import EVERYTHING, Conversation, utc_now
+from bot.understanding.intents import Intent
+from bot.understanding.text import normalise
 from handlers.common import (
     CONVERSATION_KEY,
     command_argument,

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.engine import Engine
-from bot.reply import Reply
-from bot.store import SqliteStore
+from bot.replies.reply import Reply
+from bot.storage.sqlite import SqliteStore
+from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.loader import load_knowledge
 
@@ -78,7 +78,8 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
 
 
 class Outbox:
-    """A bot.delivery Sender that keeps what it was given, as Telegram accepting everything."""
+    """A Sender (bot.reminders.delivery) that keeps what it was given, as Telegram accepting
+    everything."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, Reply]] = []

@@ -1,0 +1,70 @@
+"""A reply is data: what to say, where it comes from, and what to offer next.
+
+The engine builds these; `bot.replies.render` turns them into plain text or Telegram HTML, the
+one place where escaping happens. Nothing here holds markup.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.understanding.intents import Intent
+
+logger = logging.getLogger(__name__)
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Paragraph(Part):
+    text: str
+
+
+class Bullets(Part):
+    items: tuple[str, ...]
+
+
+Block = Paragraph | Bullets
+
+
+class Citation(Part):
+    """Where a reply's facts come from."""
+
+    title: str
+    as_of: str
+
+
+class EventRef(Part):
+    id: str
+    title: str
+
+
+class Choice(Part):
+    """Something the person can pick next: a council to open, or a question about it."""
+
+    label: str
+    intent: Intent
+    council: str | None = Field(None, description="A council code from councils.csv")
+
+
+class Reply(Part):
+    intent: Intent
+    authority: str | None = Field(None, description="The adopter's id, when one is answered about")
+    council: str | None = Field(None, description="The UK council recognised, by name")
+    council_code: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    title: str | None = None
+    blocks: tuple[Block, ...] = ()
+    citation: Citation | None = None
+    options: tuple[Choice, ...] = Field((), description="Councils to choose between")
+    options_heading: str = "Did you mean:"
+    actions: tuple[Choice, ...] = Field((), description="Follow-up questions to offer")
+    calendar: tuple[EventRef, ...] = Field(
+        (), description="Upcoming events the reply lists, offered as calendar files"
+    )
+    scope: str | None = Field(
+        None, description="For (un)subscribing: 'all' or a council code; None if not said"
+    )

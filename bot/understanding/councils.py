@@ -1,0 +1,231 @@
+"""Finding the UK council a question names.
+
+Exact hits come first: every council's names, Welsh names and variants, our alias table, and
+each of those without the generic words ("county council", "cyngor sir") that people leave out.
+Only words that match nothing are spelling-corrected, one word at a time, against the words of
+council names. Comparing single words is what keeps this fast, and it is also what avoids the
+classic trap of whole-phrase scorers such as WRatio, which give 90 or more to any question that
+merely shares "council" or "york" with a name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.understanding.text import Word, normalise
+from knowledge.models import Council
+
+logger = logging.getLogger(__name__)
+
+# Words that make a name formal without telling councils apart, in English and Welsh.
+GENERIC_WORDS = frozenset(
+    """
+    council county borough district city metropolitan royal corporation of the and unitary
+    authority ua cc la cyngor sir bwrdeistref sirol dinas a
+    """.split()
+)
+
+# Council names that are also everyday English words: they count only when written with a
+# capital, so "reading the guidance" does not become Reading Borough Council.
+EVERYDAY_WORDS = frozenset({"reading", "bury", "hart", "rugby", "eden", "swale", "test", "arun"})
+
+# A misspelt word is corrected to a council-name word scoring at least this (fuzz.ratio, 0-100).
+# Tuned on tests/data/questions.yaml: 84 accepts one transposed or substituted letter in a word of
+# seven ("swansae", "sufflok") and rejects everyday words near a place name ("people"/"poole").
+SPELLING_CUTOFF = 84.0
+# Two corrections this close are a tie: the question is asked back, not guessed.
+TIE_MARGIN = 2.0
+MIN_CORRECTABLE_LENGTH = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilMatch:
+    """The council a question names, and the council that runs children's services there."""
+
+    named: Council
+    responsible: Council | None
+    start: int
+    end: int
+    score: float
+
+    @property
+    def is_district(self) -> bool:
+        return self.responsible is not None and self.responsible.code != self.named.code
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilChoice:
+    """Several councils fit equally well; the person is asked which one they meant."""
+
+    options: tuple[Council, ...]
+    start: int
+    end: int
+
+
+# First words of names that say nothing on their own ("North Yorkshire", "Vale of Glamorgan").
+_VAGUE_FIRST_WORDS = frozenset(
+    """
+    north south east west mid central greater great upper lower new old isle vale forest
+    high st saint king kings castle
+    """.split()
+)
+
+
+def _with_joined(form: str) -> set[str]:
+    """A name and its run-together spelling: "east riding" and "eastriding"."""
+    return {form, form.replace(" ", "")} if " " in form else {form}
+
+
+def _core(name: str) -> str:
+    return " ".join(w for w in normalise(name).split() if w not in GENERIC_WORDS)
+
+
+def _name_forms(council: Council) -> set[str]:
+    names = [council.name, council.short_name, *council.variants]
+    names += [name for name in (council.welsh_name, council.welsh_official_name) if name]
+    forms: set[str] = set()
+    for name in names:
+        for form in (normalise(name), _core(name)):
+            if form:
+                forms |= _with_joined(form)
+    return forms
+
+
+def _first_words(council: Council) -> set[str]:
+    """ "richmond" for Richmond upon Thames: the distinctive first word of a longer name."""
+    first = _core(council.short_name).split()[:1]
+    if len(_core(council.short_name).split()) > 1 and first and first[0] not in _VAGUE_FIRST_WORDS:
+        return set(first) if len(first[0]) >= MIN_CORRECTABLE_LENGTH else set()
+    return set()
+
+
+class CouncilIndex:
+    """Every UK council by every name people use for it."""
+
+    def __init__(
+        self,
+        councils: Mapping[str, Council],
+        aliases: Mapping[str, str],
+        known_words: Iterable[str] = (),
+    ) -> None:
+        """`known_words` are words of the language around names ("trains", "when"): they are
+        never spelling-corrected into a council name."""
+        self._councils = councils
+        phrases: dict[str, set[str]] = defaultdict(set)
+        # Combined authorities run no children's services and share county names.
+        councils = {code: c for code, c in councils.items() if c.powers != "combined"}
+        for council in councils.values():
+            for form in _name_forms(council):
+                phrases[form].add(council.code)
+        for council in councils.values():
+            for form in _first_words(council):
+                phrases[form].add(council.code)
+        for alias, code in aliases.items():
+            for form in _with_joined(normalise(alias)):
+                phrases[form] = {code}
+        self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}
+        # For each word, the lengths of the names it begins, longest first.
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for phrase in self._phrases:
+            parts = phrase.split()
+            sizes[parts[0]].add(len(parts))
+        self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
+        self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
+        self._not_corrected = self.vocabulary | frozenset(known_words)
+        self._correctable_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.vocabulary):
+            if len(word) >= MIN_CORRECTABLE_LENGTH - 1:
+                self._correctable_by_initial[word[0]].append(word)
+
+    def _settle(self, codes: set[str]) -> tuple[str, ...]:
+        """One council where a name's councils agree on who runs children's services, else all.
+
+        "Suffolk" names the current county and the former "Suffolk Coastal" district's core
+        words do not; "Stafford" names only the borough. Where current and former councils share
+        a name the current ones win.
+        """
+        councils = [self._councils[code] for code in sorted(codes)]
+        current = [c for c in councils if c.current] or councils
+        responsible = {c.children_services or c.code for c in current}
+        if len(responsible) == 1:
+            upper = [c for c in current if c.code == c.children_services]
+            return ((upper or current)[0].code,)
+        return tuple(c.code for c in current)
+
+    def responsible_for(self, council: Council) -> Council | None:
+        code = council.children_services
+        return self._councils.get(code) if code else None
+
+    def find(self, question: Sequence[Word]) -> CouncilMatch | CouncilChoice | None:
+        """The longest council name in the question once misspelt words are mended."""
+        texts, scores, tie = self._correct([word.text for word in question])
+        return tie or self._find_exact(question, texts, scores)
+
+    def _find_exact(
+        self, question: Sequence[Word], texts: Sequence[str], scores: Sequence[float]
+    ) -> CouncilMatch | CouncilChoice | None:
+        # The longest name wins, then the first: "east riding of yorkshire" over "york".
+        best: tuple[int, int, tuple[str, ...]] | None = None
+        for start, first in enumerate(texts):
+            for size in self._sizes_by_first_word.get(first, ()):
+                if best is not None and size <= best[1] - best[0]:
+                    break
+                if start + size > len(texts):
+                    continue
+                phrase = " ".join(texts[start : start + size])
+                codes = self._phrases.get(phrase)
+                if codes is None:
+                    continue
+                if size == 1 and phrase in EVERYDAY_WORDS and not question[start].capitalised:
+                    continue
+                best = (start, start + size, codes)
+                break
+        if best is None:
+            return None
+        start, end, codes = best
+        if len(codes) > 1:
+            return CouncilChoice(tuple(self._councils[c] for c in codes), start, end)
+        named = self._councils[codes[0]]
+        return CouncilMatch(named, self.responsible_for(named), start, end, min(scores[start:end]))
+
+    def _correct(self, texts: list[str]) -> tuple[list[str], list[float], CouncilChoice | None]:
+        """Each unknown word replaced by the council-name word it is closest to, if close, with
+        how close (100 for a word left as it was)."""
+        corrected = list(texts)
+        scores = [100.0] * len(texts)
+        for position, text in enumerate(texts):
+            if len(text) < MIN_CORRECTABLE_LENGTH or text in self._not_corrected:
+                continue
+            # People rarely mistype a name's first letter, while everyday words that are one
+            # letter from a place ("parking", "barking") usually differ there.
+            candidates = process.extract(
+                text,
+                self._correctable_by_initial.get(text[0], ()),
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=SPELLING_CUTOFF,
+                limit=3,
+            )
+            if not candidates:
+                continue
+            best_word, best_score, _ = candidates[0]
+            rivals = [word for word, score, _ in candidates[1:] if best_score - score < TIE_MARGIN]
+            if rivals:
+                options = self._councils_for_words([best_word, *rivals])
+                if len(options) > 1:
+                    return corrected, scores, CouncilChoice(options, position, position + 1)
+            corrected[position] = best_word
+            scores[position] = best_score
+        return corrected, scores, None
+
+    def _councils_for_words(self, words: Iterable[str]) -> tuple[Council, ...]:
+        codes: dict[str, None] = {}
+        for word in words:
+            for code in self._phrases.get(word, ()):
+                codes[code] = None
+        return tuple(self._councils[code] for code in codes)

@@ -1,0 +1,141 @@
+"""One event whose dates cannot be computed is left out, logged once, and never stops the
+others: reminders, announcements, listings, subscribe replies, statistics, calendar files."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+import pytest
+from telegram import Bot
+
+from bot.actions import subscriptions
+from bot.reminders.delivery import announce_new_events, send_due_reminders
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.storage.sqlite import ALL, SqliteStore
+from bot.understanding.engine import Engine
+from handlers.reminders import send_calendar_file
+from knowledge.base import Knowledge
+from knowledge.models import Event
+from tests.conftest import LONDON, Outbox
+
+CHAT = 1
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
+# Starts the loader would refuse, each failing a different computation: the period, the
+# year after it that the calendar file needs, the conversion to UTC.
+UNCOMPUTABLE = ["9999-12-31", "0000", "9999", "9999-12-30", "9999-12-30T10:00:00-05:00"]
+
+
+def _odd_event(start: str) -> Event:
+    # model_construct skips validation, as an event slipping past the loader would.
+    return Event.model_construct(
+        id="odd-event",
+        title="The odd event",
+        authority=None,
+        start=start,
+        end=None,
+        location=None,
+        description=None,
+        source=None,
+    )
+
+
+def _due_event() -> Event:
+    """A network-wide event starting in 12 hours: its day reminder is due now."""
+    start = datetime.now(UTC) + timedelta(hours=12)
+    return Event(id="due-event", title="The due event", start=start.isoformat(timespec="seconds"))
+
+
+def _knowledge(knowledge: Knowledge, start: str) -> Knowledge:
+    return dataclasses.replace(knowledge, events=(_odd_event(start), _due_event()))
+
+
+@pytest.fixture(params=UNCOMPUTABLE)
+def odd_start(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def runtime(knowledge: Knowledge, odd_start: str, store: SqliteStore) -> Runtime:
+    await store.subscribe(CHAT, ALL, LONG_AGO)
+    settings = Settings(database=Path("unused.sqlite3"))
+    return Runtime(
+        settings=settings, engine=Engine(_knowledge(knowledge, odd_start), LONDON), store=store
+    )
+
+
+def test_an_event_whose_dates_cannot_be_computed_is_left_out_and_logged_once_by_id(
+    knowledge: Knowledge, odd_start: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        engine = Engine(_knowledge(knowledge, odd_start), LONDON)
+    assert [event.id for event in engine.knowledge.events] == ["due-event"]
+    assert [r.getMessage().split(" is left out")[0] for r in caplog.records] == ["Event odd-event"]
+
+
+async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logged(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    outbox = Outbox()
+    with caplog.at_level(logging.WARNING):
+        assert await send_due_reminders(outbox, runtime) == 1
+        assert await send_due_reminders(outbox, runtime) == 0
+    assert [(chat, reply.title) for chat, reply in outbox.sent] == [
+        (CHAT, "Reminder: The due event")
+    ]
+    assert caplog.records == []
+
+
+async def test_the_other_events_are_announced(runtime: Runtime) -> None:
+    store = runtime.require_store
+    await store.remember_events(
+        [], datetime.now(UTC)
+    )  # not the very first start: every event is new
+    outbox = Outbox()
+    assert await announce_new_events(outbox, runtime) == 1
+    assert [reply.title for _, reply in outbox.sent] == ["New event: The due event"]
+
+
+async def test_listings_subscribe_replies_and_statistics_show_the_other_events(
+    runtime: Runtime,
+) -> None:
+    composer = runtime.engine.composer
+    now = datetime.now(UTC)
+    listing = str(composer.network_events(1.0).model_dump())
+    assert "The due event" in listing
+    assert "odd event" not in listing
+    assert [line.split(": ", 1)[1] for line in composer.upcoming_for_scope(ALL, now)] == [
+        "The due event (network-wide)"
+    ]
+    statistics = str((await subscriptions.statistics(runtime)).model_dump())
+    assert "Reminders due now: 1" in statistics
+    subscribed = await subscriptions.subscribe(runtime, 2, ALL, now)
+    assert "The due event" in str(subscribed.model_dump())
+    asked = runtime.engine.answer("what events are coming up?")
+    assert "The due event" in str(asked.model_dump())
+
+
+class FakeBot:
+    """What send_calendar_file needs of a telegram.Bot."""
+
+    def __init__(self) -> None:
+        self.documents: list[str] = []
+
+    async def send_document(
+        self, chat_id: int, *, document: bytes, filename: str, caption: str
+    ) -> None:
+        self.documents.append(filename)
+
+
+async def test_the_calendar_button_of_the_odd_event_says_it_is_gone_and_the_others_work(
+    runtime: Runtime,
+) -> None:
+    fake = FakeBot()
+    bot = cast(Bot, fake)
+    assert await send_calendar_file(bot, CHAT, runtime, "odd-event") is False
+    assert await send_calendar_file(bot, CHAT, runtime, "due-event") is True
+    assert fake.documents == ["due-event.ics"]
