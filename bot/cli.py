@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from bot.errors import CommandError, TokenRejectedError, UnusableDatabaseError
 from bot.logs import configure_logging
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
 from bot.settings import Settings
-from bot.storage.sqlite import SqliteStore, UnusableDatabaseError, exclusive_use
+from bot.storage.sqlite import SqliteStore, exclusive_use
 from bot.understanding.engine import Conversation, Engine
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
@@ -42,14 +43,6 @@ NO_EVENTS = (
     "the events list is empty: a running bot would drop every event (its reload asks for "
     "/reload confirm); run sosbot check --allow-no-events if that is meant"
 )
-
-
-class CommandError(Exception):
-    """A command cannot go on; the message says why, and the program exits with `status`."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _settings() -> Settings:
@@ -169,7 +162,7 @@ def run(settings: Settings) -> None:
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise CommandError(NO_TOKEN, EXIT_USAGE)
     # Imported here so that ask, chat and check never load telegram.
-    from handlers.app import TokenRejectedError, run_polling
+    from handlers.app import run_polling
 
     try:
         # The lock is held until the bot stops: a second bot on the database would send every

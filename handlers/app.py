@@ -18,10 +18,11 @@ from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder
 
 import handlers
+from bot.errors import StoreError, TokenRejectedError
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.storage.sqlite import SqliteStore, StoreError
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
 from handlers.commands import MENU
 from handlers.common import RUNTIME_KEY, runtime_in
@@ -34,11 +35,6 @@ logger = logging.getLogger(__name__)
 # Updates of different chats handled at once (handlers.updates keeps each chat's in order).
 # A few suffice to keep the network busy; many more only add overhead.
 CONCURRENT_UPDATES = 4
-
-
-class TokenRejectedError(Exception):
-    """The Bot API refused the token (401 on getMe). Carries no token: python-telegram-bot's
-    InvalidToken prints it, so it is not chained."""
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -16,8 +16,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.actions import subscriptions as subscribing
 from bot.actions.chat import choose
+from bot.errors import AdminOnlyError
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
 from bot.storage.sqlite import ALL
@@ -77,7 +77,7 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             conversation(context),
             may_remove_all(update, context),
         )
-    except subscribing.AdminOnlyError as refused:
+    except AdminOnlyError as refused:
         await query.answer(str(refused), show_alert=True)
         return
     await query.answer()

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.understanding.engine import utc_now
+from bot.clock import utc_now
 from handlers.common import runtime_of
 
 logger = logging.getLogger(__name__)

@@ -17,10 +17,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Te
 from telegram.ext import Application, ContextTypes
 
 from bot.actions.reload import reload_knowledge
+from bot.errors import ChatUnreachableError, SendFailedError
 from bot.reminders.delivery import (
-    ChatUnreachableError,
     Sender,
-    SendFailedError,
     announce_new_events,
     send_due_reminders,
     watching_the_store,

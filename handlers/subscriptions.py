@@ -10,9 +10,11 @@ from telegram.ext import ContextTypes
 
 from bot.actions import subscriptions as subscribing
 from bot.actions.chat import run_understanding
+from bot.clock import utc_now
+from bot.errors import AdminOnlyError
 from bot.replies.reply import Reply
 from bot.storage.sqlite import ALL
-from bot.understanding.engine import EVERYTHING, Conversation, utc_now
+from bot.understanding.engine import EVERYTHING, Conversation
 from bot.understanding.intents import Intent
 from bot.understanding.text import normalise
 from handlers.common import (
@@ -46,7 +48,7 @@ async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_
         return await subscribing.unsubscribe(
             runtime, update.effective_chat.id, scope, may_remove_all(update, context)
         )
-    except subscribing.AdminOnlyError:
+    except AdminOnlyError:
         return subscribing.refusal()
 
 
@@ -78,7 +80,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = await subscribing.forget(
             runtime_of(context), update.effective_chat.id, may_remove_all(update, context)
         )
-    except subscribing.AdminOnlyError:
+    except AdminOnlyError:
         await send_reply(update.effective_message, subscribing.refusal())
         return
     if context.chat_data is not None:

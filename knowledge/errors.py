@@ -1,4 +1,7 @@
-"""The exceptions the knowledge package raises.
+"""The root of sosbot's exceptions, and the one the knowledge package raises.
+
+SosbotError is defined here, not in bot/, because knowledge imports nothing of ours; the whole
+tree is documented in bot/errors.py.
 
 KnowledgeError      a knowledge folder cannot be served; `.problems` lists every fault found,
                     each rendered `path:line: what is wrong` for the operator who edits it.
@@ -27,7 +30,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class KnowledgeError(Exception):
+class SosbotError(Exception):
+    """Anything sosbot raises on purpose; see bot/errors.py for the tree."""
+
+
+class KnowledgeError(SosbotError):
     """A knowledge folder has faults; the program refuses to serve it."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

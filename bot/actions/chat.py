@@ -9,9 +9,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bot.actions import subscriptions as subscribing
+from bot.clock import utc_now
+from bot.errors import AdminOnlyError
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
-from bot.understanding.engine import Conversation, utc_now
+from bot.understanding.engine import Conversation
 from bot.understanding.intents import SUBSCRIPTION_INTENTS, Intent
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ async def respond(
     if reply.intent in SUBSCRIPTION_INTENTS:
         try:
             return await subscribing.act(runtime, chat_id, reply, utc_now(), may_remove_all)
-        except subscribing.AdminOnlyError:
+        except AdminOnlyError:
             return subscribing.refusal()
     return reply
 

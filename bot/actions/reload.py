@@ -18,10 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.clock import utc_now
 from bot.reminders.schedule import moved_events, new_events
 from bot.runtime import Runtime
 from bot.storage.sqlite import KnownEvent
-from bot.understanding.engine import Engine, utc_now
+from bot.understanding.engine import Engine
 from knowledge.errors import KnowledgeError
 from knowledge.loader import load_knowledge
 from knowledge.models import Event

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.errors import AdminOnlyError
 from bot.reminders.delivery import due_now
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
 from bot.runtime import Runtime
@@ -26,10 +27,6 @@ ADMIN_ONLY = (
     "Only this group's administrators can stop every reminder or make me forget the group. "
     "/unsubscribe NAME stops one council's."
 )
-
-
-class AdminOnlyError(Exception):
-    """Someone who is not the group's administrator asked to remove everything it holds."""
 
 
 async def _require(may_remove_all: Permission) -> None:

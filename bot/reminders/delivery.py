@@ -27,11 +27,12 @@ from functools import partial
 from typing import Protocol
 
 from bot.actions.reload import announced_events, event_changes
+from bot.clock import utc_now
+from bot.errors import ChatUnreachableError, SendFailedError, StoreError
 from bot.reminders.schedule import DueReminder, due_reminders
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
-from bot.storage.sqlite import Store, StoreError
-from bot.understanding.engine import utc_now
+from bot.storage.sqlite import Store
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +41,6 @@ PER_CHAT_INTERVAL = 1.0
 # How long what was sent about an event is kept after its start: nothing is due for a start
 # that has passed, and a month covers an events file emptied by mistake and restored.
 KEPT_AFTER_START = timedelta(days=30)
-
-
-class ChatUnreachableError(Exception):
-    """The chat blocked the bot or no longer exists: sending again will not help."""
-
-
-class SendFailedError(Exception):
-    """This send failed for a passing reason (network, server); try again later."""
 
 
 class Sender(Protocol):

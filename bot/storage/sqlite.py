@@ -39,6 +39,7 @@ from typing import Protocol, Self
 import aiosqlite
 from filelock import FileLock, Timeout
 
+from bot.errors import StoreError, UnusableDatabaseError
 from bot.understanding.text import normalise
 
 logger = logging.getLogger(__name__)
@@ -172,20 +173,6 @@ _PENDING_REMINDERS = f"""
       AND EXISTS (SELECT 1 FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
       AND {_NOT_YET_REMINDED.format(chat="c")}
 """
-
-
-class StoreError(Exception):
-    """The store cannot be used at the moment: the database cannot be written (read-only, disk
-    full, locked by another program) or read. What failed did not happen; it may work later."""
-
-
-class UnusableDatabaseError(StoreError):
-    """The database cannot be opened for sosbot at all; `reason` says why, in a few words."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"cannot use database {path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

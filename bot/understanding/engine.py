@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.clock import Clock, utc_now
 from bot.replies.compose import Composer
 from bot.replies.reply import Paragraph, Reply
 from bot.replies.servable import servable
@@ -58,10 +57,6 @@ _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Conversation:
     """What the previous turns were about, so that "who trains them?" can be answered."""
@@ -87,7 +82,7 @@ class Engine:
         self,
         knowledge: Knowledge,
         timezone: ZoneInfo,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         # Events whose dates cannot be computed are left out here, once, for every path.
         knowledge = servable(knowledge, timezone)

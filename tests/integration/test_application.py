@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from bot.errors import StoreError
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.storage.sqlite import StoreError
 from bot.understanding.engine import Engine
 from handlers.app import _post_shutdown
 from handlers.common import RUNTIME_KEY

@@ -14,11 +14,12 @@ import pytest
 import yaml
 
 from bot.actions.reload import announced_events
+from bot.errors import StoreError
 from bot.reminders.delivery import announce_new_events, send_due_reminders, watching_the_store
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.storage.sqlite import SqliteStore, StoreError
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 

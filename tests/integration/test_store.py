@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import StoreError, UnusableDatabaseError
 from bot.storage.sqlite import (
     ALL,
     MIGRATIONS,
     KnownEvent,
     ReminderSlot,
     SqliteStore,
-    StoreError,
-    UnusableDatabaseError,
     exclusive_use,
     lock_path,
     unanswered_key,
