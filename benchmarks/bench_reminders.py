@@ -37,7 +37,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.reminders.schedule import due_reminders
-from bot.storage.sqlite import ALL, SqliteStore
+from bot.scopes import ALL
+from bot.storage.sqlite import SqliteStore
 from knowledge.loader import DEFAULT_DIRECTORY
 from knowledge.models import Event
 from tests.bot_process import BotProcess

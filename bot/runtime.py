@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from aiolimiter import AsyncLimiter
 
 from bot.settings import Settings
-from bot.storage.sqlite import Store
+from bot.storage.port import Store
 from bot.understanding.engine import Engine
 
 logger = logging.getLogger(__name__)

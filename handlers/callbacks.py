@@ -20,7 +20,7 @@ from bot.actions.chat import choose
 from bot.errors import AdminOnlyError
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
-from bot.storage.sqlite import ALL
+from bot.scopes import ALL
 from bot.understanding.intents import Intent
 from handlers.common import conversation, keyboard, may_remove_all, runtime_of
 from handlers.reminders import send_calendar_file

@@ -13,7 +13,7 @@ from bot.actions.chat import run_understanding
 from bot.clock import utc_now
 from bot.errors import AdminOnlyError
 from bot.replies.reply import Reply
-from bot.storage.sqlite import ALL
+from bot.scopes import ALL
 from bot.understanding.engine import EVERYTHING, Conversation
 from bot.understanding.intents import Intent
 from bot.understanding.text import normalise

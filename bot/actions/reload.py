@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import utc_now
 from bot.reminders.schedule import moved_events, new_events
 from bot.runtime import Runtime
-from bot.storage.sqlite import KnownEvent
+from bot.storage.port import KnownEvent
 from bot.understanding.engine import Engine
 from knowledge.errors import KnowledgeError
 from knowledge.loader import load_knowledge

@@ -13,7 +13,7 @@ from bot.errors import AdminOnlyError
 from bot.reminders.delivery import due_now
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
 from bot.runtime import Runtime
-from bot.storage.sqlite import ALL
+from bot.scopes import ALL
 from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from bot.errors import ChatUnreachableError, SendFailedError, StoreError
 from bot.reminders.schedule import DueReminder, due_reminders
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
-from bot.storage.sqlite import Store
+from bot.storage.port import Store
 
 logger = logging.getLogger(__name__)
 

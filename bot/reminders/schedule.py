@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.storage.sqlite import ReminderSlot, Store
+from bot.storage.port import ReminderSlot, Store
 from knowledge.models import Event, period_of
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reminders.schedule import DueReminder, due_reminders, new_events, parse_lead_times
-from bot.storage.sqlite import ALL, KnownEvent, SqliteStore
+from bot.scopes import ALL
+from bot.storage.port import KnownEvent
+from bot.storage.sqlite import SqliteStore
 from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")

@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
-from bot.storage.sqlite import (
-    ALL,
-    MIGRATIONS,
-    KnownEvent,
-    ReminderSlot,
-    SqliteStore,
-    exclusive_use,
-    lock_path,
-    unanswered_key,
-)
+from bot.scopes import ALL
+from bot.storage.port import KnownEvent, ReminderSlot
+from bot.storage.sqlite import MIGRATIONS, SqliteStore, exclusive_use, lock_path, unanswered_key
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 START = datetime(2026, 3, 8, 10, 0, tzinfo=UTC)  # an event's start

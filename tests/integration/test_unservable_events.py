@@ -15,8 +15,9 @@ from telegram import Bot
 from bot.actions import subscriptions
 from bot.reminders.delivery import announce_new_events, send_due_reminders
 from bot.runtime import Runtime
+from bot.scopes import ALL
 from bot.settings import Settings
-from bot.storage.sqlite import ALL, SqliteStore
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
 from handlers.reminders import send_calendar_file
 from knowledge.base import Knowledge
