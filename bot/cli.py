@@ -25,7 +25,8 @@ from bot.logs import configure_logging
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
 from bot.settings import Settings
-from bot.storage.sqlite import SqliteStore, exclusive_use
+from bot.storage.schema import exclusive_use
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Conversation, Engine
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge

@@ -162,8 +162,9 @@ class Store(Protocol):
         """(answered, not understood)."""
         ...
 
-    async def log_unanswered(self, text: str) -> None:
-        """Keep the question, normalised, with a count: no chat id, user id or date."""
+    async def log_unanswered(self, question: str) -> None:
+        """Count the question, kept as given (the caller normalises it), with no chat id, user
+        id or date; an empty question is not kept."""
         ...
 
     async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:

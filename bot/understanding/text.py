@@ -20,6 +20,10 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # A word as written, apostrophes within it included: one repeat of single characters, which no
 # message can make backtrack (tests/test_understanding_speed.py checks every pattern here).
 _RAW_WORD = re.compile(r"[^\W_](?:[^\W_]|['’‘`])*")
+# Long digit runs in a question are phone numbers or reference numbers, never the question.
+_LONG_NUMBER = re.compile(r"\d{5,}")
+# A pasted essay is not a question; its first words are enough to see what was asked.
+_UNANSWERED_MAX_CHARS = 200
 
 
 def _visible(text: str) -> str:
@@ -70,3 +74,12 @@ def words(text: str) -> list[Word]:
 def shorten(text: str, limit: int) -> str:
     """`text`, cut to `limit` characters with an ellipsis if it is longer."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def unanswered_key(text: str) -> str:
+    """How an unanswered question is kept: normalised, long numbers masked, shortened."""
+    masked = _LONG_NUMBER.sub("#", normalise(text))
+    if len(masked) <= _UNANSWERED_MAX_CHARS:
+        return masked
+    # Cut at a word boundary, so no half word is counted as a different question.
+    return masked[: _UNANSWERED_MAX_CHARS + 1].rsplit(" ", 1)[0]

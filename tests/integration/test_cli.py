@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.sqlite import MIGRATIONS, SqliteStore
+from bot.storage.schema import MIGRATIONS
+from bot.storage.sqlite import SqliteStore
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 
 ROOT = Path(__file__).parents[2]
@@ -217,6 +218,8 @@ def test_check_reports_malformed_files_as_path_and_line_without_a_traceback(
         f"{folder / 'councils.csv'}:1: missing columns: short_name, nation, region, powers, "
         "children_services, current, replaced_by, welsh_name, welsh_official_name, variants",
     ]
+
+
 def _a_sosbot_database(path: Path) -> None:
     async def create() -> None:
         await (await SqliteStore.open(path)).close()
@@ -291,6 +294,8 @@ def test_an_unusable_database_is_refused_in_one_line_with_the_reason(
             tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
         assert tables == [("invoices",)]
     assert result.stdout == ""
+
+
 @pytest.mark.parametrize("command", [["ask"], ["ask", "--json"], ["chat"]])
 @pytest.mark.parametrize(
     "locale", [{"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}, {"LC_ALL": "C"}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding.engine import Engine
-from bot.understanding.text import Word, normalise, words
+from bot.understanding.text import Word, normalise, unanswered_key, words
 
 # Invisible format characters (Unicode category Cf) that copy-and-paste leaves inside words.
 INVISIBLE = {
@@ -85,3 +85,18 @@ def test_normalised_text_is_ascii_words_as_the_cue_patterns_assume(text: str) ->
     normalised = normalise(text)
     assert normalised.isascii()
     assert all(word.isalnum() and word == word.lower() for word in normalised.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Who TRAINS Suffolk's staff?", "who trains suffolk staff"),
+        ("ref 1234567", "ref #"),
+        ("in 2014", "in 2014"),
+        ("word " * 100, ("word " * 40).strip()),
+    ],
+)
+def test_unanswered_questions_are_kept_normalised_masked_and_short(
+    text: str, expected: str
+) -> None:
+    assert unanswered_key(text) == expected

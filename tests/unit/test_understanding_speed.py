@@ -106,9 +106,7 @@ def test_any_message_telegram_can_deliver_is_understood_within_50_ms(
 
 def _unbounded(item: tuple[Any, Any]) -> bool:
     op, argument = item
-    return op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and (
-        argument[1] == _sre.MAXREPEAT
-    )
+    return op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and (argument[1] == _sre.MAXREPEAT)
 
 
 def _edge_is_unbounded(item: tuple[Any, Any] | None, edge: int) -> bool:
