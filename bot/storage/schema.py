@@ -145,9 +145,15 @@ def _restrict_modes(path: Path) -> None:
     """Make the database and its -wal and -shm, if this user owns them, readable by it alone: a
     file made by an older sosbot, or by hand, may be readable by everyone."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with suppress(FileNotFoundError):
-            if file.stat().st_uid == os.geteuid() and file.stat().st_mode & 0o777 != FILE_MODE:
+        try:
+            status = file.stat()
+            if status.st_uid == os.geteuid() and status.st_mode & 0o777 != FILE_MODE:
                 file.chmod(FILE_MODE)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            # An immutable file, say: whether the database is usable is found out next.
+            logger.warning("Cannot make %s readable by its owner only: %s", file, error)
 
 
 async def _open_connection(path: Path, *, writable: bool) -> aiosqlite.Connection:

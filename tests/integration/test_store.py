@@ -107,6 +107,96 @@ async def test_the_database_its_wal_shm_and_lock_are_readable_by_their_owner_onl
     assert modes == {f.name: 0o600 for f in files}
 
 
+async def test_an_existing_database_readable_by_everyone_is_made_the_owners_only(
+    path: Path,
+) -> None:
+    store = await SqliteStore.open(path)
+    await store.subscribe(CHAT, "SFK", NOW)
+    await store.close()
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    for file in files:  # as an older sosbot, or a copy by hand, may have left them
+        file.touch()
+        file.chmod(0o644)
+    store = await SqliteStore.open(path)
+    try:
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+        assert await store.subscriptions(CHAT) == ["SFK"]
+    finally:
+        await store.close()
+    assert modes == {f.name: 0o600 for f in files}
+
+
+def test_the_lock_is_the_same_however_the_database_path_is_spelled(
+    tmp_path: Path, path: Path
+) -> None:
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path, target_is_directory=True)
+    assert lock_path(link / path.name) == lock_path(path)
+    with (
+        exclusive_use(path),
+        pytest.raises(UnusableDatabaseError, match="another sosbot run"),
+        exclusive_use(link / path.name),
+    ):
+        pass
+
+
+async def test_reading_a_missing_database_is_refused_and_creates_nothing(path: Path) -> None:
+    with pytest.raises(UnusableDatabaseError, match="it does not exist"):
+        await SqliteStore.open(path, writable=False)
+    assert list(path.parent.iterdir()) == []
+
+
+async def test_reading_a_database_that_needs_migrating_is_refused_and_leaves_it_as_it_was(
+    path: Path,
+) -> None:
+    _version_one_database(path)
+    with pytest.raises(UnusableDatabaseError, match="needs migrating"):
+        await SqliteStore.open(path, writable=False)
+    with _raw(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+async def test_reading_an_up_to_date_database_works_without_writing(
+    path: Path, make_read_only: Callable[[Path], None]
+) -> None:
+    store = await SqliteStore.open(path)
+    await store.log_unanswered("what is the weather")
+    await store.close()
+    make_read_only(path)
+    store = await SqliteStore.open(path, writable=False)
+    try:
+        assert await store.top_unanswered(5) == [("what is the weather", 1)]
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("writable", [True, False])
+async def test_a_versioned_database_without_sosbots_tables_is_not_sosbots(
+    path: Path, writable: bool
+) -> None:
+    with _raw(path) as connection:
+        connection.execute("CREATE TABLE invoices (number INTEGER PRIMARY KEY)")
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    with pytest.raises(UnusableDatabaseError, match="it is not sosbot's: it holds tables invoices"):
+        await SqliteStore.open(path, writable=writable)
+
+
+async def test_a_failure_while_closing_is_one_logged_line(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = await SqliteStore.open(path)
+
+    async def fails() -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store._db._db.close = fails  # type: ignore[method-assign]
+    await store.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Closing the database {path} failed: disk I/O error"
+    ]
+    await SqliteStore.open(path)
+
+
 async def test_a_second_exclusive_use_of_a_database_is_refused_at_once(path: Path) -> None:
     with (
         exclusive_use(path),
