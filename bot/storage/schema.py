@@ -149,11 +149,10 @@ def _restrict_modes(path: Path) -> None:
             status = file.stat()
             if status.st_uid == os.geteuid() and status.st_mode & 0o777 != FILE_MODE:
                 file.chmod(FILE_MODE)
-        except FileNotFoundError:
+        except OSError:
+            # Gone, or an owner who cannot chmod it (immutable, a read-only file system): then
+            # it cannot be written either, which opening for writing finds out next and says.
             continue
-        except OSError as error:
-            # An immutable file, say: whether the database is usable is found out next.
-            logger.warning("Cannot make %s readable by its owner only: %s", file, error)
 
 
 async def _open_connection(path: Path, *, writable: bool) -> aiosqlite.Connection:
