@@ -24,7 +24,7 @@ class Command:
 
     @property
     def syntax(self) -> str:
-        """"/events [NAME]"."""
+        """ "/events [NAME]"."""
         return f"/{self.name} {self.usage}".rstrip()
 
 

@@ -39,7 +39,7 @@ CONCURRENT_UPDATES = 4
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     runtime = runtime_in(application.bot_data)
-    runtime.store = await SqliteStore.open(runtime.settings.database)
+    runtime.use_store(await SqliteStore.open(runtime.settings.database))
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
     start_reminders(application)
     # What start-up built (knowledge, council index, modules) lives as long as the process:
@@ -50,9 +50,12 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     runtime = runtime_in(application.bot_data)
-    store, runtime.store = runtime.store, None
+    store, delivery = runtime.store, runtime.delivery
+    runtime.store = runtime.delivery = None
     if store is None:
         return
+    if delivery is not None:
+        await delivery.record_unrecorded_at_shutdown()
     try:
         await runtime.questions.save(store)
     except StoreError as error:

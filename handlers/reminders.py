@@ -17,13 +17,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Te
 from telegram.ext import Application, ContextTypes
 
 from bot.actions.reload import reload_knowledge
+from bot.clock import utc_now
 from bot.errors import ChatUnreachableError, SendFailedError
-from bot.reminders.delivery import (
-    Sender,
-    announce_new_events,
-    send_due_reminders,
-    watching_the_store,
-)
+from bot.reminders.announcements import announce_new_events, prune_old_records, tick
+from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
@@ -67,11 +64,10 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with lock:
         runtime = runtime_of(context)
-        with watching_the_store(runtime):
+        delivery = runtime.require_delivery
+        with delivery.watching_the_store():
             await runtime.questions.save(runtime.require_store)
-            if runtime.announcing_unfinished:
-                await announce_new_events(telegram_sender(context.bot), runtime)
-            sent = await send_due_reminders(telegram_sender(context.bot), runtime)
+            sent = await tick(delivery, telegram_sender(context.bot), runtime.events_view())
             if sent:
                 logger.info("Sent %d reminders", sent)
 
@@ -79,9 +75,11 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
     """JobQueue callback: announce the events added while the bot was down."""
     runtime = runtime_of(context)
+    delivery = runtime.require_delivery
     async with _lock(context.bot_data):
-        with watching_the_store(runtime):
-            await announce_new_events(telegram_sender(context.bot), runtime)
+        with delivery.watching_the_store():
+            await announce_new_events(delivery, telegram_sender(context.bot), runtime.events_view())
+            await prune_old_records(delivery.store, utc_now(), runtime.settings.reminder_lead_times)
 
 
 async def reload_and_announce(
@@ -95,13 +93,16 @@ async def reload_and_announce(
     outcome = await reload_knowledge(runtime, confirmed=confirmed)
     if not outcome.ok:
         return outcome.message
+    delivery = runtime.require_delivery
     async with _lock(application.bot_data):
-        with watching_the_store(runtime):
-            announced = await announce_new_events(telegram_sender(application.bot), runtime)
+        with delivery.watching_the_store():
+            announced = await announce_new_events(
+                delivery, telegram_sender(application.bot), runtime.events_view()
+            )
+            await prune_old_records(delivery.store, utc_now(), runtime.settings.reminder_lead_times)
             return f"{outcome.message} Announced new and moved events in {announced} messages."
     return (
-        f"{outcome.message} New and moved events will be announced once the database works "
-        "again."
+        f"{outcome.message} New and moved events will be announced once the database works again."
     )
 
 

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.replies.reply import Reply
 from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
@@ -75,20 +74,3 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
     yield make
     for path in immutable:
         subprocess.run(["chattr", "-i", str(path)], check=True)
-
-
-class Outbox:
-    """A Sender (bot.reminders.delivery) that keeps what it was given, as Telegram accepting
-    everything."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Reply]] = []
-
-    async def __call__(self, chat_id: int, reply: Reply) -> None:
-        self.sent.append((chat_id, reply))
-
-    def take(self) -> list[tuple[int, str]]:
-        """(chat, title) of what was sent since the last take, in order."""
-        taken = [(chat, reply.title or "") for chat, reply in self.sent]
-        self.sent.clear()
-        return taken

@@ -1,4 +1,4 @@
-"""Reloading knowledge while the bot runs, and finding the events to announce.
+"""Reloading knowledge while the bot runs.
 
 A file that fails validation is refused with its `path:line:` problems and the bot keeps the
 last good knowledge: half-edited YAML must never reach people. So is an events file that would
@@ -14,18 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import utc_now
-from bot.reminders.schedule import moved_events, new_events
 from bot.runtime import Runtime
-from bot.storage.port import KnownEvent
 from bot.understanding.engine import Engine
 from knowledge.errors import KnowledgeError
 from knowledge.loader import load_knowledge
-from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 
@@ -68,38 +63,3 @@ async def reload_knowledge(runtime: Runtime, *, confirmed: bool = False) -> Relo
     )
     logger.info("%s", message)
     return ReloadOutcome(True, message)
-
-
-@dataclass(frozen=True, slots=True)
-class EventChanges:
-    """What to tell subscribers: events added, and events whose start changed (with the start
-    they had)."""
-
-    new: list[Event]
-    moved: list[tuple[Event, str]]
-
-
-async def event_changes(runtime: Runtime, now: datetime) -> EventChanges:
-    """Events not seen before (by this database) and events seen with another start, not yet
-    ended. On the very first start nothing is new: the events there are then are remembered,
-    not announced."""
-    store = runtime.require_store
-    known = await store.known_events()
-    if known is None:
-        # What is there on the very first start was there before: its reminders may be late.
-        await announced_events(runtime, first_start=True)
-    events, zone = runtime.engine.knowledge.events, runtime.settings.zone
-    return EventChanges(
-        new_events(known, events, now=now, timezone=zone),
-        moved_events(known, events, now=now, timezone=zone),
-    )
-
-
-async def announced_events(runtime: Runtime, *, first_start: bool = False) -> None:
-    """Remember the current events as seen, with their starts: called once their announcements
-    are out. A start not seen before is known from now, except on the very first start."""
-    zone = runtime.settings.zone
-    await runtime.require_store.remember_events(
-        (KnownEvent(e.id, e.start, e.period(zone).end) for e in runtime.engine.knowledge.events),
-        None if first_start else utc_now(),
-    )

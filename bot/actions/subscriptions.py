@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.clock import utc_now
 from bot.errors import AdminOnlyError
 from bot.reminders.delivery import due_now
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
@@ -200,7 +201,7 @@ async def statistics(runtime: Runtime) -> Reply:
     """For operators: subscribers by council, reminders sent and due, questions answered."""
     store = runtime.require_store
     counts = await store.subscriber_counts()
-    pending = await due_now(runtime)
+    pending = await due_now(store, runtime.events_view(), utc_now())
     await runtime.questions.save(store)
     answered, not_understood = await store.question_counts()
     subscriber_lines = tuple(

@@ -30,7 +30,7 @@ async def test_shutdown_closes_the_store_even_when_the_last_statistics_cannot_be
 ) -> None:
     store = StoreOnAFullDisk()
     runtime = Runtime(Settings(), engine)
-    runtime.store = store  # type: ignore[assignment]
+    runtime.use_store(store)  # type: ignore[arg-type]
     runtime.questions.count(understood=True)
     await _post_shutdown(SimpleNamespace(bot_data={RUNTIME_KEY: runtime}))  # type: ignore[arg-type]
     assert store.closed

@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.reminders.delivery import announce_new_events, send_due_reminders
+from bot.reminders.announcements import announce_new_events
+from bot.reminders.delivery import send_due_reminders
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.models import Event, describe_date
-from tests.conftest import LONDON, Outbox
+from tests.conftest import LONDON
+from tests.fakes import Outbox
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 TITLE = "Suffolk training"
@@ -40,33 +42,32 @@ def _events(knowledge: Knowledge, *starts: str) -> Engine:
 
 
 @pytest.fixture
-async def runtime(
-    knowledge: Knowledge, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
-) -> Runtime:
-    # One chat hears several messages in a row here: no need to space them a second apart.
-    monkeypatch.setattr("bot.reminders.delivery.PER_CHAT_INTERVAL", 0.0)
+async def runtime(knowledge: Knowledge, store: SqliteStore) -> Runtime:
     runtime = Runtime(
-        settings=Settings(database=Path("unused.sqlite3")),
-        engine=_events(knowledge, FIRST),
-        store=store,
+        settings=Settings(database=Path("unused.sqlite3")), engine=_events(knowledge, FIRST)
     )
+    runtime.use_store(store)
+    # One chat hears several messages in a row here: no need to space them a second apart.
+    runtime.require_delivery.pacer.per_chat_interval = 0.0
     await store.subscribe(1, "SFK", LONG_AGO)
     await store.subscribe(2, "LIN", LONG_AGO)  # another council's: hears nothing of it
-    await announce_new_events(Outbox(), runtime)  # the very first start: events remembered
+    await announce_new_events(
+        runtime.require_delivery, Outbox(), runtime.events_view()
+    )  # the very first start: events remembered
     return runtime
 
 
 async def _move(runtime: Runtime, knowledge: Knowledge, outbox: Outbox, *starts: str) -> None:
     """Reload with the event at these starts (none: gone), as /reload does."""
     runtime.engine = _events(knowledge, *starts)
-    await announce_new_events(outbox, runtime)
+    await announce_new_events(runtime.require_delivery, outbox, runtime.events_view())
 
 
 async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_new_start(
     runtime: Runtime, knowledge: Knowledge
 ) -> None:
     outbox = Outbox()
-    await send_due_reminders(outbox, runtime)
+    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
     assert outbox.take() == [(1, REMINDER)]
     await runtime.require_store.subscribe(3, "SFK", LONG_AGO)  # subscribes, not yet reminded
 
@@ -77,13 +78,13 @@ async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_
     assert f"moved to {describe_date(SECOND, LONDON)}" in text
     assert f"it was {describe_date(FIRST, LONDON)}" in text
     outbox.take()
-    await send_due_reminders(outbox, runtime)
+    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
     # Owed since the move, not since a week before the new start: not "sent late".
     assert not [reply for _, reply in outbox.sent if "Sent late" in str(reply.model_dump())]
     assert sorted(outbox.take()) == [(1, REMINDER), (3, REMINDER)]
     # Told once: a second look changes nothing.
-    await announce_new_events(outbox, runtime)
-    await send_due_reminders(outbox, runtime)
+    await announce_new_events(runtime.require_delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
     assert outbox.take() == []
 
 
@@ -91,13 +92,17 @@ async def test_moving_back_and_forth_tells_each_move_but_never_repeats_a_reminde
     runtime: Runtime, knowledge: Knowledge
 ) -> None:
     outbox = Outbox()
-    await send_due_reminders(outbox, runtime)  # day reminder, first start
+    await send_due_reminders(
+        runtime.require_delivery, outbox, runtime.events_view()
+    )  # day reminder, first start
     await _move(runtime, knowledge, outbox, SECOND)
-    await send_due_reminders(outbox, runtime)  # week reminder, second start
+    await send_due_reminders(
+        runtime.require_delivery, outbox, runtime.events_view()
+    )  # week reminder, second start
     assert outbox.take() == [(1, REMINDER), (1, MOVED), (1, REMINDER)]
     for start in (FIRST, SECOND, FIRST):
         await _move(runtime, knowledge, outbox, start)
-        await send_due_reminders(outbox, runtime)
+        await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
         assert outbox.take() == [(1, MOVED)]
     assert await runtime.require_store.delivered_count() == 2
 
@@ -106,9 +111,9 @@ async def test_an_event_gone_for_one_reload_and_back_is_not_reminded_or_announce
     runtime: Runtime, knowledge: Knowledge
 ) -> None:
     outbox = Outbox()
-    await send_due_reminders(outbox, runtime)
+    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
     assert outbox.take() == [(1, REMINDER)]
     await _move(runtime, knowledge, outbox)  # an emptied events file, confirmed
     await _move(runtime, knowledge, outbox, FIRST)  # restored
-    await send_due_reminders(outbox, runtime)
+    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
     assert outbox.take() == []

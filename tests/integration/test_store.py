@@ -182,19 +182,21 @@ async def test_a_versioned_database_without_sosbots_tables_is_not_sosbots(
 
 
 async def test_a_failure_while_closing_is_one_logged_line(
-    path: Path, caplog: pytest.LogCaptureFixture
+    path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = await SqliteStore.open(path)
+    connection = store._db._db
 
     async def fails() -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    store._db._db.close = fails  # type: ignore[method-assign]
+    monkeypatch.setattr(connection, "close", fails)
     await store.close()
     assert [r.getMessage() for r in caplog.records] == [
         f"Closing the database {path} failed: disk I/O error"
     ]
-    await SqliteStore.open(path)
+    monkeypatch.undo()
+    await connection.close()
 
 
 async def test_a_second_exclusive_use_of_a_database_is_refused_at_once(path: Path) -> None:

@@ -13,7 +13,8 @@ import pytest
 from telegram import Bot
 
 from bot.actions import subscriptions
-from bot.reminders.delivery import announce_new_events, send_due_reminders
+from bot.reminders.announcements import announce_new_events
+from bot.reminders.delivery import send_due_reminders
 from bot.runtime import Runtime
 from bot.scopes import ALL
 from bot.settings import Settings
@@ -22,7 +23,8 @@ from bot.understanding.engine import Engine
 from handlers.reminders import send_calendar_file
 from knowledge.base import Knowledge
 from knowledge.models import Event
-from tests.conftest import LONDON, Outbox
+from tests.conftest import LONDON
+from tests.fakes import Outbox
 
 CHAT = 1
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -64,9 +66,9 @@ def odd_start(request: pytest.FixtureRequest) -> str:
 async def runtime(knowledge: Knowledge, odd_start: str, store: SqliteStore) -> Runtime:
     await store.subscribe(CHAT, ALL, LONG_AGO)
     settings = Settings(database=Path("unused.sqlite3"))
-    return Runtime(
-        settings=settings, engine=Engine(_knowledge(knowledge, odd_start), LONDON), store=store
-    )
+    runtime = Runtime(settings=settings, engine=Engine(_knowledge(knowledge, odd_start), LONDON))
+    runtime.use_store(store)
+    return runtime
 
 
 def test_an_event_whose_dates_cannot_be_computed_is_left_out_and_logged_once_by_id(
@@ -83,8 +85,12 @@ async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logge
 ) -> None:
     outbox = Outbox()
     with caplog.at_level(logging.WARNING):
-        assert await send_due_reminders(outbox, runtime) == 1
-        assert await send_due_reminders(outbox, runtime) == 0
+        assert (
+            await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view()) == 1
+        )
+        assert (
+            await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view()) == 0
+        )
     assert [(chat, reply.title) for chat, reply in outbox.sent] == [
         (CHAT, "Reminder: The due event")
     ]
@@ -97,7 +103,7 @@ async def test_the_other_events_are_announced(runtime: Runtime) -> None:
         [], datetime.now(UTC)
     )  # not the very first start: every event is new
     outbox = Outbox()
-    assert await announce_new_events(outbox, runtime) == 1
+    assert await announce_new_events(runtime.require_delivery, outbox, runtime.events_view()) == 1
     assert [reply.title for _, reply in outbox.sent] == ["New event: The due event"]
 
 

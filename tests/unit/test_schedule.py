@@ -1,19 +1,19 @@
-"""Which reminders are due: lead times, scopes, pauses, downtime, and exactly-once delivery."""
+"""Which reminders are due: lead times, scopes, pauses, downtime, and exactly-once delivery;
+with the in-memory store (tests/integration/test_reminders_restart.py: across a restart)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.reminders.schedule import DueReminder, due_reminders, new_events, parse_lead_times
 from bot.scopes import ALL
-from bot.storage.port import KnownEvent
-from bot.storage.sqlite import SqliteStore
+from bot.storage.memory import MemoryStore
+from bot.storage.port import KnownEvent, Store
 from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")
@@ -27,13 +27,18 @@ CHECK = timedelta(minutes=1)
 COUNCILS = {"suffolk": "SFK", "lincolnshire": "LIN"}
 
 
+@pytest.fixture
+def store() -> Store:
+    return MemoryStore()
+
+
 def _event(event_id: str, start: datetime | str, authority: str | None = None) -> Event:
     when = start if isinstance(start, str) else start.isoformat()
     return Event(id=event_id, title=f"The {event_id}", authority=authority, start=when)
 
 
 async def _due(
-    store: SqliteStore,
+    store: Store,
     events: Sequence[Event],
     now: datetime = NOW,
     *,
@@ -52,7 +57,7 @@ async def _due(
     )
 
 
-async def _deliver(store: SqliteStore, reminders: Sequence[DueReminder], now: datetime) -> None:
+async def _deliver(store: Store, reminders: Sequence[DueReminder], now: datetime) -> None:
     for reminder in reminders:
         await store.record_delivery(
             reminder.chat_id, reminder.event_id, reminder.start, reminder.lead_seconds, now
@@ -108,14 +113,14 @@ def test_bad_lead_times_are_refused_with_the_reason(text: str, problem: str) -> 
 # When a reminder is due
 
 
-async def test_the_week_reminder_is_due_once_the_event_is_a_week_away(store: SqliteStore) -> None:
+async def test_the_week_reminder_is_due_once_the_event_is_a_week_away(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + WEEK - timedelta(seconds=30)
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
     assert reminder == DueReminder(1, "training", start, WEEK, start - WEEK, late=False)
 
 
-async def test_nothing_is_due_before_the_longest_lead(store: SqliteStore) -> None:
+async def test_nothing_is_due_before_the_longest_lead(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     assert await _due(store, [_event("training", NOW + WEEK + timedelta(hours=1), "suffolk")]) == []
 
@@ -126,13 +131,13 @@ async def test_nothing_is_due_before_the_longest_lead(store: SqliteStore) -> Non
     ids=["starting-now", "started-minutes-ago", "this-month", "today"],
 )
 async def test_an_event_that_has_begun_gets_no_reminder(
-    store: SqliteStore, start: datetime | str
+    store: Store, start: datetime | str
 ) -> None:
     await store.subscribe(1, ALL, LONG_AGO)
     assert await _due(store, [_event("training", start, "suffolk")]) == []
 
 
-async def test_a_time_without_an_offset_is_read_in_the_bots_time_zone(store: SqliteStore) -> None:
+async def test_a_time_without_an_offset_is_read_in_the_bots_time_zone(store: Store) -> None:
     await store.subscribe(1, ALL, LONG_AGO)
     # 1 April 2026 is in British Summer Time: 09:00 in London is 08:00 UTC.
     event = _event("training", "2026-04-01T09:00:00", "suffolk")
@@ -155,7 +160,7 @@ async def test_a_time_without_an_offset_is_read_in_the_bots_time_zone(store: Sql
     ],
 )
 async def test_each_scope_gets_its_councils_events_and_the_network_wide_ones(
-    store: SqliteStore, scope: str, expected: set[str]
+    store: Store, scope: str, expected: set[str]
 ) -> None:
     await store.subscribe(1, scope, LONG_AGO)
     events = [
@@ -168,7 +173,7 @@ async def test_each_scope_gets_its_councils_events_and_the_network_wide_ones(
 
 @pytest.mark.parametrize("authority", ["suffolk", None], ids=["council-event", "network-wide"])
 async def test_a_chat_with_several_matching_subscriptions_gets_one_reminder(
-    store: SqliteStore, authority: str | None
+    store: Store, authority: str | None
 ) -> None:
     for scope in (ALL, "SFK", "LIN"):
         await store.subscribe(1, scope, LONG_AGO)
@@ -176,7 +181,7 @@ async def test_a_chat_with_several_matching_subscriptions_gets_one_reminder(
     assert [(reminder.chat_id, reminder.event_id) for reminder in reminders] == [(1, "training")]
 
 
-async def test_paused_chats_get_nothing_until_they_resume(store: SqliteStore) -> None:
+async def test_paused_chats_get_nothing_until_they_resume(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     await store.subscribe(2, ALL, LONG_AGO)
     await store.pause_chat(1, NOW)
@@ -188,14 +193,14 @@ async def test_paused_chats_get_nothing_until_they_resume(store: SqliteStore) ->
     assert _pairs(await _due(store, events)) == {(1, "training"), (1, "network-day")}
 
 
-async def test_an_unsubscribed_chat_gets_nothing(store: SqliteStore) -> None:
+async def test_an_unsubscribed_chat_gets_nothing(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     await store.unsubscribe(1, "SFK")
     assert await _due(store, [_event("network-day", NOW + DAY)]) == []
 
 
 async def test_an_event_of_an_unknown_authority_is_skipped_and_logged(
-    store: SqliteStore, caplog: pytest.LogCaptureFixture
+    store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     await store.subscribe(1, ALL, LONG_AGO)
     with caplog.at_level(logging.WARNING, logger="bot.reminders.schedule"):
@@ -206,25 +211,7 @@ async def test_an_event_of_an_unknown_authority_is_skipped_and_logged(
 # Exactly once
 
 
-async def test_a_delivered_reminder_never_comes_back_even_after_a_restart(path: Path) -> None:
-    event = _event("training", NOW + DAY, "suffolk")
-    store = await SqliteStore.open(path)
-    await store.subscribe(1, "SFK", LONG_AGO)
-    await store.subscribe(2, "SFK", LONG_AGO)
-    due = await _due(store, [event])
-    await _deliver(store, [reminder for reminder in due if reminder.chat_id == 1], NOW)
-    await store.close()
-
-    store = await SqliteStore.open(path)
-    try:
-        for minutes in (0, 1, 60):
-            later = NOW + timedelta(minutes=minutes)
-            assert _pairs(await _due(store, [event], later)) == {(2, "training")}
-    finally:
-        await store.close()
-
-
-async def test_each_lead_comes_in_its_turn(store: SqliteStore) -> None:
+async def test_each_lead_comes_in_its_turn(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + timedelta(days=10)
     event = _event("training", start, "suffolk")
@@ -251,7 +238,7 @@ async def test_each_lead_comes_in_its_turn(store: SqliteStore) -> None:
 
 
 async def test_after_downtime_only_the_shortest_due_lead_is_sent_and_marked_late(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + timedelta(hours=12)  # the week and the day reminders both fell due unsent
@@ -265,7 +252,7 @@ async def test_after_downtime_only_the_shortest_due_lead_is_sent_and_marked_late
         assert await _due(store, [event], NOW + timedelta(hours=hours)) == []
 
 
-async def test_a_reminder_sent_shortly_after_it_fell_due_is_not_late(store: SqliteStore) -> None:
+async def test_a_reminder_sent_shortly_after_it_fell_due_is_not_late(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     start = NOW + DAY - CHECK
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
@@ -274,7 +261,7 @@ async def test_a_reminder_sent_shortly_after_it_fell_due_is_not_late(store: Sqli
     assert reminder.late is True
 
 
-async def test_a_new_subscribers_first_reminder_is_not_late(store: SqliteStore) -> None:
+async def test_a_new_subscribers_first_reminder_is_not_late(store: Store) -> None:
     await store.subscribe(1, "SFK", NOW - timedelta(seconds=30))
     start = NOW + timedelta(days=3)  # the week reminder fell due four days before subscribing
     [reminder] = await _due(store, [_event("training", start, "suffolk")])
@@ -289,7 +276,7 @@ async def test_a_new_subscribers_first_reminder_is_not_late(store: SqliteStore) 
     ],
 )
 async def test_a_reminder_owed_only_since_its_start_became_known_is_not_late(
-    store: SqliteStore, start_before: str, late: bool
+    store: Store, start_before: str, late: bool
 ) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     event = _event("training", NOW + timedelta(hours=12), "suffolk")
@@ -301,7 +288,7 @@ async def test_a_reminder_owed_only_since_its_start_became_known_is_not_late(
     assert (reminder.lead, reminder.late) == (DAY, late)
 
 
-async def test_a_later_lead_setting_does_not_repeat_a_closer_reminder(store: SqliteStore) -> None:
+async def test_a_later_lead_setting_does_not_repeat_a_closer_reminder(store: Store) -> None:
     await store.subscribe(1, "SFK", LONG_AGO)
     event = _event("training", NOW + timedelta(hours=12), "suffolk")
     await _deliver(store, await _due(store, [event], leads=(DAY,)), NOW)
@@ -309,7 +296,7 @@ async def test_a_later_lead_setting_does_not_repeat_a_closer_reminder(store: Sql
     assert await _due(store, [event], leads=(WEEK, timedelta(days=2))) == []
 
 
-async def test_batches_cover_every_reminder_exactly_once(store: SqliteStore) -> None:
+async def test_batches_cover_every_reminder_exactly_once(store: Store) -> None:
     for chat in range(1, 8):
         await store.subscribe(chat, ALL if chat % 2 else "SFK", LONG_AGO)
     events = [_event("training", NOW + DAY, "suffolk"), _event("network-day", NOW + DAY)]
@@ -324,7 +311,7 @@ async def test_batches_cover_every_reminder_exactly_once(store: SqliteStore) -> 
     assert sorted(seen) == sorted(expected)
 
 
-async def test_forgotten_chats_get_nothing_more(store: SqliteStore) -> None:
+async def test_forgotten_chats_get_nothing_more(store: Store) -> None:
     await store.subscribe(1, ALL, LONG_AGO)
     await store.forget(1)
     assert await _due(store, [_event("network-day", NOW + DAY)]) == []

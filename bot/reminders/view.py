@@ -1,0 +1,53 @@
+"""What reminders need of the current knowledge, taken once per delivery run: the events, which
+council each authority belongs to, the time zone, lead times, and how to word each message.
+
+A run works on one EventsView from start to end, so that a reload during it (which replaces
+the knowledge whole) cannot make it announce one set of events and remember another.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.replies.reply import Reply
+from knowledge.base import Knowledge
+from knowledge.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+class ReminderTexts(Protocol):
+    """How each message is worded (bot.replies.compose.Composer is one)."""
+
+    def reminder(self, event: Event, now: datetime, *, late: bool) -> Reply: ...
+
+    def announcement(self, event: Event) -> Reply: ...
+
+    def move(self, event: Event, old_start: str) -> Reply: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EventsView:
+    knowledge: Knowledge
+    texts: ReminderTexts
+    timezone: ZoneInfo
+    lead_times: tuple[timedelta, ...]
+    # How often reminders are checked: a reminder owed for longer than this is late.
+    check_interval: timedelta
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.knowledge.events
+
+    def councils(self) -> dict[str, str]:
+        """Each authority's council code, by authority id."""
+        return {a.id: a.council for a in self.knowledge.authorities}
+
+    def council_of(self, event: Event) -> str | None:
+        """The council whose subscribers hear of the event; None for a network-wide one."""
+        authority = self.knowledge.authority(event.authority) if event.authority else None
+        return authority.council if authority else None
