@@ -1,9 +1,10 @@
 """What sosbot remembers between runs: subscriptions, deliveries, and anonymous statistics.
 
-`Store` is the interface the rest of the bot uses; `SqliteStore` implements it with aiosqlite.
-A PostgreSQL store could implement the same methods later: every method is one or two plain
-SQL statements, and the one heavy query (`pending_reminders`) is joins over a temporary table of
-the due slots.
+`Store` (bot.storage.port) is the interface the rest of the bot uses; `SqliteStore` implements
+it with aiosqlite, over bot.storage.connection (one connection, reopened if its file is replaced)
+and bot.storage.schema (migrations, opening, file modes, the lock). A PostgreSQL store could
+implement the same methods later: every method is one or two plain SQL statements, and the one
+heavy query (bot.storage.queries) is joins over a temporary table of the due slots.
 
 What is held, and why:
 
