@@ -1,7 +1,9 @@
-"""What the running bot shares between updates: settings, the engine and the store.
+"""Everything the running bot shares, built in one place: settings, knowledge and its engine,
+the store and a clock.
 
-Kept free of telegram so that the reminders and statistics code can use it too. The
-composition root (handlers.app) builds one and hands it to python-telegram-bot's bot_data.
+`Runtime.open` builds it before any handler runs, so the store is open for the runtime's whole
+life and nobody checks for it; `close` saves the last question counts and closes the store.
+Kept free of telegram: the composition root (handlers.app) hands it to python-telegram-bot.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
 
+from bot.clock import Clock, utc_now
+from bot.errors import StoreError
 from bot.settings import Settings
 from bot.storage.port import Store
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
+from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +58,8 @@ class QuestionTally:
 class Runtime:
     settings: Settings
     engine: Engine
-    store: Store | None = field(default=None)
+    store: Store
+    clock: Clock = utc_now
     # When each chat was last sent a message (time.monotonic()), to keep to one a second.
     last_sent_to_chat: dict[int, float] = field(default_factory=dict)
     questions: QuestionTally = field(default_factory=QuestionTally)
@@ -85,9 +92,24 @@ class Runtime:
             logger.info("The database works again: reminders and announcements resume")
         self.store_healthy = True
 
-    @property
-    def require_store(self) -> Store:
-        """The store, which exists from post_init until post_shutdown."""
-        if self.store is None:
-            raise RuntimeError("the store is not open")
-        return self.store
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
+        """The store opened (raises UnusableDatabaseError) and the knowledge loaded (raises
+        KnowledgeError). The database comes first: it is the one a second bot would share."""
+        store = await SqliteStore.open(settings.database)
+        try:
+            knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
+        except BaseException:
+            await store.close()
+            raise
+        return cls(settings, Engine(knowledge, settings.zone), store, clock)
+
+    async def close(self) -> None:
+        """Save the question counts not yet saved, then close the store; an open store keeps
+        aiosqlite's thread, and with it the process, alive."""
+        try:
+            await self.questions.save(self.store)
+        except StoreError as error:
+            logger.error("The question counts since the last save are lost: %s", error)
+        finally:
+            await self.store.close()

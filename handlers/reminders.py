@@ -14,7 +14,7 @@ import signal
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import JobQueue
 
 from bot.actions.reload import reload_knowledge
 from bot.errors import ChatUnreachableError, SendFailedError
@@ -25,22 +25,21 @@ from bot.reminders.delivery import (
     watching_the_store,
 )
 from bot.replies.calendar import event_ics
-from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
-from handlers.common import keyboard, runtime_in, runtime_of, send_html
+from handlers.common import send_whole
+from handlers.context import BotData, SosbotApplication, SosbotContext
 
 logger = logging.getLogger(__name__)
 
-_LOCK_KEY = "delivery_lock"
-
 
 def telegram_sender(bot: Bot) -> Sender:
-    """bot.reminders.delivery's Sender over python-telegram-bot."""
+    """bot.reminders.delivery's Sender over python-telegram-bot: the whole reply, in as many
+    messages as it takes; accepted once the last is."""
 
     async def send(chat_id: int, reply: Reply) -> None:
         try:
-            await send_html(bot, chat_id, split_message(render_html(reply))[0], keyboard(reply))
+            await send_whole(bot, chat_id, reply)
         except (Forbidden, ChatMigrated) as error:
             raise ChatUnreachableError from error
         except BadRequest as error:
@@ -53,22 +52,15 @@ def telegram_sender(bot: Bot) -> Sender:
     return send
 
 
-def _lock(bot_data: dict[object, object]) -> asyncio.Lock:
-    """One delivery at a time: a tick, an announcement or a reload."""
-    lock = bot_data.setdefault(_LOCK_KEY, asyncio.Lock())
-    assert isinstance(lock, asyncio.Lock)
-    return lock
-
-
-async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminder_tick(context: SosbotContext) -> None:
     """JobQueue callback: send what is due; a tick while another still sends is skipped."""
-    lock = _lock(context.bot_data)
+    lock = context.bot_data.delivery_lock
     if lock.locked():
         return
     async with lock:
-        runtime = runtime_of(context)
+        runtime = context.runtime
         with watching_the_store(runtime):
-            await runtime.questions.save(runtime.require_store)
+            await runtime.questions.save(runtime.store)
             if runtime.announcing_unfinished:
                 await announce_new_events(telegram_sender(context.bot), runtime)
             sent = await send_due_reminders(telegram_sender(context.bot), runtime)
@@ -76,28 +68,26 @@ async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 logger.info("Sent %d reminders", sent)
 
 
-async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def announce_at_start(context: SosbotContext) -> None:
     """JobQueue callback: announce the events added while the bot was down."""
-    runtime = runtime_of(context)
-    async with _lock(context.bot_data):
+    runtime = context.runtime
+    async with context.bot_data.delivery_lock:
         with watching_the_store(runtime):
             await announce_new_events(telegram_sender(context.bot), runtime)
 
 
 async def reload_and_announce(
-    application: Application,  # type: ignore[type-arg]
-    *,
-    confirmed: bool = False,
+    bot: Bot, shared: BotData, *, confirmed: bool = False
 ) -> str:
     """Reload the knowledge folder; announce the events it adds or moves. Returns what
     happened. `confirmed`: an admin accepts a reload that drops every event."""
-    runtime = runtime_in(application.bot_data)
+    runtime = shared.runtime
     outcome = await reload_knowledge(runtime, confirmed=confirmed)
     if not outcome.ok:
         return outcome.message
-    async with _lock(application.bot_data):
+    async with shared.delivery_lock:
         with watching_the_store(runtime):
-            announced = await announce_new_events(telegram_sender(application.bot), runtime)
+            announced = await announce_new_events(telegram_sender(bot), runtime)
             return f"{outcome.message} Announced new and moved events in {announced} messages."
     return (
         f"{outcome.message} New and moved events will be announced once the database works "
@@ -105,21 +95,20 @@ async def reload_and_announce(
     )
 
 
-def start_reminders(application: Application) -> None:  # type: ignore[type-arg]
+def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext]) -> None:
     """Tick the reminders, announce events added while the bot was down, reload on SIGHUP."""
-    runtime = runtime_in(application.bot_data)
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(
+    jobs.run_repeating(
         reminder_tick,
-        interval=runtime.settings.reminder_check_seconds,
+        interval=application.bot_data.runtime.settings.reminder_check_seconds,
         first=0.1,
         name="reminders",
     )
-    application.job_queue.run_once(announce_at_start, when=0, name="announce-at-start")
+    jobs.run_once(announce_at_start, when=0, name="announce-at-start")
 
     def on_sighup() -> None:
         logger.info("SIGHUP: reloading the knowledge")
-        application.create_task(reload_and_announce(application), name="reload")
+        reloading = reload_and_announce(application.bot, application.bot_data)
+        application.create_task(reloading, name="reload")
 
     try:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_sighup)

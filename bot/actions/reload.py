@@ -83,7 +83,7 @@ async def event_changes(runtime: Runtime, now: datetime) -> EventChanges:
     """Events not seen before (by this database) and events seen with another start, not yet
     ended. On the very first start nothing is new: the events there are then are remembered,
     not announced."""
-    store = runtime.require_store
+    store = runtime.store
     known = await store.known_events()
     if known is None:
         # What is there on the very first start was there before: its reminders may be late.
@@ -99,7 +99,7 @@ async def announced_events(runtime: Runtime, *, first_start: bool = False) -> No
     """Remember the current events as seen, with their starts: called once their announcements
     are out. A start not seen before is known from now, except on the very first start."""
     zone = runtime.settings.zone
-    await runtime.require_store.remember_events(
+    await runtime.store.remember_events(
         (KnownEvent(e.id, e.start, e.period(zone).end) for e in runtime.engine.knowledge.events),
         None if first_start else utc_now(),
     )

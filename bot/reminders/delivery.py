@@ -101,7 +101,7 @@ async def fan_out(send: Sender, runtime: Runtime, items: Sequence[Outgoing]) -> 
                 await send(chat_id, item.reply)
             except ChatUnreachableError:
                 logger.info("A chat cannot be reached; its subscriptions are paused")
-                await runtime.require_store.pause_chat(chat_id, utc_now())
+                await runtime.store.pause_chat(chat_id, utc_now())
                 del queues[chat_id]
                 continue
             except SendFailedError:
@@ -126,7 +126,7 @@ async def due_now(runtime: Runtime, limit: int | None = None) -> list[DueReminde
     settings = runtime.settings
     knowledge = runtime.engine.knowledge
     return await due_reminders(
-        runtime.require_store,
+        runtime.store,
         knowledge.events,
         {a.id: a.council for a in knowledge.authorities},
         utc_now(),
@@ -146,7 +146,7 @@ def _reminder(runtime: Runtime, due: DueReminder) -> Outgoing | None:
     if event is None:
         return None
     reply = runtime.engine.composer.reminder(event, utc_now(), late=due.late)
-    return Outgoing(due.chat_id, reply, partial(_record_delivery, runtime.require_store, due))
+    return Outgoing(due.chat_id, reply, partial(_record_delivery, runtime.store, due))
 
 
 async def send_due_reminders(send: Sender, runtime: Runtime) -> int:
@@ -179,7 +179,7 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     nothing more, while announcements cannot be recorded."""
     runtime.announcing_unfinished = True
     await record_unrecorded(runtime)
-    store = runtime.require_store
+    store = runtime.store
     knowledge = runtime.engine.knowledge
     composer = runtime.engine.composer
     zone = runtime.settings.zone

@@ -28,6 +28,7 @@ from knowledge.models import Event, period_of
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True, slots=True)
 class DueReminder:
     """A reminder to send now. `late` means it fell due more than one check interval ago: the

@@ -74,8 +74,7 @@ async def runtime(tmp_path: Path, path: Path) -> AsyncIterator[Runtime]:
     store = await SqliteStore.open(path)
     for chat_id in CHATS:
         await store.subscribe(chat_id, "all", datetime.now(UTC))
-    built = Runtime(settings, Engine(load_knowledge(folder), settings.zone))
-    built.store = FailingWrites(store)  # type: ignore[assignment]
+    built = Runtime(settings, Engine(load_knowledge(folder), settings.zone), FailingWrites(store))
     # Only the store is under test here, not the one-a-second pacing of a chat.
     built.last_sent_to_chat = {}
     yield built

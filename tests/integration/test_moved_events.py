@@ -68,7 +68,7 @@ async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_
     outbox = Outbox()
     await send_due_reminders(outbox, runtime)
     assert outbox.take() == [(1, REMINDER)]
-    await runtime.require_store.subscribe(3, "SFK", LONG_AGO)  # subscribes, not yet reminded
+    await runtime.store.subscribe(3, "SFK", LONG_AGO)  # subscribes, not yet reminded
 
     await _move(runtime, knowledge, outbox, SECOND)
     [(chat, reply)] = outbox.sent
@@ -99,7 +99,7 @@ async def test_moving_back_and_forth_tells_each_move_but_never_repeats_a_reminde
         await _move(runtime, knowledge, outbox, start)
         await send_due_reminders(outbox, runtime)
         assert outbox.take() == [(1, MOVED)]
-    assert await runtime.require_store.delivered_count() == 2
+    assert await runtime.store.delivered_count() == 2
 
 
 async def test_an_event_gone_for_one_reload_and_back_is_not_reminded_or_announced_again(

@@ -92,7 +92,7 @@ async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logge
 
 
 async def test_the_other_events_are_announced(runtime: Runtime) -> None:
-    store = runtime.require_store
+    store = runtime.store
     await store.remember_events(
         [], datetime.now(UTC)
     )  # not the very first start: every event is new
