@@ -3,8 +3,6 @@ path that sends one sends it whole (or, for an inline result, says where the res
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
 
@@ -44,8 +42,8 @@ def request_() -> RecordingRequest:
 
 
 @pytest.fixture
-async def bot(request_: RecordingRequest) -> AsyncIterator[Bot]:
-    yield await _bot(request_)
+async def bot(request_: RecordingRequest) -> Bot:
+    return await _bot(request_)
 
 
 def _assert_whole(pieces: list[str]) -> None:
