@@ -77,5 +77,4 @@ class RecordingRequest(BaseRequest):
 def bot_message(bot: Bot, text: str = "earlier") -> Message:
     """A message of the bot's in the private chat, as a button is on."""
     data = {"message_id": 1, "date": 0, "chat": CHAT, "from": BOT_USER, "text": text}
-    message = Message.de_json(data, bot)
-    return message
+    return Message.de_json(data, bot)
