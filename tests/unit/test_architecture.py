@@ -10,6 +10,7 @@ import ast
 import subprocess
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -42,13 +43,19 @@ LAYERS = {
 }
 
 
+@cache
+def _tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the tests here."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
 def _imported(path: Path) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -62,7 +69,7 @@ def test_knowledge_imports_nothing_of_ours_nor_telegram(path: Path) -> None:
 
 
 def _imported_at_module_level(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.Import):
@@ -135,7 +142,7 @@ def _layer(module: str) -> int:
 def _ours(path: Path, *, module_level: bool) -> Iterator[str]:
     """The modules of ours `path` imports (a submodule where `from package import name` names
     one); with `module_level`, only those imported when it is loaded."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     nodes = tree.body if module_level else list(ast.walk(tree))
     for node in nodes:
         if isinstance(node, ast.Import):
@@ -195,6 +202,6 @@ def test_no_product_module_is_over_350_lines(path: Path) -> None:
 
 @pytest.mark.parametrize("path", PRODUCT, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_product_module_uses_assert(path: Path) -> None:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
     assert lines == [], "assert vanishes under python -O: raise an error of bot.errors instead"
