@@ -38,7 +38,7 @@ EXIT_USAGE = 2
 
 
 def menu_entry(command: Command) -> BotCommand:
-    """"Upcoming events, each with its calendar file: /events [NAME]"."""
+    """The command's line in Telegram's menu, as "Upcoming events, …: /events [NAME]"."""
     text = command.description[:1].upper() + command.description[1:]
     return BotCommand(command.name, f"{text}: {command.syntax}" if command.usage else text)
 
