@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.errors import CommandError, TokenRejectedError, UnusableDatabaseError
+from bot.errors import CommandError, SosbotError, TokenRejectedError, UnusableDatabaseError
 from bot.logs import configure_logging
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
@@ -155,10 +155,6 @@ def _database_errors() -> Iterator[None]:
         raise CommandError(f"sosbot: {error}", 1) from error
 
 
-async def _check_writable(database: Path) -> None:
-    await (await SqliteStore.open(database, writable=True)).close()
-
-
 def run(settings: Settings) -> None:
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise CommandError(NO_TOKEN, EXIT_USAGE)
@@ -167,9 +163,8 @@ def run(settings: Settings) -> None:
 
     try:
         # The lock is held until the bot stops: a second bot on the database would send every
-        # reminder twice. The database is proven usable before Telegram is asked anything.
+        # reminder twice. run_polling opens the database before Telegram is asked anything.
         with _database_errors(), exclusive_use(settings.database):
-            asyncio.run(_check_writable(settings.database))
             run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
@@ -263,4 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(error, file=sys.stderr)
         return error.status
+    except SosbotError as error:
+        # Any other failure sosbot foresaw (a database locked by another program while read,
+        # say) is one line too, never a traceback.
+        print(f"sosbot: {_one_line(str(error))}", file=sys.stderr)
+        return 1
     return 0

@@ -15,12 +15,14 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Command:
     """A slash command: `/name usage` and what it does. Admin-only commands are left out of the
-    menu and of /help, which every user sees."""
+    menu and of /help, which every user sees; `in_menu` False leaves a public one out of
+    Telegram's menu only (/start, which Telegram's own Start button sends)."""
 
     name: str
     usage: str
     description: str
     admin_only: bool = False
+    in_menu: bool = True
 
     @property
     def syntax(self) -> str:
@@ -29,7 +31,12 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "", "what the bot knows, with buttons for each council and for events"),
+    Command(
+        "start",
+        "",
+        "what the bot knows, with buttons for each council and for events",
+        in_menu=False,
+    ),
     Command("councils", "", "the councils adopting Signs of Safety, a button each"),
     Command("council", "NAME", "one council's overview"),
     Command("events", "[NAME]", "upcoming events, each with its calendar file"),
@@ -44,5 +51,10 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def public_commands() -> tuple[Command, ...]:
-    """The commands every user may send, as the menu and /help show them."""
+    """The commands every user may send, as /help shows them."""
     return tuple(command for command in COMMANDS if not command.admin_only)
+
+
+def menu_commands() -> tuple[Command, ...]:
+    """The commands in Telegram's command menu (setMyCommands)."""
+    return tuple(command for command in public_commands() if command.in_menu)

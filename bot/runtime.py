@@ -1,7 +1,9 @@
-"""What the running bot shares between updates: settings, the engine and the store.
+"""Everything the running bot shares, built in one place: settings, knowledge and its engine,
+the store and a clock.
 
-Kept free of telegram so that the reminders and statistics code can use it too. The
-composition root (handlers.app) builds one and hands it to python-telegram-bot's bot_data.
+`Runtime.open` builds it before any handler runs, so the store is open for the runtime's whole
+life and nobody checks for it; `close` saves the last question counts and closes the store.
+Kept free of telegram: the composition root (handlers.app) hands it to python-telegram-bot.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
+from bot.errors import StoreError
 from bot.reminders.delivery import Delivery
 from bot.reminders.view import EventsView
 from bot.settings import Settings
 from bot.storage.port import Store
+from bot.storage.sqlite import SqliteStore
 from bot.understanding.engine import Engine
+from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +53,16 @@ class QuestionTally:
 class Runtime:
     settings: Settings
     engine: Engine
-    store: Store | None = field(default=None)
+    store: Store
+    clock: Clock = utc_now
     questions: QuestionTally = field(default_factory=QuestionTally)
     # One reload at a time: a slow load finishing late must not replace a newer one.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # Pacing and the store's health for reminders and announcements; made with the store.
-    delivery: Delivery | None = field(default=None)
+    # Pacing and the store's health for reminders and announcements.
+    delivery: Delivery = field(init=False)
 
-    def use_store(self, store: Store) -> None:
-        """The store is open: it is used, and reminders and announcements can go out."""
-        self.store = store
-        self.delivery = Delivery(store, utc_now)
+    def __post_init__(self) -> None:
+        self.delivery = Delivery(self.store, self.clock)
 
     def events_view(self) -> EventsView:
         """The current knowledge as reminders see it, taken once for one delivery run."""
@@ -71,16 +75,26 @@ class Runtime:
             check_interval=timedelta(seconds=settings.reminder_check_seconds),
         )
 
-    @property
-    def require_delivery(self) -> Delivery:
-        """The delivery state, which exists from post_init until post_shutdown."""
-        if self.delivery is None:
-            raise RuntimeError("the store is not open")
-        return self.delivery
+    @classmethod
+    async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
+        """The store opened (raises UnusableDatabaseError) and the knowledge loaded (raises
+        KnowledgeError). The database comes first: it is the one a second bot would share."""
+        store = await SqliteStore.open(settings.database)
+        try:
+            knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
+        except BaseException:
+            await store.close()
+            raise
+        return cls(settings, Engine(knowledge, settings.zone), store, clock)
 
-    @property
-    def require_store(self) -> Store:
-        """The store, which exists from post_init until post_shutdown."""
-        if self.store is None:
-            raise RuntimeError("the store is not open")
-        return self.store
+    async def close(self) -> None:
+        """Record what was sent but not yet recorded, save the question counts not yet saved,
+        then close the store; an open store keeps aiosqlite's thread, and with it the process,
+        alive."""
+        try:
+            await self.delivery.record_unrecorded_at_shutdown()
+            await self.questions.save(self.store)
+        except StoreError as error:
+            logger.error("The question counts since the last save are lost: %s", error)
+        finally:
+            await self.store.close()

@@ -8,6 +8,7 @@ reads the environment.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -16,12 +17,41 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.reminders.schedule import parse_lead_times
 from knowledge.loader import DEFAULT_DIRECTORY
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_LEAD = re.compile(r"^(\d+)\s*([smhd])$")
+# A reminder more than a year ahead is a typo, and a big enough number overflows timedelta.
+MAX_LEAD = timedelta(days=366)
+
+
+def parse_lead_times(text: str) -> tuple[timedelta, ...]:
+    """`"7d, 1d"` → (7 days, 1 day): comma-separated amounts with a unit (s, m, h, d), longest
+    first."""
+    leads: list[timedelta] = []
+    for part in text.split(","):
+        item = part.strip().lower()
+        match = _LEAD.match(item)
+        if match is None:
+            raise ValueError(
+                f"lead time {part.strip()!r} is not a whole number with a unit s, m, h or d, "
+                "as in 7d,1d or 2h"
+            )
+        # Compared as a whole number of seconds before a timedelta is made: any size compares.
+        seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
+        if seconds > MAX_LEAD.total_seconds():
+            raise ValueError(f"lead time {part.strip()!r} is more than 366 days")
+        lead = timedelta(seconds=seconds)
+        if not lead:
+            raise ValueError(f"lead time {part.strip()!r} is zero: reminders come before events")
+        if lead in leads:
+            raise ValueError(f"lead time {part.strip()!r} is given twice")
+        leads.append(lead)
+    return tuple(sorted(leads, reverse=True))
 
 
 class Settings(BaseSettings):

@@ -7,9 +7,11 @@ telegram. `register` adds every handler in one place.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
@@ -17,8 +19,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.commands import COMMANDS
+from bot.errors import CommandError
 from handlers import callbacks, commands, errors, inline, messages, subscriptions
 from handlers.common import CALENDAR_BUTTON, QUESTION_BUTTON, SUBSCRIPTION_BUTTON
+from handlers.context import SosbotApplication, SosbotContext
 
 logger = logging.getLogger(__name__)
 
@@ -31,24 +36,34 @@ _PRIVATE_TEXT = _NEW_TEXT & filters.ChatType.PRIVATE
 _GROUP_TEXT = _NEW_TEXT & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+# Each command of the table (bot.commands.COMMANDS) and the handler that answers it.
+COMMAND_HANDLERS: dict[str, Callable[[Update, SosbotContext], Coroutine[Any, Any, None]]] = {
+    "start": commands.start,
+    "help": commands.help_command,
+    "councils": commands.councils,
+    "council": commands.council,
+    "events": commands.events,
+    "subscribe": subscriptions.subscribe,
+    "unsubscribe": subscriptions.unsubscribe,
+    "subscriptions": subscriptions.list_subscriptions,
+    "forget": subscriptions.forget,
+    "reload": subscriptions.reload,
+    "stats": subscriptions.stats,
+}
+
+
+def register(application: SosbotApplication) -> None:
     """Add every handler. Order matters only within a group: the first handler whose filter
     matches an update takes it, so commands come before free text (whose filter excludes
-    commands anyway, for safety)."""
-    for name, callback in (
-        ("start", commands.start),
-        ("help", commands.help_command),
-        ("councils", commands.councils),
-        ("council", commands.council),
-        ("events", commands.events),
-        ("subscribe", subscriptions.subscribe),
-        ("unsubscribe", subscriptions.unsubscribe),
-        ("subscriptions", subscriptions.list_subscriptions),
-        ("forget", subscriptions.forget),
-        ("reload", subscriptions.reload),
-        ("stats", subscriptions.stats),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    commands anyway, for safety). Raises CommandError if the handlers and the command table
+    disagree, which a test keeps from happening."""
+    names = [command.name for command in COMMANDS]
+    if sorted(names) != sorted(COMMAND_HANDLERS):
+        raise CommandError(f"the command handlers do not match the command table: {names}", 1)
+    for name in names:
+        application.add_handler(
+            CommandHandler(name, COMMAND_HANDLERS[name], filters=filters.UpdateType.MESSAGE)
+        )
     # One handler per kind of button, as python-telegram-bot's inlinekeyboard example routes
     # them; the last takes whatever data fits no kind (forged, or from an older version).
     for pattern, callback in (

@@ -1,9 +1,9 @@
-"""The composition root: builds the python-telegram-bot Application and runs it.
+"""The composition root: builds the python-telegram-bot Application around a Runtime and runs it.
 
-Everything the bot needs is made here, once: settings are read by the caller, knowledge is
-loaded, the store is opened in post_init and closed in post_shutdown, and the handlers are
-registered in one place (handlers.register). Besides handlers/, this is the only module that
-imports telegram.
+Everything the bot needs is made once, before any handler runs: settings are read by the
+caller, `Runtime.open` opens the store and loads the knowledge, and the handlers are registered
+in one place (handlers.register). The store is closed in post_shutdown. Besides handlers/, this
+is the only module that imports telegram.
 """
 
 from __future__ import annotations
@@ -14,97 +14,106 @@ import logging
 import signal
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken
-from telegram.ext import Application, ApplicationBuilder
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import ApplicationBuilder, JobQueue
+from telegram.request import BaseRequest
 
 import handlers
-from bot.errors import StoreError, TokenRejectedError
+from bot.commands import Command, menu_commands
+from bot.errors import CommandError, TokenRejectedError
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
-from handlers.commands import MENU
-from handlers.common import RUNTIME_KEY, runtime_in
+from handlers.context import SosbotApplication, SosbotContext, context_types
 from handlers.reminders import start_reminders
 from handlers.updates import PerChatUpdateProcessor
-from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
 
 # Updates of different chats handled at once (handlers.updates keeps each chat's in order).
 # A few suffice to keep the network busy; many more only add overhead.
 CONCURRENT_UPDATES = 4
+# The exit status of a command used wrongly, as the command line's.
+EXIT_USAGE = 2
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    runtime = runtime_in(application.bot_data)
-    runtime.use_store(await SqliteStore.open(runtime.settings.database))
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in MENU])
-    start_reminders(application)
-    # What start-up built (knowledge, council index, modules) lives as long as the process:
-    # keep it out of every later garbage collection, which then only walks per-update objects.
-    gc.freeze()
-    logger.info("sosbot is running as @%s", application.bot.username)
+def menu_entry(command: Command) -> BotCommand:
+    """The command's line in Telegram's menu, as "Upcoming events, …: /events [NAME]"."""
+    text = command.description[:1].upper() + command.description[1:]
+    return BotCommand(command.name, f"{text}: {command.syntax}" if command.usage else text)
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    runtime = runtime_in(application.bot_data)
-    store, delivery = runtime.store, runtime.delivery
-    runtime.store = runtime.delivery = None
-    if store is None:
-        return
-    if delivery is not None:
-        await delivery.record_unrecorded_at_shutdown()
-    try:
-        await runtime.questions.save(store)
-    except StoreError as error:
-        logger.error("The question counts since the last save are lost: %s", error)
-    finally:
-        # An open store keeps aiosqlite's thread, and with it the process, alive.
-        await store.close()
+async def _post_shutdown(application: SosbotApplication) -> None:
+    await application.bot_data.runtime.close()
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """The whole bot, ready to poll; raises KnowledgeError if the knowledge cannot be served."""
+def build_application(runtime: Runtime, request: BaseRequest | None = None) -> SosbotApplication:
+    """The whole bot around an open runtime, ready to poll. `request`: the HTTP client for the
+    Bot API (tests pass one that answers in process); by default python-telegram-bot's."""
+    settings = runtime.settings
     if settings.telegram_token is None:
-        raise ValueError("a bot token is needed to build the application")
-    knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
-    engine = Engine(knowledge, settings.zone)
+        raise CommandError("sosbot run needs a bot token (SOSBOT_TELEGRAM_TOKEN)", EXIT_USAGE)
+    jobs: JobQueue[SosbotContext] = JobQueue()
+
+    async def post_init(application: SosbotApplication) -> None:
+        await application.bot.set_my_commands([menu_entry(c) for c in menu_commands()])
+        start_reminders(application, jobs)
+        # What start-up built (knowledge, council index, modules) lives as long as the process:
+        # keep it out of every later garbage collection, which then only walks per-update objects.
+        gc.freeze()
+        logger.info("sosbot is running as @%s", application.bot.username)
+
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
+        .context_types(context_types(runtime))
+        .job_queue(jobs)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        # Each update in flight may hold a connection, and reminders need one of their own.
-        .connection_pool_size(2 * CONCURRENT_UPDATES)
-        .post_init(_post_init)
+        .post_init(post_init)
         .post_shutdown(_post_shutdown)
     )
+    if request is None:
+        # Each update in flight may hold a connection, and reminders need one of their own.
+        builder = builder.connection_pool_size(2 * CONCURRENT_UPDATES)
+    else:
+        builder = builder.request(request).get_updates_request(request)
     if settings.telegram_api_url.endswith("/bot"):
         builder = builder.base_file_url(
             settings.telegram_api_url.removesuffix("/bot") + "/file/bot"
         )
     application = builder.build()
-    application.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine)
     handlers.register(application)
     return application
 
 
 def run_polling(settings: Settings) -> None:
-    """Poll until SIGINT or SIGTERM, then stop cleanly."""
+    """Poll until SIGINT or SIGTERM, then stop cleanly. Raises UnusableDatabaseError,
+    KnowledgeError or TokenRejectedError, each before anything is sent."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     configure_logging(settings.log_level, secrets=[token])
-    application = build_application(settings)
-    # Initialised here, on the loop run_polling then uses (it skips initialising again), because
-    # run_polling's own start-up logs a rejected token with a traceback before raising.
+    # The runtime is opened, and the application initialised, on the loop run_polling then uses
+    # (it skips initialising again): the store's connection belongs to it, and run_polling's own
+    # start-up logs a rejected token with a traceback before raising.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(application.initialize())
-    except InvalidToken:
+        runtime = loop.run_until_complete(Runtime.open(settings))
+    except BaseException:
         loop.close()
-        raise TokenRejectedError("the Bot API rejected the token") from None
+        raise
+    try:
+        application = build_application(runtime)
+        loop.run_until_complete(application.initialize())
+    except BaseException as error:
+        # An open store keeps aiosqlite's thread, and with it the process, alive.
+        loop.run_until_complete(runtime.close())
+        loop.close()
+        if isinstance(error, InvalidToken):
+            raise TokenRejectedError("the Bot API rejected the token") from None
+        if isinstance(error, TelegramError):
+            raise CommandError(f"sosbot: cannot reach the Bot API: {error}", 1) from None
+        raise
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,
         stop_signals=(signal.SIGINT, signal.SIGTERM),

@@ -12,24 +12,20 @@ import logging
 import re
 
 from telegram import CallbackQuery, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from bot.actions.chat import choose
 from bot.errors import AdminOnlyError
-from bot.replies.render import render_html, split_message
-from bot.replies.reply import Reply
 from bot.scopes import ALL
 from bot.understanding.intents import Intent
-from handlers.common import conversation, keyboard, may_remove_all, runtime_of
+from handlers.common import edit_to_reply, may_remove_all
+from handlers.context import SosbotContext
 from handlers.reminders import send_calendar_file
 
 logger = logging.getLogger(__name__)
 
 
 def _pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: SosbotContext
 ) -> tuple[CallbackQuery, Message, re.Match[str]] | None:
     """The query, the message its button was on and its data's match of the handler's pattern;
     None for a message too old to have one, or data python-telegram-bot let through unmatched
@@ -41,7 +37,7 @@ def _pressed(
     return query, query.message, match
 
 
-async def calendar_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def calendar_button(update: Update, context: SosbotContext) -> None:
     """Send the event's .ics file, or say it is gone (a button from before a reload)."""
     pressed = _pressed(update, context)
     if pressed is None:
@@ -50,11 +46,11 @@ async def calendar_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, message, match = pressed
     await query.answer()
     event_id = match["event"]
-    if not await send_calendar_file(context.bot, message.chat.id, runtime_of(context), event_id):
+    if not await send_calendar_file(context.bot, message.chat.id, context.runtime, event_id):
         await message.reply_text("That event is no longer on record.")
 
 
-async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscription_button(update: Update, context: SosbotContext) -> None:
     """Subscribe or unsubscribe the chat: a known council or every event. In a group, only its
     administrators may unsubscribe it from every event; anyone else is told so in an alert."""
     pressed = _pressed(update, context)
@@ -62,7 +58,7 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         await ignore_button(update, context)
         return
     query, message, match = pressed
-    runtime = runtime_of(context)
+    runtime = context.runtime
     scope = match["scope"]
     if scope != ALL and scope not in runtime.engine.knowledge.councils:
         await ignore_button(update, context)
@@ -74,24 +70,24 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             message.chat.id,
             intent,
             scope,
-            conversation(context),
+            context.conversation,
             may_remove_all(update, context),
         )
     except AdminOnlyError as refused:
         await query.answer(str(refused), show_alert=True)
         return
     await query.answer()
-    await _show(message, reply)
+    await edit_to_reply(message, reply)
 
 
-async def question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question_button(update: Update, context: SosbotContext) -> None:
     """A question about a known council, or a general one (events, the list of councils)."""
     pressed = _pressed(update, context)
     if pressed is None:
         await ignore_button(update, context)
         return
     query, message, match = pressed
-    runtime = runtime_of(context)
+    runtime = context.runtime
     council = match["council"] or None
     if council is not None and council not in runtime.engine.knowledge.councils:
         await ignore_button(update, context)
@@ -103,24 +99,13 @@ async def question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         message.chat.id,
         intent,
         council,
-        conversation(context),
+        context.conversation,
         may_remove_all(update, context),
     )
-    await _show(message, reply)
+    await edit_to_reply(message, reply)
 
 
-async def ignore_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ignore_button(update: Update, context: SosbotContext) -> None:
     """A button this bot never made, or no longer can act on: answered, nothing done."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-
-
-async def _show(message: Message, reply: Reply) -> None:
-    """Show the reply in place of the message the button was on."""
-    text = split_message(render_html(reply))[0]
-    try:
-        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply))
-    except BadRequest as error:
-        # Pressing the button the message already shows changes nothing; Telegram says so.
-        if "not modified" not in str(error).casefold():
-            raise

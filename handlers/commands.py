@@ -5,34 +5,22 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.actions.chat import run_understanding
 from bot.understanding.intents import Intent
-from handlers.common import command_argument, runtime_of, send_reply
+from handlers.common import command_argument, send_reply
+from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
-# Shown in Telegram's command menu (setMyCommands).
-MENU = (
-    ("councils", "Councils adopting Signs of Safety"),
-    ("council", "One council's overview: /council NAME"),
-    ("events", "Upcoming events: /events [NAME]"),
-    ("subscribe", "Event reminders: /subscribe NAME or all"),
-    ("unsubscribe", "Stop reminders: /unsubscribe NAME or all"),
-    ("subscriptions", "What you are subscribed to"),
-    ("forget", "Delete everything held about this chat"),
-    ("help", "What to ask and every command"),
-)
 
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: SosbotContext) -> None:
     """Welcome, or open a council from a deep link (t.me/<bot>?start=suffolk)."""
     if update.effective_message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.runtime
     # Unblocking the bot in Telegram sends /start: reminders paused after a 403 resume.
-    await runtime.require_store.resume_chat(update.effective_message.chat.id)
+    await runtime.store.resume_chat(update.effective_message.chat.id)
     engine = runtime.engine
     name = command_argument(context)
     reply = (
@@ -43,23 +31,23 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update.effective_message, reply)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: SosbotContext) -> None:
     """What to ask and every command."""
     if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime_of(context).engine.composer.help(1.0))
+        await send_reply(update.effective_message, context.runtime.engine.composer.help(1.0))
 
 
-async def councils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def councils(update: Update, context: SosbotContext) -> None:
     """Every council on record, with a button each."""
     if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime_of(context).engine.composer.listing(1.0))
+        await send_reply(update.effective_message, context.runtime.engine.composer.listing(1.0))
 
 
-async def council(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def council(update: Update, context: SosbotContext) -> None:
     """One council's overview: /council NAME."""
     if update.effective_message is None:
         return
-    engine = runtime_of(context).engine
+    engine = context.runtime.engine
     name = command_argument(context)
     reply = (
         await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
@@ -69,11 +57,11 @@ async def council(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update.effective_message, reply)
 
 
-async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def events(update: Update, context: SosbotContext) -> None:
     """Upcoming events, everywhere or for one council: /events [NAME]."""
     if update.effective_message is None:
         return
-    engine = runtime_of(context).engine
+    engine = context.runtime.engine
     name = command_argument(context)
     reply = (
         await run_understanding(name, lambda: engine.reply_about(Intent.EVENTS, name))

@@ -1,11 +1,11 @@
-"""What every handler needs: the runtime, and sending a Reply as Telegram HTML with buttons."""
+"""What every handler needs: who may remove everything, and sending a Reply as Telegram HTML
+with buttons, whole, however long (Telegram takes 4,096 characters a message)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 
@@ -18,21 +18,17 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import RetryAfter
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, RetryAfter
 
 from bot.actions.subscriptions import Permission
-from bot.replies.render import render_html, split_message
+from bot.replies.render import TELEGRAM_LIMIT, render_html, split_message
 from bot.replies.reply import Choice, EventRef, Reply
-from bot.runtime import Runtime
-from bot.understanding.engine import Conversation
 from bot.understanding.intents import Intent
 from bot.understanding.text import shorten
+from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
-RUNTIME_KEY = "runtime"
-CONVERSATION_KEY = "conversation"
 BUTTONS_PER_ROW = 3
 MAX_CALENDAR_BUTTONS = 5
 CALENDAR_LABEL_LIMIT = 40
@@ -40,19 +36,7 @@ CALENDAR_PREFIX = "ics:"
 CALLBACK_DATA_LIMIT = 64
 
 
-def runtime_in(bot_data: Mapping[object, object]) -> Runtime:
-    """The Runtime the composition root put in python-telegram-bot's bot_data."""
-    found = bot_data.get(RUNTIME_KEY)
-    if not isinstance(found, Runtime):
-        raise TypeError("bot_data holds no Runtime; build the application with handlers.app")
-    return found
-
-
-def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return runtime_in(context.bot_data)
-
-
-def may_remove_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Permission:
+def may_remove_all(update: Update, context: SosbotContext) -> Permission:
     """Whether whoever sent `update` may remove everything its chat holds: anyone in a private
     chat; in a group, its administrators and creator. Telegram is asked only when it matters."""
 
@@ -73,19 +57,9 @@ def may_remove_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Permis
     return allowed
 
 
-def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+def command_argument(context: SosbotContext) -> str:
     """What follows the command: "/council east riding" → "east riding"."""
     return " ".join(context.args or []).strip()
-
-
-def conversation(context: ContextTypes.DEFAULT_TYPE) -> Conversation:
-    """This chat's conversation context; in memory only, so a restart forgets it."""
-    chat_data = context.chat_data if context.chat_data is not None else {}
-    found = chat_data.get(CONVERSATION_KEY)
-    if not isinstance(found, Conversation):
-        found = Conversation()
-        chat_data[CONVERSATION_KEY] = found
-    return found
 
 
 def callback_data(choice: Choice) -> str:
@@ -171,12 +145,60 @@ async def send_html(
             await asyncio.sleep(seconds)
 
 
-async def send_reply(message: Message, reply: Reply) -> None:
-    """Answer `message` in as many messages as Telegram's length limit needs, the buttons with
-    the last one. In groups the answer quotes the question, so it is clear whom it answers."""
-    quoted = None if message.chat.type == ChatType.PRIVATE else message.message_id
-    pieces = split_message(render_html(reply))
+async def _send_pieces(
+    bot: Bot,
+    chat_id: int,
+    pieces: list[str],
+    markup: InlineKeyboardMarkup | None,
+    reply_to: int | None = None,
+) -> None:
+    """Each piece as a message of its own, in order, the buttons with the last: Telegram
+    accepted the whole only once the last returns."""
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
-        markup = keyboard(reply) if last else None
-        await send_html(message.get_bot(), message.chat.id, piece, markup, quoted)
+        await send_html(bot, chat_id, piece, markup if last else None, reply_to)
+
+
+async def send_whole(bot: Bot, chat_id: int, reply: Reply, reply_to: int | None = None) -> None:
+    """The reply in as many messages as Telegram's length limit needs."""
+    await _send_pieces(bot, chat_id, split_message(render_html(reply)), keyboard(reply), reply_to)
+
+
+async def send_reply(message: Message, reply: Reply) -> None:
+    """Answer `message` with the whole reply. In groups the answer quotes the question, so it
+    is clear whom it answers."""
+    quoted = None if message.chat.type == ChatType.PRIVATE else message.message_id
+    await send_whole(message.get_bot(), message.chat.id, reply, quoted)
+
+
+async def edit_to_reply(message: Message, reply: Reply) -> None:
+    """Show the reply in place of `message` (the one a button was on): its first piece there,
+    any further ones as new messages after it, the buttons with the last."""
+    first, *rest = split_message(render_html(reply))
+    markup = keyboard(reply)
+    try:
+        await message.edit_text(
+            first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
+        )
+    except BadRequest as error:
+        # Pressing the button the message already shows changes nothing; Telegram says so.
+        if "not modified" not in str(error).casefold():
+            raise
+    await _send_pieces(message.get_bot(), message.chat.id, rest, markup)
+
+
+async def send_plain(message: Message, text: str) -> None:
+    """Plain text (no HTML), whole, in as many messages as it takes: an admin's reload refusal
+    lists every `path:line:` fault, which can run far past one message."""
+    for piece in split_message(text):
+        await message.reply_text(piece)
+
+
+def one_message(reply: Reply, bot_username: str) -> str:
+    """The reply as one message (an inline result can be no more): if it is too long, cut at a
+    block boundary and say where the rest is, never lost silently."""
+    text = render_html(reply)
+    if len(text) <= TELEGRAM_LIMIT:
+        return text
+    more = f"\n\n… shortened: ask @{bot_username} for the whole answer."
+    return split_message(text, TELEGRAM_LIMIT - len(more))[0] + more

@@ -6,24 +6,23 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.clock import utc_now
-from handlers.common import runtime_of
+from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def error_handler(update: object, context: SosbotContext) -> None:
     """Log an exception raised while handling an update and tell the person, if there is one."""
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(context.error, Forbidden):
         # The person blocked the bot: nobody to apologise to; pause their reminders.
         logger.info("A chat blocked the bot while being answered; its reminders are paused")
         if chat is not None:
-            await runtime_of(context).require_store.pause_chat(chat.id, utc_now())
+            runtime = context.runtime
+            await runtime.store.pause_chat(chat.id, runtime.clock())
         return
     logger.error("Exception while handling an update", exc_info=context.error)
     if chat is not None:

@@ -6,23 +6,22 @@ import logging
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
 from bot.actions.chat import run_understanding
-from bot.replies.render import render_html, split_message
-from handlers.common import runtime_of
+from handlers.common import one_message
+from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: SosbotContext) -> None:
     """Offer the overview of each council the query could mean (all adopters when empty)."""
     query = update.inline_query
     if query is None:
         return
-    engine = runtime_of(context).engine
+    engine = context.runtime.engine
     results = []
     for reply in await run_understanding(query.query, lambda: engine.inline_overviews(query.query)):
         results.append(
@@ -31,7 +30,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 title=reply.title or reply.council or "Signs of Safety",
                 description=engine.composer.one_line_summary(reply),
                 input_message_content=InputTextMessageContent(
-                    split_message(render_html(reply))[0], parse_mode=ParseMode.HTML
+                    one_message(reply, context.bot.username), parse_mode=ParseMode.HTML
                 ),
             )
         )

@@ -6,10 +6,10 @@ import logging
 import re
 
 from telegram import Message, MessageEntity, Update
-from telegram.ext import ContextTypes
 
 from bot.actions.chat import respond
-from handlers.common import conversation, may_remove_all, runtime_of, send_reply
+from handlers.common import may_remove_all, send_reply
+from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | N
     return None
 
 
-async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_text(update: Update, context: SosbotContext) -> None:
     """Answer a question in the person's own words, with the chat's context."""
     message = update.effective_message
     if message is None or message.text is None:
@@ -39,10 +39,10 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if text is None:
         return
     reply = await respond(
-        runtime_of(context),
+        context.runtime,
         message.chat.id,
         text,
-        conversation(context),
+        context.conversation,
         may_remove_all(update, context),
     )
     await send_reply(message, reply)

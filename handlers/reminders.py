@@ -14,30 +14,31 @@ import signal
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import JobQueue
 
 from bot.actions.reload import reload_knowledge
-from bot.clock import utc_now
-from bot.errors import ChatUnreachableError, SendFailedError
+from bot.errors import ChatUnreachableError, SendFailedError, StoreError
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
-from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
-from handlers.common import keyboard, runtime_in, runtime_of, send_html
+from handlers.common import send_whole
+from handlers.context import BotData, SosbotApplication, SosbotContext
 
 logger = logging.getLogger(__name__)
 
-_LOCK_KEY = "delivery_lock"
+# How often the questions counted in memory are added to the stored totals (and at shutdown).
+STATISTICS_SAVE_SECONDS = 60.0
 
 
 def telegram_sender(bot: Bot) -> Sender:
-    """bot.reminders.delivery's Sender over python-telegram-bot."""
+    """bot.reminders.delivery's Sender over python-telegram-bot: the whole reply, in as many
+    messages as it takes; accepted once the last is."""
 
     async def send(chat_id: int, reply: Reply) -> None:
         try:
-            await send_html(bot, chat_id, split_message(render_html(reply))[0], keyboard(reply))
+            await send_whole(bot, chat_id, reply)
         except (Forbidden, ChatMigrated) as error:
             raise ChatUnreachableError from error
         except BadRequest as error:
@@ -50,77 +51,84 @@ def telegram_sender(bot: Bot) -> Sender:
     return send
 
 
-def _lock(bot_data: dict[object, object]) -> asyncio.Lock:
-    """One delivery at a time: a tick, an announcement or a reload."""
-    lock = bot_data.setdefault(_LOCK_KEY, asyncio.Lock())
-    assert isinstance(lock, asyncio.Lock)
-    return lock
-
-
-async def reminder_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminder_tick(context: SosbotContext) -> None:
     """JobQueue callback: send what is due; a tick while another still sends is skipped."""
-    lock = _lock(context.bot_data)
+    lock = context.bot_data.delivery_lock
     if lock.locked():
         return
     async with lock:
-        runtime = runtime_of(context)
-        delivery = runtime.require_delivery
+        runtime = context.runtime
+        delivery = runtime.delivery
         with delivery.watching_the_store():
-            await runtime.questions.save(runtime.require_store)
             sent = await tick(delivery, telegram_sender(context.bot), runtime.events_view())
             if sent:
                 logger.info("Sent %d reminders", sent)
 
 
-async def announce_at_start(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def save_statistics(context: SosbotContext) -> None:
+    """JobQueue callback: add the questions counted in memory to the stored totals."""
+    runtime = context.runtime
+    try:
+        await runtime.questions.save(runtime.store)
+    except StoreError:
+        # Kept in memory for the next save; the reminders say once that the database fails.
+        logger.warning("The question counts could not be saved; they are kept for next time")
+
+
+async def announce_at_start(context: SosbotContext) -> None:
     """JobQueue callback: announce the events added while the bot was down."""
-    runtime = runtime_of(context)
-    delivery = runtime.require_delivery
-    async with _lock(context.bot_data):
+    runtime = context.runtime
+    delivery = runtime.delivery
+    async with context.bot_data.delivery_lock:
         with delivery.watching_the_store():
             await announce_new_events(delivery, telegram_sender(context.bot), runtime.events_view())
-            await prune_old_records(delivery.store, utc_now(), runtime.settings.reminder_lead_times)
+            await prune_old_records(
+                delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
+            )
 
 
-async def reload_and_announce(
-    application: Application,  # type: ignore[type-arg]
-    *,
-    confirmed: bool = False,
-) -> str:
+async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = False) -> str:
     """Reload the knowledge folder; announce the events it adds or moves. Returns what
     happened. `confirmed`: an admin accepts a reload that drops every event."""
-    runtime = runtime_in(application.bot_data)
+    runtime = shared.runtime
     outcome = await reload_knowledge(runtime, confirmed=confirmed)
     if not outcome.ok:
         return outcome.message
-    delivery = runtime.require_delivery
-    async with _lock(application.bot_data):
+    delivery = runtime.delivery
+    async with shared.delivery_lock:
         with delivery.watching_the_store():
             announced = await announce_new_events(
-                delivery, telegram_sender(application.bot), runtime.events_view()
+                delivery, telegram_sender(bot), runtime.events_view()
             )
-            await prune_old_records(delivery.store, utc_now(), runtime.settings.reminder_lead_times)
+            await prune_old_records(
+                delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
+            )
             return f"{outcome.message} Announced new and moved events in {announced} messages."
     return (
         f"{outcome.message} New and moved events will be announced once the database works again."
     )
 
 
-def start_reminders(application: Application) -> None:  # type: ignore[type-arg]
+def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext]) -> None:
     """Tick the reminders, announce events added while the bot was down, reload on SIGHUP."""
-    runtime = runtime_in(application.bot_data)
-    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(
+    jobs.run_repeating(
         reminder_tick,
-        interval=runtime.settings.reminder_check_seconds,
+        interval=application.bot_data.runtime.settings.reminder_check_seconds,
         first=0.1,
         name="reminders",
     )
-    application.job_queue.run_once(announce_at_start, when=0, name="announce-at-start")
+    jobs.run_once(announce_at_start, when=0, name="announce-at-start")
+    jobs.run_repeating(
+        save_statistics,
+        interval=STATISTICS_SAVE_SECONDS,
+        first=STATISTICS_SAVE_SECONDS,
+        name="statistics",
+    )
 
     def on_sighup() -> None:
         logger.info("SIGHUP: reloading the knowledge")
-        application.create_task(reload_and_announce(application), name="reload")
+        reloading = reload_and_announce(application.bot, application.bot_data)
+        application.create_task(reloading, name="reload")
 
     try:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_sighup)

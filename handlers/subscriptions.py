@@ -6,32 +6,30 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.actions import subscriptions as subscribing
 from bot.actions.chat import run_understanding
-from bot.clock import utc_now
 from bot.errors import AdminOnlyError
 from bot.replies.reply import Reply
 from bot.scopes import ALL
-from bot.understanding.engine import EVERYTHING, Conversation
+from bot.understanding.engine import EVERYTHING
 from bot.understanding.intents import Intent
 from bot.understanding.text import normalise
 from handlers.common import (
-    CONVERSATION_KEY,
     command_argument,
     may_remove_all,
-    runtime_of,
+    send_plain,
     send_reply,
 )
+from handlers.context import SosbotContext
 from handlers.reminders import reload_and_announce
 
 logger = logging.getLogger(__name__)
 
 
-async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
-    """The reply to /subscribe or /unsubscribe NAME: done, or a question back."""
-    runtime = runtime_of(context)
+async def _scoped(intent: Intent, chat_id: int, update: Update, context: SosbotContext) -> Reply:
+    """The reply to /subscribe or /unsubscribe NAME from `chat_id`: done, or a question back."""
+    runtime = context.runtime
     name = command_argument(context)
     if not name:
         return subscribing.choose_scope(runtime, intent)
@@ -41,56 +39,57 @@ async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_
         if resolved.scope is None:
             return resolved
         scope = resolved.scope
-    assert update.effective_chat is not None
     if intent is Intent.SUBSCRIBE:
-        return await subscribing.subscribe(runtime, update.effective_chat.id, scope, utc_now())
+        return await subscribing.subscribe(runtime, chat_id, scope, runtime.clock())
     try:
         return await subscribing.unsubscribe(
-            runtime, update.effective_chat.id, scope, may_remove_all(update, context)
+            runtime, chat_id, scope, may_remove_all(update, context)
         )
     except AdminOnlyError:
         return subscribing.refusal()
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: SosbotContext) -> None:
     """Subscribe this chat to a council's events, or to all: /subscribe NAME|all."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, await _scoped(Intent.SUBSCRIBE, update, context))
+    message = update.effective_message
+    if message is not None:
+        reply = await _scoped(Intent.SUBSCRIBE, message.chat.id, update, context)
+        await send_reply(message, reply)
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: SosbotContext) -> None:
     """Stop a subscription, or all of them: /unsubscribe NAME|all."""
-    if update.effective_message is not None:
-        reply = await _scoped(Intent.UNSUBSCRIBE, update, context)
-        await send_reply(update.effective_message, reply)
+    message = update.effective_message
+    if message is not None:
+        reply = await _scoped(Intent.UNSUBSCRIBE, message.chat.id, update, context)
+        await send_reply(message, reply)
 
 
-async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_subscriptions(update: Update, context: SosbotContext) -> None:
     """What this chat is subscribed to."""
     if update.effective_message is not None and update.effective_chat is not None:
-        reply = await subscribing.list_subscriptions(runtime_of(context), update.effective_chat.id)
+        reply = await subscribing.list_subscriptions(context.runtime, update.effective_chat.id)
         await send_reply(update.effective_message, reply)
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: SosbotContext) -> None:
     """Delete everything held about this chat, and say so."""
     if update.effective_message is None or update.effective_chat is None:
         return
     try:
         reply = await subscribing.forget(
-            runtime_of(context), update.effective_chat.id, may_remove_all(update, context)
+            context.runtime, update.effective_chat.id, may_remove_all(update, context)
         )
     except AdminOnlyError:
         await send_reply(update.effective_message, subscribing.refusal())
         return
-    if context.chat_data is not None:
-        context.chat_data[CONVERSATION_KEY] = Conversation()
+    context.forget_conversation()
     await send_reply(update.effective_message, reply)
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _is_admin(update: Update, context: SosbotContext) -> bool:
     user = update.effective_user
-    return user is not None and user.id in runtime_of(context).settings.admin_ids
+    return user is not None and user.id in context.runtime.settings.admin_ids
 
 
 async def _refuse(update: Update, command: str) -> None:
@@ -100,23 +99,23 @@ async def _refuse(update: Update, command: str) -> None:
         )
 
 
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload(update: Update, context: SosbotContext) -> None:
     """Admin: reload the knowledge files and announce new events; `/reload confirm` accepts a
     reload that drops every event."""
     if not _is_admin(update, context):
         await _refuse(update, "reload")
         return
     confirmed = normalise(command_argument(context)) == "confirm"
-    outcome = await reload_and_announce(context.application, confirmed=confirmed)
+    outcome = await reload_and_announce(context.bot, context.bot_data, confirmed=confirmed)
     if update.effective_message is not None:
-        await update.effective_message.reply_text(outcome)
+        await send_plain(update.effective_message, outcome)
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: SosbotContext) -> None:
     """Admin: subscribers by council, reminders sent and pending, questions answered."""
     if not _is_admin(update, context):
         await _refuse(update, "stats")
         return
     if update.effective_message is not None:
-        reply = await subscribing.statistics(runtime_of(context))
+        reply = await subscribing.statistics(context.runtime)
         await send_reply(update.effective_message, reply)

@@ -49,7 +49,7 @@ async def respond(
     runtime.questions.count(understood)
     if not understood and runtime.settings.log_unanswered:
         # The text alone: no chat id, no time (see Store.log_unanswered).
-        await runtime.require_store.log_unanswered(unanswered_key(text))
+        await runtime.store.log_unanswered(unanswered_key(text))
     if reply.intent in SUBSCRIPTION_INTENTS:
         try:
             return await subscribing.act(runtime, chat_id, reply, utc_now(), may_remove_all)

@@ -90,7 +90,7 @@ def choose_scope(runtime: Runtime, intent: Intent) -> Reply:
 
 
 async def subscribe(runtime: Runtime, chat_id: int, scope: str, now: datetime) -> Reply:
-    store = runtime.require_store
+    store = runtime.store
     knowledge = runtime.engine.knowledge
     added = await store.subscribe(chat_id, scope, now)
     leads = describe_leads(runtime.settings.reminder_lead_times)
@@ -131,7 +131,7 @@ async def unsubscribe(
     runtime: Runtime, chat_id: int, scope: str, may_remove_all: Permission
 ) -> Reply:
     """Stop one scope's reminders, or with ALL every one (AdminOnlyError if not permitted)."""
-    store = runtime.require_store
+    store = runtime.store
     if scope == ALL:
         await _require(may_remove_all)
         removed = await store.unsubscribe_all(chat_id)
@@ -149,7 +149,7 @@ async def unsubscribe(
 
 
 async def list_subscriptions(runtime: Runtime, chat_id: int) -> Reply:
-    scopes = await runtime.require_store.subscriptions(chat_id)
+    scopes = await runtime.store.subscriptions(chat_id)
     if not scopes:
         return _reply(
             Intent.SUBSCRIPTIONS,
@@ -172,7 +172,7 @@ async def list_subscriptions(runtime: Runtime, chat_id: int) -> Reply:
 async def forget(runtime: Runtime, chat_id: int, may_remove_all: Permission) -> Reply:
     """Delete everything held about the chat (AdminOnlyError if not permitted)."""
     await _require(may_remove_all)
-    await runtime.require_store.forget(chat_id)
+    await runtime.store.forget(chat_id)
     return _reply(
         Intent.UNSUBSCRIBE,
         "Done: I have deleted everything I held about this chat (its subscriptions and the record "
@@ -199,7 +199,7 @@ async def act(
 
 async def statistics(runtime: Runtime) -> Reply:
     """For operators: subscribers by council, reminders sent and due, questions answered."""
-    store = runtime.require_store
+    store = runtime.store
     counts = await store.subscriber_counts()
     pending = await due_now(store, runtime.events_view(), utc_now())
     await runtime.questions.save(store)

@@ -18,7 +18,6 @@ Nothing here sends anything: the caller sends each DueReminder and then records 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,36 +27,6 @@ from bot.storage.port import ReminderSlot, Store
 from knowledge.models import Event, period_of
 
 logger = logging.getLogger(__name__)
-
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_LEAD = re.compile(r"^(\d+)\s*([smhd])$")
-# A reminder more than a year ahead is a typo, and a big enough number overflows timedelta.
-MAX_LEAD = timedelta(days=366)
-
-
-def parse_lead_times(text: str) -> tuple[timedelta, ...]:
-    """`"7d, 1d"` → (7 days, 1 day): comma-separated amounts with a unit (s, m, h, d), longest
-    first."""
-    leads: list[timedelta] = []
-    for part in text.split(","):
-        item = part.strip().lower()
-        match = _LEAD.match(item)
-        if match is None:
-            raise ValueError(
-                f"lead time {part.strip()!r} is not a whole number with a unit s, m, h or d, "
-                "as in 7d,1d or 2h"
-            )
-        # Compared as a whole number of seconds before a timedelta is made: any size compares.
-        seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
-        if seconds > MAX_LEAD.total_seconds():
-            raise ValueError(f"lead time {part.strip()!r} is more than 366 days")
-        lead = timedelta(seconds=seconds)
-        if not lead:
-            raise ValueError(f"lead time {part.strip()!r} is zero: reminders come before events")
-        if lead in leads:
-            raise ValueError(f"lead time {part.strip()!r} is given twice")
-        leads.append(lead)
-    return tuple(sorted(leads, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

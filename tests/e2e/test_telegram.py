@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from bot.commands import menu_commands
+from handlers.app import menu_entry
 from tests.bot_process import TEST_TOKEN, BotProcess
 from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
 
@@ -105,8 +107,12 @@ async def test_the_command_menu_is_registered_at_start(fake: FakeBotApi, bot: Bo
     commands = call.params["commands"]
     if isinstance(commands, str):
         commands = json.loads(commands)
-    names = {c["command"] for c in commands}
-    assert {"councils", "council", "events", "subscribe", "unsubscribe", "help"} <= names
+    assert [(c["command"], c["description"]) for c in commands] == [
+        (entry.command, entry.description) for entry in map(menu_entry, menu_commands())
+    ]
+    assert {"councils", "council", "events", "subscribe", "unsubscribe", "help"} <= {
+        c["command"] for c in commands
+    }
 
 
 async def test_start_says_what_the_bot_knows_and_offers_councils_and_events(

@@ -1,15 +1,16 @@
-"""The composition root's start and stop, in process."""
+"""The runtime's start and stop, and the composition root around it, in process."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from pathlib import Path
 
-from bot.errors import StoreError
+import pytest
+
+from bot.errors import StoreError, UnusableDatabaseError
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.understanding.engine import Engine
-from handlers.app import _post_shutdown
-from handlers.common import RUNTIME_KEY
+from knowledge.errors import KnowledgeError
 
 
 class StoreOnAFullDisk:
@@ -25,13 +26,31 @@ class StoreOnAFullDisk:
         self.closed = True
 
 
-async def test_shutdown_closes_the_store_even_when_the_last_statistics_cannot_be_saved(
+async def test_closing_closes_the_store_even_when_the_last_statistics_cannot_be_saved(
     engine: Engine,
 ) -> None:
     store = StoreOnAFullDisk()
-    runtime = Runtime(Settings(), engine)
-    runtime.use_store(store)  # type: ignore[arg-type]
+    runtime = Runtime(Settings(), engine, store)  # type: ignore[arg-type]
     runtime.questions.count(understood=True)
-    await _post_shutdown(SimpleNamespace(bot_data={RUNTIME_KEY: runtime}))  # type: ignore[arg-type]
+    await runtime.close()
     assert store.closed
-    assert runtime.store is None
+    assert runtime.questions.answered == 1, "kept, since it was not saved"
+
+
+async def test_opening_opens_the_store_and_loads_the_knowledge(path: Path) -> None:
+    runtime = await Runtime.open(Settings(database=path))
+    try:
+        assert runtime.engine.knowledge.authorities
+        assert await runtime.store.subscriptions(1) == []
+    finally:
+        await runtime.close()
+
+
+async def test_opening_refuses_a_database_that_is_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(UnusableDatabaseError):
+        await Runtime.open(Settings(database=tmp_path))
+
+
+async def test_opening_refuses_a_missing_knowledge_folder(tmp_path: Path, path: Path) -> None:
+    with pytest.raises(KnowledgeError):
+        await Runtime.open(Settings(database=path, knowledge_dir=tmp_path / "missing"))

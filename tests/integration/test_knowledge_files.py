@@ -19,6 +19,7 @@ from bot.cli import main
 from bot.replies.calendar import event_ics
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.storage.port import Store
 from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.errors import KnowledgeError
@@ -150,9 +151,11 @@ def test_a_naive_end_is_read_in_the_time_zone_so_it_can_fall_before_an_offset_st
         load_knowledge(folder, timezone=TOKYO)
 
 
-async def test_a_reload_reads_naive_times_in_the_settings_time_zone(folder: Path) -> None:
+async def test_a_reload_reads_naive_times_in_the_settings_time_zone(
+    folder: Path, store: Store
+) -> None:
     settings = Settings(knowledge_dir=folder, timezone="Asia/Tokyo")
-    runtime = Runtime(settings=settings, engine=Engine(load_knowledge(), TOKYO))
+    runtime = Runtime(settings=settings, engine=Engine(load_knowledge(), TOKYO), store=store)
     (folder / "events.yaml").write_text(CROSS_ZONE, encoding="utf-8")
     outcome = await reload_knowledge(runtime)
     assert not outcome.ok

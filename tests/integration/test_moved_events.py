@@ -44,15 +44,16 @@ def _events(knowledge: Knowledge, *starts: str) -> Engine:
 @pytest.fixture
 async def runtime(knowledge: Knowledge, store: SqliteStore) -> Runtime:
     runtime = Runtime(
-        settings=Settings(database=Path("unused.sqlite3")), engine=_events(knowledge, FIRST)
+        settings=Settings(database=Path("unused.sqlite3")),
+        engine=_events(knowledge, FIRST),
+        store=store,
     )
-    runtime.use_store(store)
     # One chat hears several messages in a row here: no need to space them a second apart.
-    runtime.require_delivery.pacer.per_chat_interval = 0.0
+    runtime.delivery.pacer.per_chat_interval = 0.0
     await store.subscribe(1, "SFK", LONG_AGO)
     await store.subscribe(2, "LIN", LONG_AGO)  # another council's: hears nothing of it
     await announce_new_events(
-        runtime.require_delivery, Outbox(), runtime.events_view()
+        runtime.delivery, Outbox(), runtime.events_view()
     )  # the very first start: events remembered
     return runtime
 
@@ -60,16 +61,16 @@ async def runtime(knowledge: Knowledge, store: SqliteStore) -> Runtime:
 async def _move(runtime: Runtime, knowledge: Knowledge, outbox: Outbox, *starts: str) -> None:
     """Reload with the event at these starts (none: gone), as /reload does."""
     runtime.engine = _events(knowledge, *starts)
-    await announce_new_events(runtime.require_delivery, outbox, runtime.events_view())
+    await announce_new_events(runtime.delivery, outbox, runtime.events_view())
 
 
 async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_new_start(
     runtime: Runtime, knowledge: Knowledge
 ) -> None:
     outbox = Outbox()
-    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
     assert outbox.take() == [(1, REMINDER)]
-    await runtime.require_store.subscribe(3, "SFK", LONG_AGO)  # subscribes, not yet reminded
+    await runtime.store.subscribe(3, "SFK", LONG_AGO)  # subscribes, not yet reminded
 
     await _move(runtime, knowledge, outbox, SECOND)
     [(chat, reply)] = outbox.sent
@@ -78,13 +79,13 @@ async def test_a_moved_event_is_told_with_both_times_and_reminded_again_for_its_
     assert f"moved to {describe_date(SECOND, LONDON)}" in text
     assert f"it was {describe_date(FIRST, LONDON)}" in text
     outbox.take()
-    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
     # Owed since the move, not since a week before the new start: not "sent late".
     assert not [reply for _, reply in outbox.sent if "Sent late" in str(reply.model_dump())]
     assert sorted(outbox.take()) == [(1, REMINDER), (3, REMINDER)]
     # Told once: a second look changes nothing.
-    await announce_new_events(runtime.require_delivery, outbox, runtime.events_view())
-    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+    await announce_new_events(runtime.delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
     assert outbox.take() == []
 
 
@@ -93,27 +94,27 @@ async def test_moving_back_and_forth_tells_each_move_but_never_repeats_a_reminde
 ) -> None:
     outbox = Outbox()
     await send_due_reminders(
-        runtime.require_delivery, outbox, runtime.events_view()
+        runtime.delivery, outbox, runtime.events_view()
     )  # day reminder, first start
     await _move(runtime, knowledge, outbox, SECOND)
     await send_due_reminders(
-        runtime.require_delivery, outbox, runtime.events_view()
+        runtime.delivery, outbox, runtime.events_view()
     )  # week reminder, second start
     assert outbox.take() == [(1, REMINDER), (1, MOVED), (1, REMINDER)]
     for start in (FIRST, SECOND, FIRST):
         await _move(runtime, knowledge, outbox, start)
-        await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+        await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
         assert outbox.take() == [(1, MOVED)]
-    assert await runtime.require_store.delivered_count() == 2
+    assert await runtime.store.delivered_count() == 2
 
 
 async def test_an_event_gone_for_one_reload_and_back_is_not_reminded_or_announced_again(
     runtime: Runtime, knowledge: Knowledge
 ) -> None:
     outbox = Outbox()
-    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
     assert outbox.take() == [(1, REMINDER)]
     await _move(runtime, knowledge, outbox)  # an emptied events file, confirmed
     await _move(runtime, knowledge, outbox, FIRST)  # restored
-    await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view())
+    await send_due_reminders(runtime.delivery, outbox, runtime.events_view())
     assert outbox.take() == []

@@ -15,6 +15,7 @@ import pytest
 from bot.actions.reload import reload_knowledge
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.storage.port import Store
 from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.loader import DEFAULT_DIRECTORY
@@ -29,10 +30,11 @@ def folder(tmp_path: Path) -> Path:
     return Path(shutil.copytree(DEFAULT_DIRECTORY, tmp_path / "knowledge"))
 
 
-def _runtime(folder: Path, knowledge: Knowledge) -> Runtime:
+def _runtime(folder: Path, knowledge: Knowledge, store: Store) -> Runtime:
     return Runtime(
         settings=Settings(knowledge_dir=folder, database=Path("unused.sqlite3")),
         engine=Engine(knowledge, LONDON),
+        store=store,
     )
 
 
@@ -41,9 +43,9 @@ def _with_events(knowledge: Knowledge, count: int) -> Knowledge:
 
 
 async def test_an_events_file_emptied_is_refused_until_an_admin_confirms(
-    folder: Path, knowledge: Knowledge
+    folder: Path, knowledge: Knowledge, store: Store
 ) -> None:
-    runtime = _runtime(folder, knowledge)
+    runtime = _runtime(folder, knowledge, store)
     (folder / "events.yaml").write_text("events: []\n")
 
     refused = await reload_knowledge(runtime)
@@ -60,14 +62,14 @@ async def test_an_events_file_emptied_is_refused_until_an_admin_confirms(
 
 
 async def test_a_slow_load_leaves_the_event_loop_free_for_other_chats(
-    folder: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+    folder: Path, knowledge: Knowledge, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def slow_load(path: Path, *, timezone: ZoneInfo) -> Knowledge:
         time.sleep(SLOW_LOAD)  # as 20,000 events take seconds to validate
         return knowledge
 
     monkeypatch.setattr("bot.actions.reload.load_knowledge", slow_load)
-    runtime = _runtime(folder, knowledge)
+    runtime = _runtime(folder, knowledge, store)
     gaps: list[float] = []
 
     async def another_chat() -> None:
@@ -86,7 +88,7 @@ async def test_a_slow_load_leaves_the_event_loop_free_for_other_chats(
 
 
 async def test_two_reloads_at_once_end_with_the_later_ones_knowledge(
-    folder: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+    folder: Path, knowledge: Knowledge, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The first reload reads the file before an edit and is slow; the second reads it after.
     loads = iter([(SLOW_LOAD, _with_events(knowledge, 1)), (0.0, _with_events(knowledge, 2))])
@@ -97,7 +99,7 @@ async def test_two_reloads_at_once_end_with_the_later_ones_knowledge(
         return loaded
 
     monkeypatch.setattr("bot.actions.reload.load_knowledge", load)
-    runtime = _runtime(folder, knowledge)
+    runtime = _runtime(folder, knowledge, store)
     first = asyncio.create_task(reload_knowledge(runtime))
     await asyncio.sleep(SLOW_LOAD / 6)
     second = asyncio.create_task(reload_knowledge(runtime))

@@ -66,8 +66,8 @@ def odd_start(request: pytest.FixtureRequest) -> str:
 async def runtime(knowledge: Knowledge, odd_start: str, store: SqliteStore) -> Runtime:
     await store.subscribe(CHAT, ALL, LONG_AGO)
     settings = Settings(database=Path("unused.sqlite3"))
-    runtime = Runtime(settings=settings, engine=Engine(_knowledge(knowledge, odd_start), LONDON))
-    runtime.use_store(store)
+    engine = Engine(_knowledge(knowledge, odd_start), LONDON)
+    runtime = Runtime(settings=settings, engine=engine, store=store)
     return runtime
 
 
@@ -85,12 +85,8 @@ async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logge
 ) -> None:
     outbox = Outbox()
     with caplog.at_level(logging.WARNING):
-        assert (
-            await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view()) == 1
-        )
-        assert (
-            await send_due_reminders(runtime.require_delivery, outbox, runtime.events_view()) == 0
-        )
+        assert await send_due_reminders(runtime.delivery, outbox, runtime.events_view()) == 1
+        assert await send_due_reminders(runtime.delivery, outbox, runtime.events_view()) == 0
     assert [(chat, reply.title) for chat, reply in outbox.sent] == [
         (CHAT, "Reminder: The due event")
     ]
@@ -98,12 +94,12 @@ async def test_the_other_events_reminders_still_go_out_and_nothing_more_is_logge
 
 
 async def test_the_other_events_are_announced(runtime: Runtime) -> None:
-    store = runtime.require_store
+    store = runtime.store
     await store.remember_events(
         [], datetime.now(UTC)
     )  # not the very first start: every event is new
     outbox = Outbox()
-    assert await announce_new_events(runtime.require_delivery, outbox, runtime.events_view()) == 1
+    assert await announce_new_events(runtime.delivery, outbox, runtime.events_view()) == 1
     assert [reply.title for _, reply in outbox.sent] == ["New event: The due event"]
 
 

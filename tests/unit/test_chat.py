@@ -12,6 +12,7 @@ from bot.actions.chat import LONG_TEXT, respond, run_understanding
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.storage.port import Store
 from bot.understanding.engine import Conversation, Engine
 from bot.understanding.intents import Intent
 
@@ -32,7 +33,7 @@ async def allowed() -> bool:
 
 
 async def test_a_long_message_being_understood_does_not_stop_other_chats(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answer = engine.answer
 
@@ -41,7 +42,7 @@ async def test_a_long_message_being_understood_does_not_stop_other_chats(
         return answer(text, conversation)
 
     monkeypatch.setattr(engine, "answer", slow_answer)
-    runtime = Runtime(Settings(), engine)
+    runtime = Runtime(Settings(), engine, store)
     ticks = 0
 
     async def other_chats() -> None:

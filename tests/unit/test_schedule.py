@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders.schedule import DueReminder, due_reminders, new_events, parse_lead_times
+from bot.reminders.schedule import DueReminder, due_reminders, new_events
 from bot.scopes import ALL
 from bot.storage.memory import MemoryStore
 from bot.storage.port import KnownEvent, Store
@@ -69,45 +69,6 @@ def _pairs(reminders: Sequence[DueReminder]) -> set[tuple[int, str]]:
 
 
 # Lead times, as SOSBOT_REMINDER_LEAD_TIMES writes them
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("7d,1d", (WEEK, DAY)),
-        ("1d,7d", (WEEK, DAY)),
-        (" 7 d , 1D ", (WEEK, DAY)),
-        ("2h", (timedelta(hours=2),)),
-        ("90m,30s", (timedelta(minutes=90), timedelta(seconds=30))),
-        ("1d,12h,15m", (DAY, timedelta(hours=12), timedelta(minutes=15))),
-    ],
-)
-def test_lead_times_are_read_longest_first(text: str, expected: tuple[timedelta, ...]) -> None:
-    assert parse_lead_times(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("", "unit"),
-        ("7", "unit"),
-        ("d", "unit"),
-        ("2w", "unit"),
-        ("1.5d", "unit"),
-        ("-1d", "unit"),
-        ("7d,,1d", "unit"),
-        ("0h", "zero"),
-        ("0d,1d", "zero"),
-        ("1d,24h", "twice"),
-        ("367d", "366 days"),
-        ("8809h", "366 days"),
-        ("99999999999d", "366 days"),
-        ("7d,99999999999999999999999999s", "366 days"),
-    ],
-)
-def test_bad_lead_times_are_refused_with_the_reason(text: str, problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
-        parse_lead_times(text)
 
 
 # When a reminder is due

@@ -1,0 +1,72 @@
+"""The typed context every handler gets: python-telegram-bot's CallbackContext carrying the
+runtime, as in its contexttypesbot.py example.
+
+bot_data and chat_data are classes of ours rather than dicts, so nothing is looked up by key and
+checked by hand: `context.runtime` is the Runtime, `context.conversation` the chat's
+conversation context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+
+from bot.runtime import Runtime
+from bot.understanding.engine import Conversation
+
+logger = logging.getLogger(__name__)
+
+
+class BotData:
+    """What the whole bot shares on Telegram's side: the runtime, and one lock so that one
+    delivery (a reminder tick, an announcement, a reload's announcement) runs at a time."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.delivery_lock = asyncio.Lock()
+
+
+class ChatData:
+    """A chat's conversation context: in memory only, so a restart forgets it."""
+
+    def __init__(self) -> None:
+        self.conversation = Conversation()
+
+
+class SosbotContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]):
+    """The context of every handler and job."""
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.bot_data.runtime
+
+    @property
+    def conversation(self) -> Conversation:
+        """This chat's conversation; a throwaway one for an update without a chat."""
+        return self.chat_data.conversation if self.chat_data is not None else Conversation()
+
+    def forget_conversation(self) -> None:
+        if self.chat_data is not None:
+            self.chat_data.conversation = Conversation()
+
+
+SosbotApplication = Application[
+    ExtBot[None], SosbotContext, dict[Any, Any], ChatData, BotData, JobQueue[SosbotContext]
+]
+
+
+def context_types(
+    runtime: Runtime,
+) -> ContextTypes[SosbotContext, dict[Any, Any], ChatData, BotData]:
+    """The types python-telegram-bot makes its contexts and data of; it makes bot_data by
+    calling its class with no arguments, so the class is made here around the runtime."""
+
+    class _BotData(BotData):
+        def __init__(self) -> None:
+            super().__init__(runtime)
+
+    bot_data: type[BotData] = _BotData
+    return ContextTypes(context=SosbotContext, chat_data=ChatData, bot_data=bot_data)
