@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
 
+from bot.actions.services import Services
+from bot.actions.statistics import QuestionTally
+from bot.clock import utc_now
+from bot.replies.current import CurrentKnowledge
 from bot.settings import Settings
 from bot.storage.port import Store
-from bot.understanding.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -26,32 +29,10 @@ BULK_MESSAGES_PER_SECOND = 30
 
 
 @dataclass
-class QuestionTally:
-    """Questions answered since the totals were last saved: counting one costs no write."""
-
-    answered: int = 0
-    not_understood: int = 0
-
-    def count(self, understood: bool) -> None:
-        if understood:
-            self.answered += 1
-        else:
-            self.not_understood += 1
-
-    async def save(self, store: Store) -> None:
-        if self.answered or self.not_understood:
-            answered, not_understood = self.answered, self.not_understood
-            await store.add_question_counts(answered, not_understood)
-            # Taken off only once saved (a failed save keeps them for the next), and by
-            # subtraction, since questions answered during the write count too.
-            self.answered -= answered
-            self.not_understood -= not_understood
-
-
-@dataclass
 class Runtime:
     settings: Settings
-    engine: Engine
+    # The knowledge being served, its engine and reply builders: replaced whole on reload.
+    current: CurrentKnowledge
     store: Store | None = field(default=None)
     # When each chat was last sent a message (time.monotonic()), to keep to one a second.
     last_sent_to_chat: dict[int, float] = field(default_factory=dict)
@@ -91,3 +72,15 @@ class Runtime:
         if self.store is None:
             raise RuntimeError("the store is not open")
         return self.store
+
+    @property
+    def services(self) -> Services:
+        """What the use cases in bot.actions work with."""
+        return Services(
+            store=self.require_store,
+            current=self.current,
+            clock=utc_now,
+            lead_times=self.settings.reminder_lead_times,
+            questions=self.questions,
+            log_unanswered=self.settings.log_unanswered,
+        )

@@ -20,10 +20,10 @@ from telegram.ext import Application, ApplicationBuilder
 import handlers
 from bot.errors import StoreError, TokenRejectedError
 from bot.logs import configure_logging
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
 from handlers.commands import MENU
 from handlers.common import RUNTIME_KEY, runtime_in
 from handlers.reminders import start_reminders
@@ -67,7 +67,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     if settings.telegram_token is None:
         raise ValueError("a bot token is needed to build the application")
     knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
-    engine = Engine(knowledge, settings.zone)
+    current = CurrentKnowledge(KnowledgeView.build(knowledge, settings.zone))
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -83,7 +83,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             settings.telegram_api_url.removesuffix("/bot") + "/file/bot"
         )
     application = builder.build()
-    application.bot_data[RUNTIME_KEY] = Runtime(settings=settings, engine=engine)
+    application.bot_data[RUNTIME_KEY] = Runtime(settings=settings, current=current)
     handlers.register(application)
     return application
 

@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.actions.chat import choose
+from bot.actions.chat import press
 from bot.errors import AdminOnlyError
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
@@ -64,13 +64,13 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     query, message, match = pressed
     runtime = runtime_of(context)
     scope = match["scope"]
-    if scope != ALL and scope not in runtime.engine.knowledge.councils:
+    if scope != ALL and scope not in runtime.current.view.knowledge.councils:
         await ignore_button(update, context)
         return
     intent = Intent(match["intent"])
     try:
-        reply = await choose(
-            runtime,
+        reply = await press(
+            runtime.services,
             message.chat.id,
             intent,
             scope,
@@ -93,13 +93,13 @@ async def question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, message, match = pressed
     runtime = runtime_of(context)
     council = match["council"] or None
-    if council is not None and council not in runtime.engine.knowledge.councils:
+    if council is not None and council not in runtime.current.view.knowledge.councils:
         await ignore_button(update, context)
         return
     await query.answer()
     intent = Intent(match["intent"])
-    reply = await choose(
-        runtime,
+    reply = await press(
+        runtime.services,
         message.chat.id,
         intent,
         council,

@@ -7,9 +7,15 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions.chat import run_understanding
+from bot.actions.chat import command
 from bot.understanding.intents import Intent
-from handlers.common import command_argument, runtime_of, send_reply
+from handlers.common import (
+    command_argument,
+    conversation,
+    may_remove_all,
+    runtime_of,
+    send_reply,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +32,24 @@ MENU = (
 )
 
 
+async def answer_command(
+    intent: Intent, update: Update, context: ContextTypes.DEFAULT_TYPE, name: str | None = None
+) -> None:
+    """Carry out a command about its argument (or `name`), and send the reply."""
+    message = update.effective_message
+    if message is None:
+        return
+    reply = await command(
+        runtime_of(context).services,
+        message.chat.id,
+        intent,
+        command_argument(context) if name is None else name,
+        conversation(context),
+        may_remove_all(update, context),
+    )
+    await send_reply(message, reply)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, or open a council from a deep link (t.me/<bot>?start=suffolk)."""
     if update.effective_message is None:
@@ -33,51 +57,27 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     # Unblocking the bot in Telegram sends /start: reminders paused after a 403 resume.
     await runtime.require_store.resume_chat(update.effective_message.chat.id)
-    engine = runtime.engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
-        if name
-        else engine.composer.welcome()
-    )
-    await send_reply(update.effective_message, reply)
+    if command_argument(context):
+        await answer_command(Intent.OVERVIEW, update, context)
+    else:
+        await send_reply(update.effective_message, runtime.current.view.help.welcome())
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What to ask and every command."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime_of(context).engine.composer.help(1.0))
+    await answer_command(Intent.HELP, update, context, name="")
 
 
 async def councils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every council on record, with a button each."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, runtime_of(context).engine.composer.listing(1.0))
+    await answer_command(Intent.LIST, update, context, name="")
 
 
 async def council(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """One council's overview: /council NAME."""
-    if update.effective_message is None:
-        return
-    engine = runtime_of(context).engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
-        if name
-        else engine.composer.which_council(Intent.OVERVIEW, 1.0)
-    )
-    await send_reply(update.effective_message, reply)
+    await answer_command(Intent.OVERVIEW, update, context)
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Upcoming events, everywhere or for one council: /events [NAME]."""
-    if update.effective_message is None:
-        return
-    engine = runtime_of(context).engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.EVENTS, name))
-        if name
-        else engine.composer.network_events(1.0)
-    )
-    await send_reply(update.effective_message, reply)
+    await answer_command(Intent.EVENTS, update, context)

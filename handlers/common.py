@@ -21,11 +21,11 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
-from bot.actions.subscriptions import Permission
+from bot.actions.services import Permission
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Choice, EventRef, Reply
 from bot.runtime import Runtime
-from bot.understanding.engine import Conversation
+from bot.understanding.conversation import Conversation
 from bot.understanding.intents import Intent
 from bot.understanding.text import shorten
 

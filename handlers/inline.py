@@ -8,7 +8,10 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.actions.asking import inline_overviews
 from bot.actions.chat import run_understanding
+from bot.clock import utc_now
+from bot.replies.help import one_line_summary
 from bot.replies.render import render_html, split_message
 from handlers.common import runtime_of
 
@@ -22,14 +25,16 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.inline_query
     if query is None:
         return
-    engine = runtime_of(context).engine
     results = []
-    for reply in await run_understanding(query.query, lambda: engine.inline_overviews(query.query)):
+    for reply in await run_understanding(
+        query.query,
+        lambda: inline_overviews(runtime_of(context).current.view, query.query, utc_now()),
+    ):
         results.append(
             InlineQueryResultArticle(
                 id=reply.council_code or reply.intent.value,
                 title=reply.title or reply.council or "Signs of Safety",
-                description=engine.composer.one_line_summary(reply),
+                description=one_line_summary(reply),
                 input_message_content=InputTextMessageContent(
                     split_message(render_html(reply))[0], parse_mode=ParseMode.HTML
                 ),

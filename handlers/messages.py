@@ -39,7 +39,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if text is None:
         return
     reply = await respond(
-        runtime_of(context),
+        runtime_of(context).services,
         message.chat.id,
         text,
         conversation(context),

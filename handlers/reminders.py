@@ -92,7 +92,13 @@ async def reload_and_announce(
     """Reload the knowledge folder; announce the events it adds or moves. Returns what
     happened. `confirmed`: an admin accepts a reload that drops every event."""
     runtime = runtime_in(application.bot_data)
-    outcome = await reload_knowledge(runtime, confirmed=confirmed)
+    outcome = await reload_knowledge(
+        runtime.current,
+        runtime.settings.knowledge_dir,
+        runtime.settings.zone,
+        runtime.reload_lock,
+        confirmed=confirmed,
+    )
     if not outcome.ok:
         return outcome.message
     async with _lock(application.bot_data):
@@ -100,8 +106,7 @@ async def reload_and_announce(
             announced = await announce_new_events(telegram_sender(application.bot), runtime)
             return f"{outcome.message} Announced new and moved events in {announced} messages."
     return (
-        f"{outcome.message} New and moved events will be announced once the database works "
-        "again."
+        f"{outcome.message} New and moved events will be announced once the database works again."
     )
 
 
@@ -129,7 +134,7 @@ def start_reminders(application: Application) -> None:  # type: ignore[type-arg]
 
 async def send_calendar_file(bot: Bot, chat_id: int, runtime: Runtime, event_id: str) -> bool:
     """Send the event as an .ics file; False if there is no such event any more."""
-    knowledge = runtime.engine.knowledge
+    knowledge = runtime.current.view.knowledge
     event = knowledge.event(event_id)
     if event is None:
         return False

@@ -8,18 +8,15 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.actions import subscriptions as subscribing
-from bot.actions.chat import run_understanding
-from bot.clock import utc_now
-from bot.errors import AdminOnlyError
-from bot.replies.reply import Reply
-from bot.scopes import ALL
-from bot.understanding.engine import EVERYTHING, Conversation
+from bot.actions.chat import forget_chat
+from bot.actions.statistics import statistics
+from bot.reminders.delivery import due_now
 from bot.understanding.intents import Intent
 from bot.understanding.text import normalise
+from handlers.commands import answer_command
 from handlers.common import (
-    CONVERSATION_KEY,
     command_argument,
+    conversation,
     may_remove_all,
     runtime_of,
     send_reply,
@@ -29,63 +26,33 @@ from handlers.reminders import reload_and_announce
 logger = logging.getLogger(__name__)
 
 
-async def _scoped(intent: Intent, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Reply:
-    """The reply to /subscribe or /unsubscribe NAME: done, or a question back."""
-    runtime = runtime_of(context)
-    name = command_argument(context)
-    if not name:
-        return subscribing.choose_scope(runtime, intent)
-    scope: str | None = ALL if EVERYTHING.fullmatch(normalise(name)) else None
-    if scope is None:
-        resolved = await run_understanding(name, lambda: runtime.engine.reply_about(intent, name))
-        if resolved.scope is None:
-            return resolved
-        scope = resolved.scope
-    assert update.effective_chat is not None
-    if intent is Intent.SUBSCRIBE:
-        return await subscribing.subscribe(runtime, update.effective_chat.id, scope, utc_now())
-    try:
-        return await subscribing.unsubscribe(
-            runtime, update.effective_chat.id, scope, may_remove_all(update, context)
-        )
-    except AdminOnlyError:
-        return subscribing.refusal()
-
-
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Subscribe this chat to a council's events, or to all: /subscribe NAME|all."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, await _scoped(Intent.SUBSCRIBE, update, context))
+    await answer_command(Intent.SUBSCRIBE, update, context)
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop a subscription, or all of them: /unsubscribe NAME|all."""
-    if update.effective_message is not None:
-        reply = await _scoped(Intent.UNSUBSCRIBE, update, context)
-        await send_reply(update.effective_message, reply)
+    await answer_command(Intent.UNSUBSCRIBE, update, context)
 
 
 async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What this chat is subscribed to."""
-    if update.effective_message is not None and update.effective_chat is not None:
-        reply = await subscribing.list_subscriptions(runtime_of(context), update.effective_chat.id)
-        await send_reply(update.effective_message, reply)
+    await answer_command(Intent.SUBSCRIPTIONS, update, context, name="")
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete everything held about this chat, and say so."""
-    if update.effective_message is None or update.effective_chat is None:
+    message = update.effective_message
+    if message is None:
         return
-    try:
-        reply = await subscribing.forget(
-            runtime_of(context), update.effective_chat.id, may_remove_all(update, context)
-        )
-    except AdminOnlyError:
-        await send_reply(update.effective_message, subscribing.refusal())
-        return
-    if context.chat_data is not None:
-        context.chat_data[CONVERSATION_KEY] = Conversation()
-    await send_reply(update.effective_message, reply)
+    reply = await forget_chat(
+        runtime_of(context).services,
+        message.chat.id,
+        conversation(context),
+        may_remove_all(update, context),
+    )
+    await send_reply(message, reply)
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -118,5 +85,11 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse(update, "stats")
         return
     if update.effective_message is not None:
-        reply = await subscribing.statistics(runtime_of(context))
+        runtime = runtime_of(context)
+        reply = await statistics(
+            runtime.current.view,
+            runtime.require_store,
+            runtime.questions,
+            len(await due_now(runtime)),
+        )
         await send_reply(update.effective_message, reply)

@@ -124,7 +124,7 @@ async def fan_out(send: Sender, runtime: Runtime, items: Sequence[Outgoing]) -> 
 async def due_now(runtime: Runtime, limit: int | None = None) -> list[DueReminder]:
     """The reminders due at this moment, from the store and the current knowledge."""
     settings = runtime.settings
-    knowledge = runtime.engine.knowledge
+    knowledge = runtime.current.view.knowledge
     return await due_reminders(
         runtime.require_store,
         knowledge.events,
@@ -142,10 +142,11 @@ async def _record_delivery(store: Store, due: DueReminder) -> None:
 
 
 def _reminder(runtime: Runtime, due: DueReminder) -> Outgoing | None:
-    event = runtime.engine.knowledge.event(due.event_id)
+    view = runtime.current.view
+    event = view.knowledge.event(due.event_id)
     if event is None:
         return None
-    reply = runtime.engine.composer.reminder(event, utc_now(), late=due.late)
+    reply = view.events.reminder(event, utc_now(), late=due.late)
     return Outgoing(due.chat_id, reply, partial(_record_delivery, runtime.require_store, due))
 
 
@@ -166,9 +167,7 @@ async def send_due_reminders(send: Sender, runtime: Runtime) -> int:
             return total
 
 
-async def _record_announcement(
-    store: Store, chat_id: int, event_id: str, start: datetime
-) -> None:
+async def _record_announcement(store: Store, chat_id: int, event_id: str, start: datetime) -> None:
     await store.record_announcement(chat_id, event_id, start, utc_now())
 
 
@@ -180,8 +179,8 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
     runtime.announcing_unfinished = True
     await record_unrecorded(runtime)
     store = runtime.require_store
-    knowledge = runtime.engine.knowledge
-    composer = runtime.engine.composer
+    view = runtime.current.view
+    knowledge = view.knowledge
     zone = runtime.settings.zone
     changes = await event_changes(runtime, utc_now())
     items = []
@@ -190,10 +189,10 @@ async def announce_new_events(send: Sender, runtime: Runtime) -> int:
         council = authority.council if authority else None
         start = event.period(zone).start
         if old_start is None:
-            reply = composer.announcement(event)
+            reply = view.events.announcement(event)
             recipients = await store.announcement_recipients(event.id, council)
         else:
-            reply = composer.move(event, old_start)
+            reply = view.events.move(event, old_start)
             recipients = await store.move_recipients(event.id, council, start)
         items += [
             Outgoing(chat, reply, partial(_record_announcement, store, chat, event.id, start))

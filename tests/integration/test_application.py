@@ -5,9 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from bot.errors import StoreError
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.understanding.engine import Engine
 from handlers.app import _post_shutdown
 from handlers.common import RUNTIME_KEY
 
@@ -26,10 +26,10 @@ class StoreOnAFullDisk:
 
 
 async def test_shutdown_closes_the_store_even_when_the_last_statistics_cannot_be_saved(
-    engine: Engine,
+    view: KnowledgeView,
 ) -> None:
     store = StoreOnAFullDisk()
-    runtime = Runtime(Settings(), engine)
+    runtime = Runtime(Settings(), CurrentKnowledge(view))
     runtime.store = store  # type: ignore[assignment]
     runtime.questions.count(understood=True)
     await _post_shutdown(SimpleNamespace(bot_data={RUNTIME_KEY: runtime}))  # type: ignore[arg-type]

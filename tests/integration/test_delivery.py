@@ -16,11 +16,11 @@ import yaml
 from bot.actions.reload import announced_events
 from bot.errors import StoreError
 from bot.reminders.delivery import announce_new_events, send_due_reminders, watching_the_store
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
 
 CHATS = (11, 12, 13)
@@ -74,7 +74,9 @@ async def runtime(tmp_path: Path, path: Path) -> AsyncIterator[Runtime]:
     store = await SqliteStore.open(path)
     for chat_id in CHATS:
         await store.subscribe(chat_id, "all", datetime.now(UTC))
-    built = Runtime(settings, Engine(load_knowledge(folder), settings.zone))
+    built = Runtime(
+        settings, CurrentKnowledge(KnowledgeView.build(load_knowledge(folder), settings.zone))
+    )
     built.store = FailingWrites(store)  # type: ignore[assignment]
     # Only the store is under test here, not the one-a-second pacing of a chat.
     built.last_sent_to_chat = {}
@@ -117,7 +119,7 @@ async def test_an_announcement_that_cannot_be_recorded_is_sent_once_and_nothing_
     await announced_events(runtime)  # "soon" is known; "new" comes with the next knowledge
     folder = runtime.settings.knowledge_dir
     _events(folder, "soon", "new")
-    runtime.engine = Engine(load_knowledge(folder), runtime.settings.zone)
+    runtime.current.view = KnowledgeView.build(load_knowledge(folder), runtime.settings.zone)
     send = RecordingSender()
     store.failing = True
     for _ in range(3):

@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.actions.reload import reload_knowledge
 from bot.cli import main
 from bot.replies.calendar import event_ics
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.errors import KnowledgeError
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
+from tests.conftest import reload_knowledge
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FAR_EAST = ZoneInfo("Pacific/Kiritimati")  # UTC+14
@@ -152,7 +152,9 @@ def test_a_naive_end_is_read_in_the_time_zone_so_it_can_fall_before_an_offset_st
 
 async def test_a_reload_reads_naive_times_in_the_settings_time_zone(folder: Path) -> None:
     settings = Settings(knowledge_dir=folder, timezone="Asia/Tokyo")
-    runtime = Runtime(settings=settings, engine=Engine(load_knowledge(), TOKYO))
+    runtime = Runtime(
+        settings=settings, current=CurrentKnowledge(KnowledgeView.build(load_knowledge(), TOKYO))
+    )
     (folder / "events.yaml").write_text(CROSS_ZONE, encoding="utf-8")
     outcome = await reload_knowledge(runtime)
     assert not outcome.ok

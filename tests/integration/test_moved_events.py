@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.reminders.delivery import announce_new_events, send_due_reminders
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.models import Event, describe_date
 from tests.conftest import LONDON, Outbox
@@ -31,12 +31,12 @@ def _start(hours: float) -> str:
 FIRST, SECOND = _start(12), _start(72)
 
 
-def _events(knowledge: Knowledge, *starts: str) -> Engine:
+def _events(knowledge: Knowledge, *starts: str) -> KnowledgeView:
     events = tuple(
         Event(id="suffolk-training", title=TITLE, authority="suffolk", start=start)
         for start in starts
     )
-    return Engine(dataclasses.replace(knowledge, events=events), LONDON)
+    return KnowledgeView.build(dataclasses.replace(knowledge, events=events), LONDON)
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ async def runtime(
     monkeypatch.setattr("bot.reminders.delivery.PER_CHAT_INTERVAL", 0.0)
     runtime = Runtime(
         settings=Settings(database=Path("unused.sqlite3")),
-        engine=_events(knowledge, FIRST),
+        current=CurrentKnowledge(_events(knowledge, FIRST)),
         store=store,
     )
     await store.subscribe(1, "SFK", LONG_AGO)
@@ -58,7 +58,7 @@ async def runtime(
 
 async def _move(runtime: Runtime, knowledge: Knowledge, outbox: Outbox, *starts: str) -> None:
     """Reload with the event at these starts (none: gone), as /reload does."""
-    runtime.engine = _events(knowledge, *starts)
+    runtime.current.view = _events(knowledge, *starts)
     await announce_new_events(outbox, runtime)
 
 
