@@ -22,7 +22,7 @@ from bot.replies.render import render_html, split_message
 from bot.replies.reply import Reply
 from bot.scopes import ALL
 from bot.understanding.intents import Intent
-from handlers.common import conversation, keyboard, may_remove_all, runtime_of
+from handlers.common import keyboard, runtime_of, turn
 from handlers.reminders import send_calendar_file
 
 logger = logging.getLogger(__name__)
@@ -69,14 +69,7 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     intent = Intent(match["intent"])
     try:
-        reply = await press(
-            runtime.services,
-            message.chat.id,
-            intent,
-            scope,
-            conversation(context),
-            may_remove_all(update, context),
-        )
+        reply = await press(turn(message.chat.id, update, context), intent, scope)
     except AdminOnlyError as refused:
         await query.answer(str(refused), show_alert=True)
         return
@@ -98,14 +91,7 @@ async def question_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     await query.answer()
     intent = Intent(match["intent"])
-    reply = await press(
-        runtime.services,
-        message.chat.id,
-        intent,
-        council,
-        conversation(context),
-        may_remove_all(update, context),
-    )
+    reply = await press(turn(message.chat.id, update, context), intent, council)
     await _show(message, reply)
 
 

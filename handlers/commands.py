@@ -9,13 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.actions.chat import command
 from bot.understanding.intents import Intent
-from handlers.common import (
-    command_argument,
-    conversation,
-    may_remove_all,
-    runtime_of,
-    send_reply,
-)
+from handlers.common import command_argument, runtime_of, send_reply, turn
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +31,10 @@ async def answer_command(
 ) -> None:
     """Carry out a command about its argument (or `name`), and send the reply."""
     message = update.effective_message
-    if message is None:
-        return
-    reply = await command(
-        runtime_of(context).services,
-        message.chat.id,
-        intent,
-        command_argument(context) if name is None else name,
-        conversation(context),
-        may_remove_all(update, context),
-    )
-    await send_reply(message, reply)
+    if message is not None:
+        argument = command_argument(context) if name is None else name
+        reply = await command(turn(message.chat.id, update, context), intent, argument)
+        await send_reply(message, reply)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -21,6 +21,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.actions.chat import Turn
 from bot.actions.services import Permission
 from bot.replies.render import render_html, split_message
 from bot.replies.reply import Choice, EventRef, Reply
@@ -71,6 +72,17 @@ def may_remove_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Permis
         return member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
     return allowed
+
+
+def turn(chat_id: int, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
+    """The update as bot.actions sees it: its chat, the chat's conversation and who may remove
+    everything the chat holds."""
+    return Turn(
+        runtime_of(context).services,
+        chat_id,
+        conversation(context),
+        may_remove_all(update, context),
+    )
 
 
 def command_argument(context: ContextTypes.DEFAULT_TYPE) -> str:

@@ -9,7 +9,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.actions.chat import respond
-from handlers.common import conversation, may_remove_all, runtime_of, send_reply
+from handlers.common import send_reply, turn
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +38,4 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text = _addressed_text(message, context.bot.username, context.bot.id)
     if text is None:
         return
-    reply = await respond(
-        runtime_of(context).services,
-        message.chat.id,
-        text,
-        conversation(context),
-        may_remove_all(update, context),
-    )
-    await send_reply(message, reply)
+    await send_reply(message, await respond(turn(message.chat.id, update, context), text))

@@ -14,13 +14,7 @@ from bot.reminders.delivery import due_now
 from bot.understanding.intents import Intent
 from bot.understanding.text import normalise
 from handlers.commands import answer_command
-from handlers.common import (
-    command_argument,
-    conversation,
-    may_remove_all,
-    runtime_of,
-    send_reply,
-)
+from handlers.common import command_argument, runtime_of, send_reply, turn
 from handlers.reminders import reload_and_announce
 
 logger = logging.getLogger(__name__)
@@ -44,15 +38,8 @@ async def list_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete everything held about this chat, and say so."""
     message = update.effective_message
-    if message is None:
-        return
-    reply = await forget_chat(
-        runtime_of(context).services,
-        message.chat.id,
-        conversation(context),
-        may_remove_all(update, context),
-    )
-    await send_reply(message, reply)
+    if message is not None:
+        await send_reply(message, await forget_chat(turn(message.chat.id, update, context)))
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.actions import subscriptions as subscribing
@@ -17,19 +18,9 @@ from bot.errors import AdminOnlyError
 from bot.replies import subscriptions as said
 from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
+from bot.understanding import requests as wanted
 from bot.understanding.conversation import Conversation
 from bot.understanding.intents import Intent
-from bot.understanding.requests import (
-    Ask,
-    AskPerson,
-    Forget,
-    ListSubscriptions,
-    Request,
-    Subscribe,
-    Thanks,
-    UnknownCouncil,
-    Unsubscribe,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +33,14 @@ LONG_TEXT = 500
 
 # What a command asks when it names nothing: "/council" asks which council, "/events" lists
 # every event, "/subscribe" asks which council.
-BARE_COMMANDS: dict[Intent, Request] = {
-    Intent.OVERVIEW: Ask(Intent.OVERVIEW),
-    Intent.EVENTS: Ask(Intent.EVENTS),
-    Intent.LIST: Ask(Intent.LIST),
-    Intent.HELP: Ask(Intent.HELP),
-    Intent.SUBSCRIBE: Subscribe(None),
-    Intent.UNSUBSCRIBE: Unsubscribe(None),
-    Intent.SUBSCRIPTIONS: ListSubscriptions(),
+BARE_COMMANDS: dict[Intent, wanted.Request] = {
+    Intent.OVERVIEW: wanted.Ask(Intent.OVERVIEW),
+    Intent.EVENTS: wanted.Ask(Intent.EVENTS),
+    Intent.LIST: wanted.Ask(Intent.LIST),
+    Intent.HELP: wanted.Ask(Intent.HELP),
+    Intent.SUBSCRIBE: wanted.Subscribe(None),
+    Intent.UNSUBSCRIBE: wanted.Unsubscribe(None),
+    Intent.SUBSCRIPTIONS: wanted.ListSubscriptions(),
 }
 
 
@@ -60,124 +51,92 @@ async def run_understanding(text: str, work: Callable[[], T]) -> T:
     return await asyncio.to_thread(work)
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message, command or button press: from which chat, in which conversation, and
+    whether its sender may remove everything the chat holds (asked only when it matters)."""
+
+    services: Services
+    chat_id: int
+    conversation: Conversation
+    may_remove_all: Permission
+
+
 async def carry_out(
-    services: Services,
-    view: KnowledgeView,
-    chat_id: int,
-    request: Request,
-    conversation: Conversation,
-    may_remove_all: Permission,
-    confidence: float = 1.0,
+    turn: Turn, view: KnowledgeView, request: wanted.Request, confidence: float = 1.0
 ) -> Reply:
-    """The reply to `request` from `chat_id`, done. Raises AdminOnlyError where removing
-    everything the chat holds is refused."""
+    """The reply to `request`, done. Raises AdminOnlyError where removing everything the chat
+    holds is refused."""
+    services, chat_id = turn.services, turn.chat_id
     match request:
-        case Subscribe(scope):
+        case wanted.Subscribe(scope):
             return await subscribing.subscribe(services, chat_id, scope)
-        case Unsubscribe(scope):
-            return await subscribing.unsubscribe(services, chat_id, scope, may_remove_all)
-        case ListSubscriptions():
+        case wanted.Unsubscribe(scope):
+            return await subscribing.unsubscribe(services, chat_id, scope, turn.may_remove_all)
+        case wanted.ListSubscriptions():
             return await subscribing.list_subscriptions(services, chat_id)
-        case Forget():
-            reply = await subscribing.forget(services, chat_id, may_remove_all)
-            forget(conversation)
+        case wanted.Forget():
+            reply = await subscribing.forget(services, chat_id, turn.may_remove_all)
+            forget(turn.conversation)
             return reply
-        case Ask() | AskPerson() | UnknownCouncil() | Thanks():
+        case wanted.Ask() | wanted.AskPerson() | wanted.UnknownCouncil() | wanted.Thanks():
             return answer(view, request, services.clock(), confidence)
 
 
 async def _answered(
-    services: Services,
-    view: KnowledgeView,
-    chat_id: int,
-    request: Request,
-    conversation: Conversation,
-    may_remove_all: Permission,
-    confidence: float = 1.0,
+    turn: Turn, view: KnowledgeView, request: wanted.Request, confidence: float = 1.0
 ) -> Reply:
-    """carry_out, with a refusal said as the reply (a message or a command; a button shows it
-    as an alert instead)."""
+    """carry_out, with a refusal said as the reply (to a message or a command; a button shows
+    it as an alert instead)."""
     try:
-        return await carry_out(
-            services, view, chat_id, request, conversation, may_remove_all, confidence
-        )
+        return await carry_out(turn, view, request, confidence)
     except AdminOnlyError:
         return said.refusal()
 
 
-async def respond(
-    services: Services,
-    chat_id: int,
-    text: str,
-    conversation: Conversation,
-    may_remove_all: Permission,
-) -> Reply:
-    """The reply to `text` from `chat_id`, in its conversation. `may_remove_all` is asked before
-    a request to stop every reminder is carried out; if refused, the reply says so."""
+async def respond(turn: Turn, text: str) -> Reply:
+    """The reply to `text`, in the turn's conversation. A request to stop every reminder asks
+    `may_remove_all` first; if refused, the reply says so."""
+    services = turn.services
     view = services.current.view
     understanding = await run_understanding(
-        text, lambda: view.engine.understand(text, conversation)
+        text, lambda: view.engine.understand(text, turn.conversation)
     )
     understood = understanding.intent is not Intent.UNKNOWN
     services.questions.count(understood)
     if not understood and services.log_unanswered:
         # The text alone: no chat id, no time (see Store.log_unanswered).
         await services.store.log_unanswered(text)
-    reply = await _answered(
-        services,
-        view,
-        chat_id,
-        understanding.request,
-        conversation,
-        may_remove_all,
-        understanding.confidence,
-    )
+    reply = await _answered(turn, view, understanding.request, understanding.confidence)
     logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
-    remember(conversation, understanding.request, understanding.intent, reply)
+    remember(turn.conversation, understanding.request, understanding.intent, reply)
     return reply
 
 
-async def press(
-    services: Services,
-    chat_id: int,
-    intent: Intent,
-    council_code: str | None,
-    conversation: Conversation,
-    may_remove_all: Permission,
-) -> Reply:
+async def press(turn: Turn, intent: Intent, council_code: str | None) -> Reply:
     """The reply to a pressed button: a question about a council, or a subscription. Raises
     AdminOnlyError if `may_remove_all` refuses the "every event" unsubscribe button."""
-    view = services.current.view
+    view = turn.services.current.view
     request = view.engine.request_for(intent, council_code)
-    reply = await carry_out(services, view, chat_id, request, conversation, may_remove_all)
-    remember(conversation, request, intent, reply)
+    reply = await carry_out(turn, view, request)
+    remember(turn.conversation, request, intent, reply)
     return reply
 
 
-async def command(
-    services: Services,
-    chat_id: int,
-    intent: Intent,
-    name: str,
-    conversation: Conversation,
-    may_remove_all: Permission,
-) -> Reply:
+async def command(turn: Turn, intent: Intent, name: str) -> Reply:
     """The reply to a command about `name` ("/council staffs", "/subscribe all"), or, with no
     name, to the bare command (see BARE_COMMANDS); a refusal is said as the reply."""
-    view = services.current.view
+    view = turn.services.current.view
     request = (
         await run_understanding(name, lambda: view.engine.request_about(intent, name))
         if name
         else BARE_COMMANDS[intent]
     )
-    reply = await _answered(services, view, chat_id, request, conversation, may_remove_all)
-    remember(conversation, request, intent, reply)
+    reply = await _answered(turn, view, request)
+    remember(turn.conversation, request, intent, reply)
     return reply
 
 
-async def forget_chat(
-    services: Services, chat_id: int, conversation: Conversation, may_remove_all: Permission
-) -> Reply:
+async def forget_chat(turn: Turn) -> Reply:
     """/forget: everything held about the chat deleted, if `may_remove_all` allows."""
-    view = services.current.view
-    return await _answered(services, view, chat_id, Forget(), conversation, may_remove_all)
+    return await _answered(turn, turn.services.current.view, wanted.Forget())

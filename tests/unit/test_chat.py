@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.actions.chat import LONG_TEXT, command, press, respond, run_understanding
+from bot.actions.chat import LONG_TEXT, Turn, command, press, respond, run_understanding
 from bot.actions.services import Services
 from bot.errors import AdminOnlyError
 from bot.replies.render import render_plain
@@ -61,7 +61,7 @@ async def test_a_long_message_being_understood_does_not_stop_other_chats(
     others = asyncio.create_task(other_chats())
     try:
         question = "who trains Suffolk?" + " please" * 80
-        reply = await respond(services, 1, question, Conversation(), allowed)
+        reply = await respond(Turn(services, 1, Conversation(), allowed), question)
     finally:
         others.cancel()
     assert reply.intent is Intent.TRAINERS
@@ -69,22 +69,24 @@ async def test_a_long_message_being_understood_does_not_stop_other_chats(
 
 
 async def test_a_message_is_counted_as_answered_or_not_understood(services: Services) -> None:
-    await respond(services, 1, "who trains Suffolk?", Conversation(), allowed)
-    await respond(services, 1, "who won the football?", Conversation(), allowed)
-    await respond(services, 1, "what stage is Lincs at?", Conversation(), allowed)
+    await respond(Turn(services, 1, Conversation(), allowed), "who trains Suffolk?")
+    await respond(Turn(services, 1, Conversation(), allowed), "who won the football?")
+    await respond(Turn(services, 1, Conversation(), allowed), "what stage is Lincs at?")
     assert (services.questions.answered, services.questions.not_understood) == (2, 1)
 
 
 async def test_a_question_not_understood_is_kept_only_when_asked_to(services: Services) -> None:
-    await respond(services, 1, "who won the football?", Conversation(), allowed)
+    await respond(Turn(services, 1, Conversation(), allowed), "who won the football?")
     assert await services.store.top_unanswered(5) == []
     keeping = dataclasses.replace(services, log_unanswered=True)
-    await respond(keeping, 1, "who won the football?", Conversation(), allowed)
+    await respond(Turn(keeping, 1, Conversation(), allowed), "who won the football?")
     assert await services.store.top_unanswered(5) == [("who won the football", 1)]
 
 
 async def test_a_message_asking_for_reminders_subscribes_the_chat(services: Services) -> None:
-    reply = await respond(services, 7, "remind me about Suffolk events", Conversation(), allowed)
+    reply = await respond(
+        Turn(services, 7, Conversation(), allowed), "remind me about Suffolk events"
+    )
     assert reply.intent is Intent.SUBSCRIBE
     assert "Subscribed to Suffolk County Council's events" in render_plain(reply)
     assert await services.store.subscriptions(7) == ["SFK"]
@@ -94,7 +96,7 @@ async def test_a_message_stopping_every_reminder_in_a_group_is_refused_to_a_memb
     services: Services,
 ) -> None:
     await services.store.subscribe(7, ALL, services.clock())
-    reply = await respond(services, 7, "stop all reminders", Conversation(), refused)
+    reply = await respond(Turn(services, 7, Conversation(), refused), "stop all reminders")
     assert "Only this group's administrators" in render_plain(reply)
     assert await services.store.subscriptions(7) == [ALL]
 
@@ -102,20 +104,20 @@ async def test_a_message_stopping_every_reminder_in_a_group_is_refused_to_a_memb
 async def test_a_message_answers_with_the_confidence_of_its_understanding(
     services: Services,
 ) -> None:
-    exact = await respond(services, 1, "who trains Suffolk?", Conversation(), allowed)
-    misspelt = await respond(services, 1, "who trains Sufflok?", Conversation(), allowed)
+    exact = await respond(Turn(services, 1, Conversation(), allowed), "who trains Suffolk?")
+    misspelt = await respond(Turn(services, 1, Conversation(), allowed), "who trains Sufflok?")
     assert 0 < misspelt.confidence < exact.confidence <= 1
 
 
 async def test_a_question_button_answers_about_its_council(services: Services) -> None:
     conversation = Conversation()
-    reply = await press(services, 1, Intent.TRAINERS, "SWA", conversation, allowed)
+    reply = await press(Turn(services, 1, conversation, allowed), Intent.TRAINERS, "SWA")
     assert (reply.intent, reply.authority, reply.confidence) == (Intent.TRAINERS, "swansea", 1.0)
     assert (conversation.intent, conversation.council_code) == (Intent.TRAINERS, "SWA")
 
 
 async def test_a_subscribe_button_subscribes_the_chat(services: Services) -> None:
-    reply = await press(services, 3, Intent.SUBSCRIBE, "LIN", Conversation(), allowed)
+    reply = await press(Turn(services, 3, Conversation(), allowed), Intent.SUBSCRIBE, "LIN")
     assert "Subscribed to Lincolnshire County Council's events" in render_plain(reply)
     assert await services.store.subscriptions(3) == ["LIN"]
 
@@ -125,7 +127,7 @@ async def test_the_every_event_unsubscribe_button_raises_for_a_member_of_a_group
 ) -> None:
     await services.store.subscribe(3, ALL, services.clock())
     with pytest.raises(AdminOnlyError):
-        await press(services, 3, Intent.UNSUBSCRIBE, ALL, Conversation(), refused)
+        await press(Turn(services, 3, Conversation(), refused), Intent.UNSUBSCRIBE, ALL)
     assert await services.store.subscriptions(3) == [ALL]
 
 
@@ -146,10 +148,10 @@ async def test_the_every_event_unsubscribe_button_raises_for_a_member_of_a_group
 async def test_a_command_replies_to_its_argument_or_its_absence(
     services: Services, intent: Intent, name: str, says: str
 ) -> None:
-    reply = await command(services, 1, intent, name, Conversation(), allowed)
+    reply = await command(Turn(services, 1, Conversation(), allowed), intent, name)
     assert says in render_plain(reply)
 
 
 async def test_subscribe_all_by_command_subscribes_to_every_event(services: Services) -> None:
-    await command(services, 4, Intent.SUBSCRIBE, "everything", Conversation(), allowed)
+    await command(Turn(services, 4, Conversation(), allowed), Intent.SUBSCRIBE, "everything")
     assert await services.store.subscriptions(4) == [ALL]
