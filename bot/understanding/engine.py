@@ -175,7 +175,7 @@ class Engine:
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
         is, and its words outside the council's name."""
-        written = words(text)
+        written = words(text, whole)
         question = [
             Word(
                 correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
