@@ -2,8 +2,8 @@
 
     python benchmarks/bench_understanding.py [--rounds N]
 
-Every question of tests/data/questions*.yaml goes through `Engine.answer` and `render_plain` (a
-fresh conversation each, as `sosbot ask` does), and through the baseline: one
+Every question of tests/data/questions*.yaml goes through `answer_in_console` and
+`render_plain` (a fresh conversation each, as `sosbot ask` does), and through the baseline: one
 `rapidfuzz.process.extractOne(question, all_council_names, scorer=WRatio)` over the official
 names of all 470 UK councils. The two alternate round by round, so that the shared machine's
 noise falls on both alike. Per-question times are medians over the rounds; the table shows their
@@ -23,8 +23,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.actions.asking import answer_in_console
+from bot.clock import utc_now
+from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
-from bot.understanding.engine import Engine
+from bot.understanding.conversation import Conversation
 from knowledge.loader import load_knowledge
 
 QUESTION_SETS = sorted((Path(__file__).parent.parent / "tests" / "data").glob("questions*.yaml"))
@@ -59,12 +62,12 @@ def main() -> None:
     rounds = parser.parse_args().rounds
 
     knowledge = load_knowledge()
-    engine = Engine(knowledge, ZoneInfo("Europe/London"))
+    view = KnowledgeView.build(knowledge, ZoneInfo("Europe/London"))
     names = [council.name for council in knowledge.councils.values()]
     questions = load_questions()
 
     def engine_call(question: str) -> object:
-        return render_plain(engine.answer(question))
+        return render_plain(answer_in_console(view, question, Conversation(), utc_now()))
 
     def baseline_call(question: str) -> object:
         return process.extractOne(question, names, scorer=fuzz.WRatio)

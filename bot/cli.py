@@ -20,14 +20,17 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from bot.actions.asking import answer_in_console
+from bot.clock import Clock, utc_now
 from bot.errors import CommandError, SosbotError, TokenRejectedError, UnusableDatabaseError
 from bot.logs import configure_logging
+from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
 from bot.settings import Settings
 from bot.storage.schema import exclusive_use
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Conversation, Engine
+from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 
@@ -57,12 +60,12 @@ def _settings() -> Settings:
         raise CommandError(f"sosbot: bad setting: {problems}", EXIT_USAGE) from error
 
 
-def _engine(settings: Settings) -> Engine:
+def _view(settings: Settings) -> KnowledgeView:
     try:
         knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
     except KnowledgeError as error:
         raise CommandError(str(error), 1) from error
-    return Engine(knowledge, settings.zone)
+    return KnowledgeView.build(knowledge, settings.zone)
 
 
 def reply_as_json(reply: Reply) -> str:
@@ -84,21 +87,27 @@ def _one_line(text: str) -> str:
 
 
 def ask(
-    engine: Engine, questions: Iterable[str], *, as_json: bool, shared: bool, out: TextIO
+    view: KnowledgeView,
+    questions: Iterable[str],
+    *,
+    as_json: bool,
+    shared: bool,
+    out: TextIO,
+    clock: Clock = utc_now,
 ) -> None:
     """Answer each question; with several, one line of output each."""
     conversation = Conversation()
     for question in questions:
         if not shared:
             conversation = Conversation()
-        reply = engine.answer(question, conversation)
+        reply = answer_in_console(view, question, conversation, clock())
         if as_json:
             print(reply_as_json(reply), file=out, flush=True)
         else:
             print(_one_line(render_plain(reply)), file=out, flush=True)
 
 
-def chat(engine: Engine, source: TextIO, out: TextIO) -> None:
+def chat(view: KnowledgeView, source: TextIO, out: TextIO, clock: Clock = utc_now) -> None:
     """A console conversation with the same engine and answers as the Telegram bot."""
     interactive = source.isatty()
     if interactive:
@@ -122,7 +131,8 @@ def chat(engine: Engine, source: TextIO, out: TextIO) -> None:
             return
         if not question:
             continue
-        print(f"\n{render_plain(engine.answer(question, conversation))}\n", file=out, flush=True)
+        reply = answer_in_console(view, question, conversation, clock())
+        print(f"\n{render_plain(reply)}\n", file=out, flush=True)
 
 
 def check(
@@ -235,14 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "ask":
                 questions = [arguments.question] if arguments.question is not None else sys.stdin
                 ask(
-                    _engine(settings),
+                    _view(settings),
                     (line.rstrip("\n") for line in questions),
                     as_json=arguments.json,
                     shared=arguments.conversation,
                     out=sys.stdout,
                 )
             case "chat":
-                chat(_engine(settings), sys.stdin, sys.stdout)
+                chat(_view(settings), sys.stdin, sys.stdout)
             case "check":
                 return check(
                     arguments.folder or settings.knowledge_dir,

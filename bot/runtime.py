@@ -13,46 +13,26 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.actions.services import Services
+from bot.actions.statistics import QuestionTally
 from bot.clock import Clock, utc_now
 from bot.errors import StoreError
 from bot.reminders.delivery import Delivery
 from bot.reminders.view import EventsView
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.settings import Settings
 from bot.storage.port import Store
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
 from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
-class QuestionTally:
-    """Questions answered since the totals were last saved: counting one costs no write."""
-
-    answered: int = 0
-    not_understood: int = 0
-
-    def count(self, understood: bool) -> None:
-        if understood:
-            self.answered += 1
-        else:
-            self.not_understood += 1
-
-    async def save(self, store: Store) -> None:
-        if self.answered or self.not_understood:
-            answered, not_understood = self.answered, self.not_understood
-            await store.add_question_counts(answered, not_understood)
-            # Taken off only once saved (a failed save keeps them for the next), and by
-            # subtraction, since questions answered during the write count too.
-            self.answered -= answered
-            self.not_understood -= not_understood
-
-
-@dataclass
 class Runtime:
     settings: Settings
-    engine: Engine
+    # The knowledge being served, its engine and reply builders: replaced whole on reload.
+    current: CurrentKnowledge
     store: Store
     clock: Clock = utc_now
     questions: QuestionTally = field(default_factory=QuestionTally)
@@ -64,12 +44,24 @@ class Runtime:
     def __post_init__(self) -> None:
         self.delivery = Delivery(self.store, self.clock)
 
+    @property
+    def services(self) -> Services:
+        """What the use cases in bot.actions work with."""
+        return Services(
+            store=self.store,
+            current=self.current,
+            clock=self.clock,
+            lead_times=self.settings.reminder_lead_times,
+            questions=self.questions,
+            log_unanswered=self.settings.log_unanswered,
+        )
+
     def events_view(self) -> EventsView:
         """The current knowledge as reminders see it, taken once for one delivery run."""
-        settings = self.settings
+        settings, view = self.settings, self.current.view
         return EventsView(
-            knowledge=self.engine.knowledge,
-            texts=self.engine.composer,
+            knowledge=view.knowledge,
+            texts=view.events,
             timezone=settings.zone,
             lead_times=settings.reminder_lead_times,
             check_interval=timedelta(seconds=settings.reminder_check_seconds),
@@ -85,7 +77,8 @@ class Runtime:
         except BaseException:
             await store.close()
             raise
-        return cls(settings, Engine(knowledge, settings.zone), store, clock)
+        current = CurrentKnowledge(KnowledgeView.build(knowledge, settings.zone))
+        return cls(settings, current, store, clock)
 
     async def close(self) -> None:
         """Record what was sent but not yet recorded, save the question counts not yet saved,

@@ -13,11 +13,11 @@ import re
 
 from telegram import CallbackQuery, Message, Update
 
-from bot.actions.chat import choose
+from bot.actions.chat import press
 from bot.errors import AdminOnlyError
 from bot.scopes import ALL
 from bot.understanding.intents import Intent
-from handlers.common import edit_to_reply, may_remove_all
+from handlers.common import edit_to_reply, turn
 from handlers.context import SosbotContext
 from handlers.reminders import send_calendar_file
 
@@ -60,19 +60,12 @@ async def subscription_button(update: Update, context: SosbotContext) -> None:
     query, message, match = pressed
     runtime = context.runtime
     scope = match["scope"]
-    if scope != ALL and scope not in runtime.engine.knowledge.councils:
+    if scope != ALL and scope not in runtime.current.view.knowledge.councils:
         await ignore_button(update, context)
         return
     intent = Intent(match["intent"])
     try:
-        reply = await choose(
-            runtime,
-            message.chat.id,
-            intent,
-            scope,
-            context.conversation,
-            may_remove_all(update, context),
-        )
+        reply = await press(turn(message.chat.id, update, context), intent, scope)
     except AdminOnlyError as refused:
         await query.answer(str(refused), show_alert=True)
         return
@@ -89,19 +82,12 @@ async def question_button(update: Update, context: SosbotContext) -> None:
     query, message, match = pressed
     runtime = context.runtime
     council = match["council"] or None
-    if council is not None and council not in runtime.engine.knowledge.councils:
+    if council is not None and council not in runtime.current.view.knowledge.councils:
         await ignore_button(update, context)
         return
     await query.answer()
     intent = Intent(match["intent"])
-    reply = await choose(
-        runtime,
-        message.chat.id,
-        intent,
-        council,
-        context.conversation,
-        may_remove_all(update, context),
-    )
+    reply = await press(turn(message.chat.id, update, context), intent, council)
     await edit_to_reply(message, reply)
 
 

@@ -6,12 +6,23 @@ import logging
 
 from telegram import Update
 
-from bot.actions.chat import run_understanding
+from bot.actions.chat import command
 from bot.understanding.intents import Intent
-from handlers.common import command_argument, send_reply
+from handlers.common import command_argument, send_reply, turn
 from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
+
+
+async def answer_command(
+    intent: Intent, update: Update, context: SosbotContext, name: str | None = None
+) -> None:
+    """Carry out a command about its argument (or `name`), and send the reply."""
+    message = update.effective_message
+    if message is not None:
+        argument = command_argument(context) if name is None else name
+        reply = await command(turn(message.chat.id, update, context), intent, argument)
+        await send_reply(message, reply)
 
 
 async def start(update: Update, context: SosbotContext) -> None:
@@ -21,51 +32,27 @@ async def start(update: Update, context: SosbotContext) -> None:
     runtime = context.runtime
     # Unblocking the bot in Telegram sends /start: reminders paused after a 403 resume.
     await runtime.store.resume_chat(update.effective_message.chat.id)
-    engine = runtime.engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
-        if name
-        else engine.composer.welcome()
-    )
-    await send_reply(update.effective_message, reply)
+    if command_argument(context):
+        await answer_command(Intent.OVERVIEW, update, context)
+    else:
+        await send_reply(update.effective_message, runtime.current.view.help.welcome())
 
 
 async def help_command(update: Update, context: SosbotContext) -> None:
     """What to ask and every command."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, context.runtime.engine.composer.help(1.0))
+    await answer_command(Intent.HELP, update, context, name="")
 
 
 async def councils(update: Update, context: SosbotContext) -> None:
     """Every council on record, with a button each."""
-    if update.effective_message is not None:
-        await send_reply(update.effective_message, context.runtime.engine.composer.listing(1.0))
+    await answer_command(Intent.LIST, update, context, name="")
 
 
 async def council(update: Update, context: SosbotContext) -> None:
     """One council's overview: /council NAME."""
-    if update.effective_message is None:
-        return
-    engine = context.runtime.engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.OVERVIEW, name))
-        if name
-        else engine.composer.which_council(Intent.OVERVIEW, 1.0)
-    )
-    await send_reply(update.effective_message, reply)
+    await answer_command(Intent.OVERVIEW, update, context)
 
 
 async def events(update: Update, context: SosbotContext) -> None:
     """Upcoming events, everywhere or for one council: /events [NAME]."""
-    if update.effective_message is None:
-        return
-    engine = context.runtime.engine
-    name = command_argument(context)
-    reply = (
-        await run_understanding(name, lambda: engine.reply_about(Intent.EVENTS, name))
-        if name
-        else engine.composer.network_events(1.0)
-    )
-    await send_reply(update.effective_message, reply)
+    await answer_command(Intent.EVENTS, update, context)

@@ -20,7 +20,8 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, RetryAfter
 
-from bot.actions.subscriptions import Permission
+from bot.actions.chat import Turn
+from bot.actions.services import Permission
 from bot.replies.render import TELEGRAM_LIMIT, render_html, split_message
 from bot.replies.reply import Choice, EventRef, Reply
 from bot.understanding.intents import Intent
@@ -55,6 +56,17 @@ def may_remove_all(update: Update, context: SosbotContext) -> Permission:
         return member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
     return allowed
+
+
+def turn(chat_id: int, update: Update, context: SosbotContext) -> Turn:
+    """The update as bot.actions sees it: its chat, the chat's conversation and who may remove
+    everything the chat holds."""
+    return Turn(
+        context.runtime.services,
+        chat_id,
+        context.conversation,
+        may_remove_all(update, context),
+    )
 
 
 def command_argument(context: SosbotContext) -> str:

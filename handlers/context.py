@@ -15,7 +15,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.runtime import Runtime
-from bot.understanding.engine import Conversation
+from bot.understanding.conversation import Conversation
 
 logger = logging.getLogger(__name__)
 

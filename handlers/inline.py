@@ -7,7 +7,9 @@ import logging
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 
+from bot.actions.asking import inline_overviews
 from bot.actions.chat import run_understanding
+from bot.replies.help import one_line_summary
 from handlers.common import one_message
 from handlers.context import SosbotContext
 
@@ -21,14 +23,17 @@ async def inline_query(update: Update, context: SosbotContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    engine = context.runtime.engine
+    runtime = context.runtime
     results = []
-    for reply in await run_understanding(query.query, lambda: engine.inline_overviews(query.query)):
+    for reply in await run_understanding(
+        query.query,
+        lambda: inline_overviews(runtime.current.view, query.query, runtime.clock()),
+    ):
         results.append(
             InlineQueryResultArticle(
                 id=reply.council_code or reply.intent.value,
                 title=reply.title or reply.council or "Signs of Safety",
-                description=engine.composer.one_line_summary(reply),
+                description=one_line_summary(reply),
                 input_message_content=InputTextMessageContent(
                     one_message(reply, context.bot.username), parse_mode=ParseMode.HTML
                 ),

@@ -8,7 +8,7 @@ import re
 from telegram import Message, MessageEntity, Update
 
 from bot.actions.chat import respond
-from handlers.common import may_remove_all, send_reply
+from handlers.common import send_reply, turn
 from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
@@ -38,11 +38,4 @@ async def answer_text(update: Update, context: SosbotContext) -> None:
     text = _addressed_text(message, context.bot.username, context.bot.id)
     if text is None:
         return
-    reply = await respond(
-        context.runtime,
-        message.chat.id,
-        text,
-        context.conversation,
-        may_remove_all(update, context),
-    )
-    await send_reply(message, reply)
+    await send_reply(message, await respond(turn(message.chat.id, update, context), text))

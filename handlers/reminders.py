@@ -91,7 +91,13 @@ async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = Fa
     """Reload the knowledge folder; announce the events it adds or moves. Returns what
     happened. `confirmed`: an admin accepts a reload that drops every event."""
     runtime = shared.runtime
-    outcome = await reload_knowledge(runtime, confirmed=confirmed)
+    outcome = await reload_knowledge(
+        runtime.current,
+        runtime.settings.knowledge_dir,
+        runtime.settings.zone,
+        runtime.reload_lock,
+        confirmed=confirmed,
+    )
     if not outcome.ok:
         return outcome.message
     delivery = runtime.delivery
@@ -138,7 +144,7 @@ def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext
 
 async def send_calendar_file(bot: Bot, chat_id: int, runtime: Runtime, event_id: str) -> bool:
     """Send the event as an .ics file; False if there is no such event any more."""
-    knowledge = runtime.engine.knowledge
+    knowledge = runtime.current.view.knowledge
     event = knowledge.event(event_id)
     if event is None:
         return False

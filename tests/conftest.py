@@ -12,8 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.actions import reload
+from bot.actions.asking import QUESTIONS, answer, answer_in_console
+from bot.replies.current import KnowledgeView
+from bot.replies.reply import Reply
+from bot.runtime import Runtime
 from bot.storage.sqlite import SqliteStore
+from bot.understanding.conversation import Conversation
 from bot.understanding.engine import Engine
+from bot.understanding.intents import Intent
 from knowledge.base import Knowledge
 from knowledge.loader import load_knowledge
 
@@ -53,8 +60,39 @@ def knowledge() -> Knowledge:
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge: Knowledge) -> Engine:
-    return Engine(knowledge, LONDON, clock=lambda: FIXED_NOW)
+def view(knowledge: Knowledge) -> KnowledgeView:
+    return KnowledgeView.build(knowledge, LONDON)
+
+
+@pytest.fixture(scope="session")
+def engine(view: KnowledgeView) -> Engine:
+    return view.engine
+
+
+Ask = Callable[..., Reply]
+
+
+@pytest.fixture(scope="session")
+def ask(view: KnowledgeView) -> Ask:
+    """The console's answer to a question at FIXED_NOW, in a conversation (a fresh one if none
+    is given), which it updates."""
+
+    def asking(text: str, conversation: Conversation | None = None) -> Reply:
+        return answer_in_console(view, text, conversation or Conversation(), FIXED_NOW)
+
+    return asking
+
+
+async def reload_knowledge(runtime: Runtime, *, confirmed: bool = False) -> reload.ReloadOutcome:
+    """What /reload does to the runtime's knowledge."""
+    settings = runtime.settings
+    return await reload.reload_knowledge(
+        runtime.current,
+        settings.knowledge_dir,
+        settings.zone,
+        runtime.reload_lock,
+        confirmed=confirmed,
+    )
 
 
 @pytest.fixture
@@ -74,3 +112,18 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
     yield make
     for path in immutable:
         subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+
+def reply_for(view: KnowledgeView, intent: Intent, council_code: str | None) -> Reply:
+    """The reply a button asking a question shows (at FIXED_NOW)."""
+    request = view.engine.request_for(intent, council_code)
+    assert isinstance(request, QUESTIONS)
+    return answer(view, request, FIXED_NOW, 1.0)
+
+
+def reply_about(view: KnowledgeView, intent: Intent, name: str) -> Reply:
+    """The reply a command asking a question about `name` shows ("/council NAME")."""
+    request = view.engine.request_about(intent, name)
+    assert isinstance(request, QUESTIONS)
+    return answer(view, request, FIXED_NOW, 1.0)

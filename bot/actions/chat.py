@@ -1,20 +1,26 @@
-"""A chat's message or button press in, the reply out: understanding, counting, and acting on
-requests to subscribe. The Telegram handlers only unwrap the update and send what this returns."""
+"""A chat's message, button press or command in, the reply out: understand it (long text in a
+worker thread), carry out the request, count it, and update the conversation. The Telegram
+handlers only unwrap the update and send what these return."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.actions import subscriptions as subscribing
-from bot.clock import utc_now
+from bot.actions.asking import answer
+from bot.actions.conversation import forget, remember
+from bot.actions.services import Permission, Services
 from bot.errors import AdminOnlyError
+from bot.replies import subscriptions as said
+from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
-from bot.runtime import Runtime
-from bot.understanding.engine import Conversation
-from bot.understanding.intents import SUBSCRIPTION_INTENTS, Intent
+from bot.understanding import requests as wanted
+from bot.understanding.conversation import Conversation
+from bot.understanding.intents import Intent
 from bot.understanding.text import unanswered_key
 
 logger = logging.getLogger(__name__)
@@ -26,6 +32,18 @@ T = TypeVar("T")
 # about 0.1 ms, while a 500-character message takes about 1 ms and a typical question 0.1 ms.
 LONG_TEXT = 500
 
+# What a command asks when it names nothing: "/council" asks which council, "/events" lists
+# every event, "/subscribe" asks which council.
+BARE_COMMANDS: dict[Intent, wanted.Request] = {
+    Intent.OVERVIEW: wanted.Ask(Intent.OVERVIEW),
+    Intent.EVENTS: wanted.Ask(Intent.EVENTS),
+    Intent.LIST: wanted.Ask(Intent.LIST),
+    Intent.HELP: wanted.Ask(Intent.HELP),
+    Intent.SUBSCRIBE: wanted.Subscribe(None),
+    Intent.UNSUBSCRIBE: wanted.Unsubscribe(None),
+    Intent.SUBSCRIPTIONS: wanted.ListSubscriptions(),
+}
+
 
 async def run_understanding(text: str, work: Callable[[], T]) -> T:
     """`work()`, the engine reading `text`: in a worker thread if `text` is long."""
@@ -34,47 +52,92 @@ async def run_understanding(text: str, work: Callable[[], T]) -> T:
     return await asyncio.to_thread(work)
 
 
-async def respond(
-    runtime: Runtime,
-    chat_id: int,
-    text: str,
-    conversation: Conversation,
-    may_remove_all: subscribing.Permission,
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message, command or button press: from which chat, in which conversation, and
+    whether its sender may remove everything the chat holds (asked only when it matters)."""
+
+    services: Services
+    chat_id: int
+    conversation: Conversation
+    may_remove_all: Permission
+
+
+async def carry_out(
+    turn: Turn, view: KnowledgeView, request: wanted.Request, confidence: float = 1.0
 ) -> Reply:
-    """The reply to `text` from `chat_id`, in its conversation. `may_remove_all` is asked before
-    a request to stop every reminder is carried out; if refused, the reply says so."""
-    reply = await run_understanding(text, lambda: runtime.engine.answer(text, conversation))
-    logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
-    understood = reply.intent is not Intent.UNKNOWN
-    runtime.questions.count(understood)
-    if not understood and runtime.settings.log_unanswered:
+    """The reply to `request`, done. Raises AdminOnlyError where removing everything the chat
+    holds is refused."""
+    services, chat_id = turn.services, turn.chat_id
+    match request:
+        case wanted.Subscribe(scope):
+            return await subscribing.subscribe(services, chat_id, scope)
+        case wanted.Unsubscribe(scope):
+            return await subscribing.unsubscribe(services, chat_id, scope, turn.may_remove_all)
+        case wanted.ListSubscriptions():
+            return await subscribing.list_subscriptions(services, chat_id)
+        case wanted.Forget():
+            reply = await subscribing.forget(services, chat_id, turn.may_remove_all)
+            forget(turn.conversation)
+            return reply
+        case wanted.Ask() | wanted.AskPerson() | wanted.UnknownCouncil() | wanted.Thanks():
+            return answer(view, request, services.clock(), confidence)
+
+
+async def _answered(
+    turn: Turn, view: KnowledgeView, request: wanted.Request, confidence: float = 1.0
+) -> Reply:
+    """carry_out, with a refusal said as the reply (to a message or a command; a button shows
+    it as an alert instead)."""
+    try:
+        return await carry_out(turn, view, request, confidence)
+    except AdminOnlyError:
+        return said.refusal()
+
+
+async def respond(turn: Turn, text: str) -> Reply:
+    """The reply to `text`, in the turn's conversation. A request to stop every reminder asks
+    `may_remove_all` first; if refused, the reply says so."""
+    services = turn.services
+    view = services.current.view
+    understanding = await run_understanding(
+        text, lambda: view.engine.understand(text, turn.conversation)
+    )
+    understood = understanding.intent is not Intent.UNKNOWN
+    services.questions.count(understood)
+    if not understood and services.log_unanswered:
         # The text alone: no chat id, no time (see Store.log_unanswered).
-        await runtime.store.log_unanswered(unanswered_key(text))
-    if reply.intent in SUBSCRIPTION_INTENTS:
-        try:
-            return await subscribing.act(runtime, chat_id, reply, utc_now(), may_remove_all)
-        except AdminOnlyError:
-            return subscribing.refusal()
+        await services.store.log_unanswered(unanswered_key(text))
+    reply = await _answered(turn, view, understanding.request, understanding.confidence)
+    logger.debug("Answered a %s question (confidence %.2f)", reply.intent, reply.confidence)
+    remember(turn.conversation, understanding.request, understanding.intent, reply)
     return reply
 
 
-async def choose(
-    runtime: Runtime,
-    chat_id: int,
-    intent: Intent,
-    council_code: str | None,
-    conversation: Conversation,
-    may_remove_all: subscribing.Permission,
-) -> Reply:
+async def press(turn: Turn, intent: Intent, council_code: str | None) -> Reply:
     """The reply to a pressed button: a question about a council, or a subscription. Raises
     AdminOnlyError if `may_remove_all` refuses the "every event" unsubscribe button."""
-    if intent is Intent.SUBSCRIBE and council_code:
-        reply = await subscribing.subscribe(runtime, chat_id, council_code, utc_now())
-    elif intent is Intent.UNSUBSCRIBE and council_code:
-        reply = await subscribing.unsubscribe(runtime, chat_id, council_code, may_remove_all)
-    else:
-        reply = runtime.engine.reply_for(intent, council_code)
-    conversation.intent = intent
-    if reply.council_code is not None:
-        conversation.council_code = reply.council_code
+    view = turn.services.current.view
+    request = view.engine.request_for(intent, council_code)
+    reply = await carry_out(turn, view, request)
+    remember(turn.conversation, request, intent, reply)
     return reply
+
+
+async def command(turn: Turn, intent: Intent, name: str) -> Reply:
+    """The reply to a command about `name` ("/council staffs", "/subscribe all"), or, with no
+    name, to the bare command (see BARE_COMMANDS); a refusal is said as the reply."""
+    view = turn.services.current.view
+    request = (
+        await run_understanding(name, lambda: view.engine.request_about(intent, name))
+        if name
+        else BARE_COMMANDS[intent]
+    )
+    reply = await _answered(turn, view, request)
+    remember(turn.conversation, request, intent, reply)
+    return reply
+
+
+async def forget_chat(turn: Turn) -> Reply:
+    """/forget: everything held about the chat deleted, if `may_remove_all` allows."""
+    return await _answered(turn, turn.services.current.view, wanted.Forget())

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.runtime import Runtime
-from bot.understanding.engine import Engine
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from knowledge.errors import KnowledgeError
 from knowledge.loader import load_knowledge
 
@@ -31,32 +30,39 @@ class ReloadOutcome:
     message: str
 
 
-def _load_engine(folder: Path, timezone: ZoneInfo) -> Engine:
-    return Engine(load_knowledge(folder, timezone=timezone), timezone)
+def _load(folder: Path, timezone: ZoneInfo) -> KnowledgeView:
+    return KnowledgeView.build(load_knowledge(folder, timezone=timezone), timezone)
 
 
-async def reload_knowledge(runtime: Runtime, *, confirmed: bool = False) -> ReloadOutcome:
-    """Load the knowledge folder again, off the event loop; on success the engine is replaced
-    in one assignment. `confirmed`: an admin accepts that every event goes."""
-    folder = runtime.settings.knowledge_dir
-    async with runtime.reload_lock:
+async def reload_knowledge(
+    current: CurrentKnowledge,
+    folder: Path,
+    timezone: ZoneInfo,
+    lock: asyncio.Lock,
+    *,
+    confirmed: bool = False,
+) -> ReloadOutcome:
+    """Load `folder` again, off the event loop, one reload at a time (`lock`); on success the
+    view being served is replaced in one assignment. `confirmed`: an admin accepts that every
+    event goes."""
+    async with lock:
         try:
-            engine = await asyncio.to_thread(_load_engine, folder, runtime.settings.zone)
+            view = await asyncio.to_thread(_load, folder, timezone)
         except KnowledgeError as error:
             logger.error("Reload refused, still serving the last good knowledge:\n%s", error)
             return ReloadOutcome(
                 False, f"Reload refused; still serving the last good knowledge.\n{error}"
             )
-        knowledge = engine.knowledge
-        current = len(runtime.engine.knowledge.events)
-        if current and not knowledge.events and not confirmed:
+        knowledge = view.knowledge
+        served = len(current.view.knowledge.events)
+        if served and not knowledge.events and not confirmed:
             message = (
-                f"Reload refused: {folder} has no events, and {current} are on record now. "
+                f"Reload refused: {folder} has no events, and {served} are on record now. "
                 "Still serving the last good knowledge; send /reload confirm to drop every event."
             )
             logger.error("%s", message)
             return ReloadOutcome(False, message)
-        runtime.engine = engine
+        current.view = view
     message = (
         f"Reloaded {folder}: {len(knowledge.authorities)} authorities, "
         f"{len(knowledge.events)} events."

@@ -55,7 +55,8 @@ class Reply(Part):
     authority: str | None = Field(None, description="The adopter's id, when one is answered about")
     council: str | None = Field(None, description="The UK council recognised, by name")
     council_code: str | None = None
-    confidence: float = Field(ge=0.0, le=1.0)
+    # How sure the understanding was; set once by the action that knows it.
+    confidence: float = Field(1.0, ge=0.0, le=1.0)
     title: str | None = None
     blocks: tuple[Block, ...] = ()
     citation: Citation | None = None
@@ -64,7 +65,4 @@ class Reply(Part):
     actions: tuple[Choice, ...] = Field((), description="Follow-up questions to offer")
     calendar: tuple[EventRef, ...] = Field(
         (), description="Upcoming events the reply lists, offered as calendar files"
-    )
-    scope: str | None = Field(
-        None, description="For (un)subscribing: 'all' or a council code; None if not said"
     )

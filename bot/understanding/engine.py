@@ -1,7 +1,7 @@
-"""The question-answering engine: understand a message in its conversation, then reply.
+"""The engine: what a message asks for, read in its conversation. Pure and synchronous.
 
-It imports nothing of Telegram; the console, `sosbot ask` and the Telegram handlers all call
-`Engine.answer` and render the Reply it returns.
+`Engine.understand` returns an Understanding carrying a Request (bot.understanding.requests);
+it changes nothing, not even the conversation, and builds no reply: bot.actions does both.
 """
 
 from __future__ import annotations
@@ -9,28 +9,36 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, utc_now
-from bot.replies.compose import Composer
-from bot.replies.reply import Paragraph, Reply
-from bot.replies.servable import servable
+from bot.scopes import ALL
+from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilIndex, CouncilMatch
 from bot.understanding.intents import (
     COUNCIL_INTENTS,
-    KNOWN_WORDS,
     SUBSCRIPTION_INTENTS,
     Intent,
     IntentGuess,
     classify,
+)
+from bot.understanding.requests import (
+    Ask,
+    AskPerson,
+    ListSubscriptions,
+    Request,
+    Subscribe,
+    Thanks,
+    UnknownCouncil,
+    Unsubscribe,
+)
+from bot.understanding.text import Word, normalise, words
+from bot.understanding.vocabulary import (
+    KNOWN_WORDS,
     correct_spelling,
     foreign_words,
     is_on_topic,
     off_topic_words,
 )
-from bot.understanding.text import Word, normalise, words
 from knowledge.base import Knowledge
-from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
 
@@ -50,46 +58,28 @@ _THANKS = re.compile(
     r"^(?:ok |okay |great |brilliant |perfect |lovely )?(?:thanks|thank you|thx|ty|cheers|ta)"
     r"(?: (?:very much|a lot|so much|again))?$"
 )
-# Answers about the whole network, after which "them" no longer means the last council.
-_NETWORK_ANSWERS = frozenset({Intent.COUNT, Intent.LIST, Intent.ABOUT})
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
 
 
-@dataclass
-class Conversation:
-    """What the previous turns were about, so that "who trains them?" can be answered."""
-
-    intent: Intent | None = None
-    council_code: str | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class Understanding:
-    """How a message was read: its intent, the council it names (if any) and how sure we are."""
+    """How a message was read: what it asks for, its intent, the council it names (if any) and
+    how sure we are."""
 
+    request: Request
     intent: Intent
     council: CouncilMatch | CouncilChoice | None
     confidence: float
-    words: tuple[str, ...]
 
 
 class Engine:
-    """Answers questions from one Knowledge; build a new Engine when knowledge is reloaded."""
+    """Reads messages about one Knowledge; build a new Engine when knowledge is reloaded."""
 
-    def __init__(
-        self,
-        knowledge: Knowledge,
-        timezone: ZoneInfo,
-        clock: Clock = utc_now,
-    ) -> None:
-        # Events whose dates cannot be computed are left out here, once, for every path.
-        knowledge = servable(knowledge, timezone)
+    def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.timezone = timezone
         self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
-        self.composer = Composer(knowledge, timezone, clock)
         # Named people by their normalised names: "who is Tracey Hill?".
         self.people_by_name = {
             normalise(person.name): person.name
@@ -97,53 +87,82 @@ class Engine:
             for person in (*authority.trainers, *authority.people)
         }
 
-    def answer(self, text: str, conversation: Conversation | None = None) -> Reply:
-        """The reply to `text`; `conversation` is read for context and updated."""
+    def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
+        """What `text` asks for, read in `conversation` (which is not changed)."""
         conversation = conversation if conversation is not None else Conversation()
         normalised = normalise(text)
         if _THANKS.match(normalised):
-            return self.composer.you_are_welcome()
+            return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
-            return self.composer.help(1.0)
+            return Understanding(Ask(Intent.HELP), Intent.HELP, None, 1.0)
         person = self._person_named(normalised)
         if person is not None:
-            reply = self.composer.person(person, 0.9)
-        else:
-            reply = self._compose(self.understand(text, normalised, conversation))
-        if reply.council_code is not None:
-            conversation.council_code = reply.council_code
-        elif reply.intent in _NETWORK_ANSWERS:
-            # "how many councils …" then "and how many are training?" is still the network.
-            conversation.council_code = None
-        if reply.intent is not Intent.UNKNOWN:
-            conversation.intent = reply.intent
-        return reply
+            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
+        intent, found, confidence, rest = self._read(text, normalised, conversation)
+        request = self._request(intent, found, rest)
+        return Understanding(request, intent, found, confidence)
 
-    def reply_for(self, intent: Intent, council_code: str | None) -> Reply:
-        """The reply to a button: an intent about a council, with no words to understand."""
+    def request_for(self, intent: Intent, council_code: str | None) -> Request:
+        """What a button asks: an intent about a council, with no words to understand."""
         council: CouncilMatch | None = None
         if council_code is not None and council_code in self.knowledge.councils:
             named = self.knowledge.councils[council_code]
             council = CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
-        return self._compose(Understanding(intent, council, 1.0, ()))
+        if intent is Intent.SUBSCRIBE:
+            return Subscribe(council_code)
+        if intent is Intent.UNSUBSCRIBE:
+            return Unsubscribe(council_code)
+        return self._request(intent, council, ())
 
-    def reply_about(self, intent: Intent, name: str) -> Reply:
-        """The reply to a command naming a council ("/council staffs"): the name is matched as in
-        free text, but the intent is the command's."""
+    def request_about(self, intent: Intent, name: str) -> Request:
+        """What a command naming a council asks ("/council staffs", "/subscribe all"): the
+        name is matched as in free text, but the intent is the command's."""
+        if intent in SUBSCRIPTION_INTENTS and EVERYTHING.fullmatch(normalise(name)):
+            return Subscribe(ALL) if intent is Intent.SUBSCRIBE else Unsubscribe(ALL)
         found = self.councils.find(words(name))
         if found is None:
-            return self.composer.unknown_council(name)
-        return self._compose(Understanding(intent, found, 1.0, ()))
+            return UnknownCouncil(name)
+        return self._request(intent, found, ())
 
-    def inline_overviews(self, query: str) -> list[Reply]:
-        """Overviews to offer for an inline query: every adopter for an empty one, else each
-        council the query could mean."""
-        if not query.strip():
-            return [self.reply_for(Intent.OVERVIEW, a.council) for a in self.knowledge.authorities]
-        reply = self.reply_about(Intent.OVERVIEW, query)
-        if reply.options:
-            return [self.reply_for(Intent.OVERVIEW, o.council) for o in reply.options]
-        return [reply] if reply.council_code else []
+    def inline_requests(self, query: str) -> list[Ask]:
+        """Overviews to offer for an inline query: every adopter for an empty query or one that
+        names no council, else each council the query could mean."""
+        if query.strip():
+            found = self.councils.find(words(query))
+            if isinstance(found, CouncilMatch):
+                return [Ask(Intent.OVERVIEW, found)]
+            if isinstance(found, CouncilChoice):
+                return [self._overview(council.code) for council in found.options]
+        return [self._overview(a.council) for a in self.knowledge.authorities]
+
+    def _overview(self, code: str) -> Ask:
+        named = self.knowledge.councils[code]
+        return Ask(
+            Intent.OVERVIEW, CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
+        )
+
+    def _request(
+        self,
+        intent: Intent,
+        found: CouncilMatch | CouncilChoice | None,
+        rest: tuple[str, ...],
+    ) -> Request:
+        """The request an intent about `found` makes. A name that fits several councils is
+        asked about first, whatever the intent."""
+        if intent is Intent.UNKNOWN or isinstance(found, CouncilChoice):
+            return Ask(intent, found, rest)
+        code = (found.responsible or found.named).code if found is not None else None
+        match intent:
+            case Intent.SUBSCRIBE:
+                everything = code is None and bool(EVERYTHING.search(" ".join(rest)))
+                return Subscribe(code or (ALL if everything else None))
+            case Intent.UNSUBSCRIBE:
+                # "stop reminding me": no council named means every reminder.
+                return Unsubscribe(code or ALL)
+            case Intent.SUBSCRIPTIONS:
+                return ListSubscriptions()
+            case _:
+                return Ask(intent, found, rest)
 
     def _person_named(self, normalised: str) -> str | None:
         whole = f" {normalised} "
@@ -151,9 +170,12 @@ class Engine:
             (name for key, name in self.people_by_name.items() if f" {key} " in whole), None
         )
 
-    def understand(self, text: str, whole: str, conversation: Conversation) -> Understanding:
-        """How `text` (and `whole`, its normalised form) reads in `conversation`."""
-        written = words(text)
+    def _read(
+        self, text: str, whole: str, conversation: Conversation
+    ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
+        """The intent of `text` (`whole` normalised), the council it means, how sure that
+        is, and its words outside the council's name."""
+        written = words(text, whole)
         question = [
             Word(
                 correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
@@ -172,14 +194,14 @@ class Engine:
         rest_text = " ".join(rest)
         # Judged on the words as written: "playing" is football, whatever it is one letter from.
         if off_topic_words([written[i].text for i in outside]) and not is_on_topic(rest_text):
-            return Understanding(Intent.UNKNOWN, None, 0.1, tuple(rest))
+            return Intent.UNKNOWN, None, 0.1, tuple(rest)
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.vocabulary)
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
-        return Understanding(intent, found, round(certainty * council_certainty, 3), tuple(rest))
+        return intent, found, round(certainty * council_certainty, 3), tuple(rest)
 
     def _decide(
         self,
@@ -236,74 +258,3 @@ class Engine:
         if named is None:  # gone in a reload
             return None
         return CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 90.0)
-
-    def _compose(self, understanding: Understanding) -> Reply:
-        intent, found, confidence = (
-            understanding.intent,
-            understanding.council,
-            understanding.confidence,
-        )
-        composer = self.composer
-        if intent is Intent.UNKNOWN:
-            return composer.cannot_help(confidence)
-        if isinstance(found, CouncilChoice):
-            return composer.did_you_mean(intent, found.options, confidence)
-        if intent in SUBSCRIPTION_INTENTS:
-            everything = found is None and bool(EVERYTHING.search(" ".join(understanding.words)))
-            return self._subscription(intent, found, confidence, everything=everything)
-        if found is None:
-            return self._without_council(intent, confidence)
-        return self._about_council(intent, found, understanding.words, confidence)
-
-    def _subscription(
-        self, intent: Intent, found: CouncilMatch | None, confidence: float, *, everything: bool
-    ) -> Reply:
-        council = (found.responsible or found.named) if found else None
-        authority = self.knowledge.authority_for_council(council.code) if council else None
-        reply = self.composer.subscription_hint(intent, authority, council, confidence)
-        scope = council.code if council else ("all" if everything else None)
-        return reply.model_copy(update={"scope": scope})
-
-    def _without_council(self, intent: Intent, confidence: float) -> Reply:
-        composer = self.composer
-        match intent:
-            case Intent.LIST:
-                return composer.listing(confidence)
-            case Intent.COUNT:
-                return composer.network_count(confidence)
-            case Intent.ABOUT:
-                return composer.about(confidence)
-            case Intent.HELP:
-                return composer.help(confidence)
-            case Intent.EVENTS:
-                return composer.network_events(confidence)
-            case _:
-                return composer.which_council(intent, confidence)
-
-    def _about_council(
-        self, intent: Intent, found: CouncilMatch, asked: tuple[str, ...], confidence: float
-    ) -> Reply:
-        composer = self.composer
-        responsible: Council | None = found.responsible
-        authority = self.knowledge.authority_for_council(responsible.code) if responsible else None
-        if authority is None:
-            shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
-            return composer.no_record(shown, found.named, responsible, confidence)
-        lead = (
-            (Paragraph(text=composer.district_note(found.named, responsible)),)
-            if found.is_district and responsible is not None
-            else ()
-        )
-        match intent:
-            case Intent.STAGE:
-                return composer.stage(authority, confidence, *lead)
-            case Intent.TRAINERS:
-                return composer.trainers(authority, confidence, *lead)
-            case Intent.PEOPLE:
-                return composer.people(authority, confidence, *lead)
-            case Intent.EVENTS:
-                return composer.events(authority, confidence, *lead)
-            case Intent.COUNT:
-                return composer.figures(authority, asked, confidence)
-            case _:
-                return composer.overview(authority, confidence, *lead)

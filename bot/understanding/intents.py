@@ -10,15 +10,11 @@ so than to answer about a council nobody asked about.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import groupby
-from operator import itemgetter
 
 import re2
-from rapidfuzz import fuzz, process
 
 logger = logging.getLogger(__name__)
 
@@ -281,157 +277,12 @@ _WEIGHT = {
     Intent.COUNT: 4,
 }
 
-# What people type for speed, read as what they mean.
-SHORTHAND = {
-    "whos": "who",
-    "hw": "how",
-    "whats": "what",
-    "wheres": "where",
-    "hows": "how",
-    "wot": "what",
-    "wat": "what",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "abt": "about",
-    "abot": "about",
-    "bout": "about",
-    "pls": "please",
-    "plz": "please",
-    "thx": "thanks",
-    "info": "information",
-}
-
-# Words of this subject that settle no intent but show the question is on topic.
-DOMAIN_WORDS = frozenset(
-    """
-    signs safety sofs sos approach model method methodology framework practice practices
-    practitioner practitioners social work worker workers care children child childrens
-    family families young protection safeguarding services service authority authorities la
-    las council councils county local area region cyngor uk wales welsh england scotland
-    staff frontline champions champion leads lead leaders residency network bot information
-    them they their it its there that this those these one ones same too also else pathway
-    pathways assessment assessments early intervention statutory trained train trains
-    training plan planned planning rolled roll out project approach sofs direct tools
-    mapping currently now today latest still yet already ever far along
-    """.split()
-)
-
-STOPWORDS = frozenset(
-    """
-    a an the and or but if then so of in on at to for from by with about as into onto over
-    is are was were be been being am do does did done doing have has had having will would
-    can could should shall may might must i me my mine we us our you your yours he him his
-    she her hers what which who whom whose when where why how whats wheres whos hows thats
-    is please pls plz thanks thank thx ta cheers hi hello hey ok okay yes no not any
-    anything some something all every tell know show give get find let need want like just
-    really very much many more most lot lots bit up down out off again there here whats
-    going go goes got happen happened happening new news info details currently current now
-    right now bot sosbot sir madam hiya yo dear kindly quick quickly question ask asking
-    wondering wonder think regarding re about abt abit bout via per please im ive id youre
-    dont doesnt didnt isnt arent wasnt
-        actually really basically exactly properly right over round here near anyone someone
-    somebody everyone anybody guys folks colleague colleagues boss work working job role also
-    too then than though although because since while until whether either neither both each
-    other another such only own few little quite rather pretty maybe perhaps probably
-    definitely sure hoping hope hoped trying try tried looking look keen interested curious
-    wondered meant supposed able unable ever never always often sometimes before after during
-    through across around between within without against towards toward upon thing things
-    stuff way ways kind sort nothing wanna gonna gotta lemme gimme ya yeah yep nope cool great
-    good nice lovely brilliant awesome grand fab oh ah um erm hmm uh lol haha our ours
-    coming come comes anymore again more
-""".split()
-)
-
-# Everyday council business that is not Signs of Safety: a question about these, without
-# a word of this subject, is off-topic however it is phrased ("Lincolnshire school term dates",
-# "how do I pay council tax in Suffolk").
-OFF_TOPIC_WORDS = frozenset(
-    """
-    tax bin bins rubbish recycling refuse waste tip parking park permit pothole potholes road
-    roads pavement streetlight application extension licence license school schools term
-    holidays library libraries housing rent benefit benefits football fc match score win won
-    lose lost weather rain snow sunny forecast temperature bus buses railway station
-    flight flights hotel hotels restaurant restaurants pub pubs chippy shop shops tesco
-    population live lives living mayor election elections vote voting councillor councillors
-    jobs vacancies salary salaries pay wage wages bill bills fine fines ticket tickets cinema
-    beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
-    playing played game games kickoff fixture fixtures
-    """.split()
-)
-
-# Words that only this subject uses: with one of these, a question is on topic even if it
-# also mentions something else.
-_ANCHOR = re.compile(
-    r"\b(?:signs of safety|sofs|safeguarding|child protection|social work\w*|practitioners?"
-    r"|practice (?:leaders?|leads?|champions?)|champions?|residency|trainers?|training"
-    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*)\b"
-)
-
-
-def is_on_topic(text: str) -> bool:
-    """Whether normalised `text` has a word that only this subject uses."""
-    return bool(_ANCHOR.search(text))
-
-
-def off_topic_words(words: list[str]) -> list[str]:
-    return [w for w in words if w in OFF_TOPIC_WORDS]
-
-
-INTENT_WORDS = frozenset(
-    """
-    stage status progress journey phase implement implementing implementation implemented
-    adopt adopting adopted adoption started begun rollout rolled trainer trainers trains
-    training train consultant consultants deliver delivers delivering delivered teach
-    teaching coach coaching support supporting facilitate event events upcoming date dates
-    dated schedule scheduled calendar timetable course courses session sessions workshop
-    workshops residency residential conference gathering milestone milestones timeline
-    people contact contacts leads leader leaders lead leading director manager managers
-    chair chaired champion champions person names name team involved charge responsible
-    behind overview summary summarise summarize information details profile record list
-    councils authorities adopters areas places counties count number total figures subscribe
-    subscription subscriptions subscribed unsubscribe remind reminder reminders reminding
-    notify notification notifications alert alerts follow following unfollow cancel stop
-    help commands options menu start explain define describe source sources accurate using
-    use used when next soon everything level advanced board
-    """.split()
-)
-
-KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS
-
-# Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
-INTENT_SPELLING_CUTOFF = 80.0
-# By first letter: a correction keeps it (as council names' do), and searching only the words
-# that share it keeps each unknown word's search small in a message of hundreds of them.
-_CORRECTABLE_BY_INITIAL = {
-    initial: list(words)
-    for initial, words in groupby(
-        sorted(w for w in INTENT_WORDS | DOMAIN_WORDS if len(w) >= 4), key=itemgetter(0)
-    )
-}
-
 
 @dataclass(frozen=True, slots=True)
 class IntentGuess:
     intent: Intent
     score: int
     strong: bool
-
-
-def correct_spelling(word: str) -> str:
-    """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
-    if word in SHORTHAND:
-        return SHORTHAND[word]
-    if len(word) < 4 or word in KNOWN_WORDS:
-        return word
-    match = process.extractOne(
-        word,
-        _CORRECTABLE_BY_INITIAL.get(word[0], ()),
-        scorer=fuzz.ratio,
-        processor=None,
-        score_cutoff=INTENT_SPELLING_CUTOFF,
-    )
-    return match[0] if match else word
 
 
 def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess | None:
@@ -447,16 +298,3 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
         if score and (best is None or score > best.score):
             best = IntentGuess(intent, score, strong_hits > 0)
     return best
-
-
-def foreign_words(words: list[str], council_words: frozenset[str]) -> list[str]:
-    """Words that belong neither to this subject nor to a council's name.
-
-    Words under four letters are let through: they are mostly typos of little words ("teh"),
-    and a question made only of them has no cue and no council anyway.
-    """
-    return [
-        w
-        for w in words
-        if len(w) >= 4 and w not in KNOWN_WORDS and w not in council_words and not w.isdigit()
-    ]

@@ -59,16 +59,18 @@ class Word:
     capitalised: bool
 
 
-def words(text: str) -> list[Word]:
+def words(text: str, normalised: str | None = None) -> list[Word]:
     """The question's words in order, normalised, each marked if it was written with a
-    capital (any of its spellings in the question was)."""
+    capital (any of its spellings in the question was). `normalised`: `normalise(text)`, where
+    the caller has it already."""
     capitalised = {
         part
         for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
         if raw[:1].isupper()
         for part in normalise(raw).split()
     }
-    return [Word(part, part in capitalised) for part in normalise(text).split()]
+    whole = normalise(text) if normalised is None else normalised
+    return [Word(part, part in capitalised) for part in whole.split()]
 
 
 def shorten(text: str, limit: int) -> str:

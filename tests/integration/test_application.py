@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.understanding.engine import Engine
 from knowledge.errors import KnowledgeError
 
 
@@ -27,10 +27,10 @@ class StoreOnAFullDisk:
 
 
 async def test_closing_closes_the_store_even_when_the_last_statistics_cannot_be_saved(
-    engine: Engine,
+    view: KnowledgeView,
 ) -> None:
     store = StoreOnAFullDisk()
-    runtime = Runtime(Settings(), engine, store)  # type: ignore[arg-type]
+    runtime = Runtime(Settings(), CurrentKnowledge(view), store)  # type: ignore[arg-type]
     runtime.questions.count(understood=True)
     await runtime.close()
     assert store.closed
@@ -40,7 +40,7 @@ async def test_closing_closes_the_store_even_when_the_last_statistics_cannot_be_
 async def test_opening_opens_the_store_and_loads_the_knowledge(path: Path) -> None:
     runtime = await Runtime.open(Settings(database=path))
     try:
-        assert runtime.engine.knowledge.authorities
+        assert runtime.current.view.knowledge.authorities
         assert await runtime.store.subscriptions(1) == []
     finally:
         await runtime.close()

@@ -316,3 +316,18 @@ def test_input_that_is_not_utf8_is_read_with_replacement_characters_not_a_crash(
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert b"Traceback" not in result.stderr
     assert b"Tracey Hill" in result.stdout
+
+
+def test_asking_a_question_does_not_load_telegram() -> None:
+    probe = (
+        "import sys, io\n"
+        "from bot.cli import main\n"
+        "sys.stdout = io.StringIO()\n"
+        "main(['ask', 'who trains Swansea?'])\n"
+        "sys.stdout = sys.__stdout__\n"
+        "print('telegram' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "False"

@@ -14,16 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.actions.reload import reload_knowledge
 from bot.cli import main
 from bot.replies.calendar import event_ics
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.port import Store
-from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.errors import KnowledgeError
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
+from tests.conftest import reload_knowledge
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 FAR_EAST = ZoneInfo("Pacific/Kiritimati")  # UTC+14
@@ -155,7 +155,11 @@ async def test_a_reload_reads_naive_times_in_the_settings_time_zone(
     folder: Path, store: Store
 ) -> None:
     settings = Settings(knowledge_dir=folder, timezone="Asia/Tokyo")
-    runtime = Runtime(settings=settings, engine=Engine(load_knowledge(), TOKYO), store=store)
+    runtime = Runtime(
+        settings=settings,
+        current=CurrentKnowledge(KnowledgeView.build(load_knowledge(), TOKYO)),
+        store=store,
+    )
     (folder / "events.yaml").write_text(CROSS_ZONE, encoding="utf-8")
     outcome = await reload_knowledge(runtime)
     assert not outcome.ok

@@ -11,10 +11,10 @@ import pytest
 
 from bot.reminders.announcements import announce_new_events
 from bot.reminders.delivery import send_due_reminders
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.models import Event, describe_date
 from tests.conftest import LONDON
@@ -33,19 +33,19 @@ def _start(hours: float) -> str:
 FIRST, SECOND = _start(12), _start(72)
 
 
-def _events(knowledge: Knowledge, *starts: str) -> Engine:
+def _events(knowledge: Knowledge, *starts: str) -> KnowledgeView:
     events = tuple(
         Event(id="suffolk-training", title=TITLE, authority="suffolk", start=start)
         for start in starts
     )
-    return Engine(dataclasses.replace(knowledge, events=events), LONDON)
+    return KnowledgeView.build(dataclasses.replace(knowledge, events=events), LONDON)
 
 
 @pytest.fixture
 async def runtime(knowledge: Knowledge, store: SqliteStore) -> Runtime:
     runtime = Runtime(
         settings=Settings(database=Path("unused.sqlite3")),
-        engine=_events(knowledge, FIRST),
+        current=CurrentKnowledge(_events(knowledge, FIRST)),
         store=store,
     )
     # One chat hears several messages in a row here: no need to space them a second apart.
@@ -60,7 +60,7 @@ async def runtime(knowledge: Knowledge, store: SqliteStore) -> Runtime:
 
 async def _move(runtime: Runtime, knowledge: Knowledge, outbox: Outbox, *starts: str) -> None:
     """Reload with the event at these starts (none: gone), as /reload does."""
-    runtime.engine = _events(knowledge, *starts)
+    runtime.current.view = _events(knowledge, *starts)
     await announce_new_events(runtime.delivery, outbox, runtime.events_view())
 
 

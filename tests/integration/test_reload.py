@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.actions.reload import reload_knowledge
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.port import Store
-from bot.understanding.engine import Engine
 from knowledge.base import Knowledge
 from knowledge.loader import DEFAULT_DIRECTORY
-from tests.conftest import LONDON
+from tests.conftest import LONDON, reload_knowledge
 
 SLOW_LOAD = 0.6
 
@@ -33,7 +32,7 @@ def folder(tmp_path: Path) -> Path:
 def _runtime(folder: Path, knowledge: Knowledge, store: Store) -> Runtime:
     return Runtime(
         settings=Settings(knowledge_dir=folder, database=Path("unused.sqlite3")),
-        engine=Engine(knowledge, LONDON),
+        current=CurrentKnowledge(KnowledgeView.build(knowledge, LONDON)),
         store=store,
     )
 
@@ -52,11 +51,11 @@ async def test_an_events_file_emptied_is_refused_until_an_admin_confirms(
     assert not refused.ok
     assert f"has no events, and {len(knowledge.events)} are on record now" in refused.message
     assert "/reload confirm" in refused.message
-    assert runtime.engine.knowledge.events == knowledge.events
+    assert runtime.current.view.knowledge.events == knowledge.events
 
     confirmed = await reload_knowledge(runtime, confirmed=True)
     assert confirmed.ok
-    assert runtime.engine.knowledge.events == ()
+    assert runtime.current.view.knowledge.events == ()
     # With no events on record, an empty file is no loss: nothing to confirm.
     assert (await reload_knowledge(runtime)).ok
 
@@ -104,4 +103,4 @@ async def test_two_reloads_at_once_end_with_the_later_ones_knowledge(
     await asyncio.sleep(SLOW_LOAD / 6)
     second = asyncio.create_task(reload_knowledge(runtime))
     await asyncio.gather(first, second)
-    assert runtime.engine.knowledge.events == knowledge.events[:2]
+    assert runtime.current.view.knowledge.events == knowledge.events[:2]

@@ -13,13 +13,16 @@ import pytest
 from telegram import Bot
 
 from bot.actions import subscriptions
+from bot.actions.asking import answer_in_console
+from bot.actions.statistics import statistics as statistics_of
 from bot.reminders.announcements import announce_new_events
-from bot.reminders.delivery import send_due_reminders
+from bot.reminders.delivery import due_now, send_due_reminders
+from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.scopes import ALL
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
-from bot.understanding.engine import Engine
+from bot.understanding.conversation import Conversation
 from handlers.reminders import send_calendar_file
 from knowledge.base import Knowledge
 from knowledge.models import Event
@@ -66,17 +69,16 @@ def odd_start(request: pytest.FixtureRequest) -> str:
 async def runtime(knowledge: Knowledge, odd_start: str, store: SqliteStore) -> Runtime:
     await store.subscribe(CHAT, ALL, LONG_AGO)
     settings = Settings(database=Path("unused.sqlite3"))
-    engine = Engine(_knowledge(knowledge, odd_start), LONDON)
-    runtime = Runtime(settings=settings, engine=engine, store=store)
-    return runtime
+    view = KnowledgeView.build(_knowledge(knowledge, odd_start), LONDON)
+    return Runtime(settings=settings, current=CurrentKnowledge(view), store=store)
 
 
 def test_an_event_whose_dates_cannot_be_computed_is_left_out_and_logged_once_by_id(
     knowledge: Knowledge, odd_start: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR):
-        engine = Engine(_knowledge(knowledge, odd_start), LONDON)
-    assert [event.id for event in engine.knowledge.events] == ["due-event"]
+        view = KnowledgeView.build(_knowledge(knowledge, odd_start), LONDON)
+    assert [event.id for event in view.knowledge.events] == ["due-event"]
     assert [r.getMessage().split(" is left out")[0] for r in caplog.records] == ["Event odd-event"]
 
 
@@ -106,19 +108,22 @@ async def test_the_other_events_are_announced(runtime: Runtime) -> None:
 async def test_listings_subscribe_replies_and_statistics_show_the_other_events(
     runtime: Runtime,
 ) -> None:
-    composer = runtime.engine.composer
+    view = runtime.current.view
     now = datetime.now(UTC)
-    listing = str(composer.network_events(1.0).model_dump())
+    listing = str(view.network.events(now).model_dump())
     assert "The due event" in listing
     assert "odd event" not in listing
-    assert [line.split(": ", 1)[1] for line in composer.upcoming_for_scope(ALL, now)] == [
+    assert [line.split(": ", 1)[1] for line in view.events.upcoming_for_scope(ALL, now)] == [
         "The due event (network-wide)"
     ]
-    statistics = str((await subscriptions.statistics(runtime)).model_dump())
+    due = len(await due_now(runtime.store, runtime.events_view(), runtime.clock()))
+    statistics = str(
+        (await statistics_of(view, runtime.store, runtime.questions, due)).model_dump()
+    )
     assert "Reminders due now: 1" in statistics
-    subscribed = await subscriptions.subscribe(runtime, 2, ALL, now)
+    subscribed = await subscriptions.subscribe(runtime.services, 2, ALL)
     assert "The due event" in str(subscribed.model_dump())
-    asked = runtime.engine.answer("what events are coming up?")
+    asked = answer_in_console(view, "what events are coming up?", Conversation(), now)
     assert "The due event" in str(asked.model_dump())
 
 

@@ -7,8 +7,6 @@ no product module is over 350 lines and none uses `assert`."""
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -104,21 +102,6 @@ def test_nothing_but_the_settings_reads_the_environment(path: Path) -> None:
     if path.name != "settings.py":
         assert "os.environ" not in source
         assert "getenv" not in source
-
-
-def test_asking_a_question_does_not_load_telegram() -> None:
-    probe = (
-        "import sys, io\n"
-        "from bot.cli import main\n"
-        "sys.stdout = io.StringIO()\n"
-        "main(['ask', 'who trains Swansea?'])\n"
-        "sys.stdout = sys.__stdout__\n"
-        "print('telegram' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert result.stdout.strip() == "False"
 
 
 def _name(path: Path) -> str:

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.replies.current import KnowledgeView
 from bot.replies.render import TELEGRAM_LIMIT, render_html, render_plain, split_message
 from bot.replies.reply import Bullets, Choice, Citation, Paragraph, Reply
-from bot.understanding.engine import Engine
 from bot.understanding.intents import Intent
+from tests.conftest import reply_about
 
 REPLY = Reply(
     intent=Intent.OVERVIEW,
@@ -88,9 +89,9 @@ def test_lone_surrogates_are_rendered_as_replacement_characters_telegram_can_enc
 
 @pytest.mark.parametrize("render", [render_plain, render_html])
 def test_an_echoed_command_argument_with_a_lone_surrogate_can_be_sent(
-    engine: Engine, render: Callable[[Reply], str]
+    view: KnowledgeView, render: Callable[[Reply], str]
 ) -> None:
-    rendered = render(engine.reply_about(Intent.OVERVIEW, "\ud800abc"))
+    rendered = render(reply_about(view, Intent.OVERVIEW, "\ud800abc"))
     rendered.encode("utf-8")
     assert "“\ufffdabc”" in rendered
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding.engine import Engine
 from bot.understanding.text import Word, normalise, unanswered_key, words
+from tests.conftest import Ask
 
 # Invisible format characters (Unicode category Cf) that copy-and-paste leaves inside words.
 INVISIBLE = {
@@ -34,18 +34,16 @@ def test_a_word_split_by_an_invisible_character_keeps_its_capital(character: str
 
 
 @pytest.mark.parametrize("character", INVISIBLE.values(), ids=list(INVISIBLE))
-def test_a_council_name_with_an_invisible_character_is_recognised(
-    engine: Engine, character: str
-) -> None:
-    reply = engine.answer(f"what stage is Suf{character}folk at?")
+def test_a_council_name_with_an_invisible_character_is_recognised(ask: Ask, character: str) -> None:
+    reply = ask(f"what stage is Suf{character}folk at?")
     assert reply.authority == "suffolk"
 
 
 def test_an_everyday_word_that_names_a_council_counts_only_with_a_capital_however_written(
-    engine: Engine,
+    ask: Ask,
 ) -> None:
-    assert engine.answer("Rea\u200bding").council == "Reading Borough Council"
-    assert engine.answer("rea\u200bding the guidance").council is None
+    assert ask("Rea\u200bding").council == "Reading Borough Council"
+    assert ask("rea\u200bding the guidance").council is None
 
 
 @pytest.mark.parametrize(

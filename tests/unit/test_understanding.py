@@ -7,6 +7,7 @@ the misses it showed were fixed in general ways: towns, off-topic council busine
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ import pytest
 import yaml
 
 from bot.replies.render import render_plain
-from bot.understanding.engine import Conversation, Engine
+from bot.understanding.conversation import Conversation
 from bot.understanding.intents import Intent
+from tests.conftest import Ask
 
 QUESTION_SETS = sorted((Path(__file__).parents[1] / "data").glob("questions*.yaml"))
 REQUIRED_ACCURACY = 0.97
@@ -43,17 +45,19 @@ class Outcome:
         return found
 
 
+@functools.cache
 def _conversations(path: Path) -> list[list[dict[str, Any]]]:
+    # Read once: several tests look at each set, and parsing YAML is most of their time.
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [item.get("conversation", [item]) for item in items]
 
 
-def run_question_set(engine: Engine, path: Path) -> list[Outcome]:
+def run_question_set(ask: Ask, path: Path) -> list[Outcome]:
     outcomes = []
     for turns in _conversations(path):
         conversation = Conversation()
         for turn in turns:
-            reply = engine.answer(turn["ask"], conversation)
+            reply = ask(turn["ask"], conversation)
             # Facts are looked for in the answer, not in its source line ("… as of 2013").
             answer = render_plain(reply.model_copy(update={"citation": None}))
             outcomes.append(Outcome(turn["ask"], turn, reply.intent, reply.authority, answer))
@@ -61,8 +65,8 @@ def run_question_set(engine: Engine, path: Path) -> list[Outcome]:
 
 
 @pytest.fixture(scope="module", params=QUESTION_SETS, ids=lambda path: path.stem)
-def outcomes(engine: Engine, request: pytest.FixtureRequest) -> list[Outcome]:
-    return run_question_set(engine, request.param)
+def outcomes(ask: Ask, request: pytest.FixtureRequest) -> list[Outcome]:
+    return run_question_set(ask, request.param)
 
 
 @pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda path: path.stem)

@@ -1,0 +1,132 @@
+"""Answering questions: a request that needs no store (Ask, AskPerson, UnknownCouncil, Thanks)
+in, the Reply out. Synchronous: the console and the Telegram actions both use it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.actions.conversation import remember
+from bot.replies import help as helping
+from bot.replies.councils import district_note
+from bot.replies.current import KnowledgeView
+from bot.replies.reply import Paragraph, Reply
+from bot.understanding.conversation import Conversation
+from bot.understanding.councils import CouncilChoice, CouncilMatch
+from bot.understanding.intents import COUNCIL_INTENTS, Intent
+from bot.understanding.requests import Ask, AskPerson, Request, Thanks, UnknownCouncil
+
+logger = logging.getLogger(__name__)
+
+Question = Ask | AskPerson | UnknownCouncil | Thanks
+QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks)
+
+
+def answer(view: KnowledgeView, question: Question, now: datetime, confidence: float) -> Reply:
+    """The reply to a question, `confidence` being how sure its understanding was."""
+    match question:
+        case Thanks():
+            return helping.you_are_welcome()
+        case UnknownCouncil(name):
+            return view.councils.unknown_council(name)
+        case AskPerson(name):
+            reply = view.councils.person(name)
+        case Ask(intent, council, words):
+            reply = _ask(view, intent, council, words, now)
+    if reply.confidence == confidence:
+        return reply
+    return reply.model_copy(update={"confidence": confidence})
+
+
+def _ask(
+    view: KnowledgeView,
+    intent: Intent,
+    found: CouncilMatch | CouncilChoice | None,
+    words: tuple[str, ...],
+    now: datetime,
+) -> Reply:
+    if intent is Intent.UNKNOWN:
+        return helping.cannot_help()
+    if isinstance(found, CouncilChoice):
+        return view.councils.did_you_mean(intent, found.options)
+    if found is None:
+        return _about_the_network(view, intent, now)
+    return _about_council(view, intent, found, words, now)
+
+
+def _about_the_network(view: KnowledgeView, intent: Intent, now: datetime) -> Reply:
+    match intent:
+        case Intent.LIST:
+            return view.network.listing()
+        case Intent.COUNT:
+            return view.network.count()
+        case Intent.ABOUT:
+            return view.network.about()
+        case Intent.HELP:
+            return view.help.help()
+        case Intent.EVENTS:
+            return view.network.events(now)
+        case _:
+            return view.councils.which_council(intent)
+
+
+def _about_council(
+    view: KnowledgeView,
+    intent: Intent,
+    found: CouncilMatch,
+    asked: tuple[str, ...],
+    now: datetime,
+) -> Reply:
+    replies = view.councils
+    responsible = found.responsible
+    authority = view.knowledge.authority_for_council(responsible.code) if responsible else None
+    if authority is None:
+        shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
+        return replies.no_record(shown, found.named, responsible)
+    lead = (
+        (Paragraph(text=district_note(found.named, responsible)),)
+        if found.is_district and responsible is not None
+        else ()
+    )
+    match intent:
+        case Intent.STAGE:
+            return replies.stage(authority, *lead)
+        case Intent.TRAINERS:
+            return replies.trainers(authority, *lead)
+        case Intent.PEOPLE:
+            return replies.people(authority, *lead)
+        case Intent.EVENTS:
+            return replies.events(authority, now, *lead)
+        case Intent.COUNT:
+            return replies.figures(authority, asked)
+        case _:
+            return replies.overview(authority, *lead)
+
+
+def answer_in_console(
+    view: KnowledgeView, text: str, conversation: Conversation, now: datetime
+) -> Reply:
+    """The console's reply to `text` (`sosbot ask`, `sosbot chat`): questions are answered; a
+    subscription, which only Telegram can keep, gets a pointer to the command there."""
+    understanding = view.engine.understand(text, conversation)
+    request: Request = understanding.request
+    if isinstance(request, QUESTIONS):
+        reply = answer(view, request, now, understanding.confidence)
+    else:
+        council = understanding.council
+        code = (
+            (council.responsible or council.named).code
+            if isinstance(council, CouncilMatch)
+            else None
+        )
+        reply = view.subscriptions.hint(understanding.intent, code).model_copy(
+            update={"confidence": understanding.confidence}
+        )
+    remember(conversation, request, understanding.intent, reply)
+    return reply
+
+
+def inline_overviews(view: KnowledgeView, query: str, now: datetime) -> list[Reply]:
+    """Overviews to offer for an inline query: every adopter for an empty query or one that
+    names no council, else each council the query could mean."""
+    return [answer(view, ask, now, 1.0) for ask in view.engine.inline_requests(query)]

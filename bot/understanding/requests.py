@@ -1,0 +1,72 @@
+"""What a person asked for, as data: the engine's answer to "what do they want?". An action in
+bot.actions carries each out; no Reply carries an instruction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.understanding.councils import CouncilChoice, CouncilMatch
+from bot.understanding.intents import Intent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """A question: about a council (a choice where the name fits several), or about the
+    network when `council` is None. `words`: the question's words outside the council's name."""
+
+    intent: Intent
+    council: CouncilMatch | CouncilChoice | None = None
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AskPerson:
+    """ "Who is Tracey Hill?": everything the records say of a named person."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCouncil:
+    """A command named a council ("/council Narnia") that is no UK council."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Reminders of a scope (a council code or ALL); None: ask which."""
+
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    """Stop a scope's reminders (ALL: every one); None: ask which."""
+
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListSubscriptions:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """Delete everything held about the chat."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thanks:
+    pass
+
+
+Request = (
+    Ask | AskPerson | UnknownCouncil | Subscribe | Unsubscribe | ListSubscriptions | Forget | Thanks
+)
+# The requests that read or change a chat's subscriptions: they need the store.
+SUBSCRIPTION_REQUESTS = (Subscribe, Unsubscribe, ListSubscriptions, Forget)
