@@ -48,6 +48,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.loader import COUNCIL_COLUMNS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data" / "uk-local-authorities"
 DEFAULT_OUTPUT = REPO_ROOT / "knowledge" / "data" / "councils.csv"
@@ -56,20 +58,8 @@ AUTHORITIES_FILE = "uk_local_authorities_current.csv"
 LOOKUP_FILE = "lookup_name_to_registry.csv"
 WELSH_FILE = "welsh_principal_local_authorities.tsv"
 
-COLUMNS = (
-    "code",
-    "name",
-    "short_name",
-    "nation",
-    "region",
-    "powers",
-    "children_services",
-    "current",
-    "replaced_by",
-    "welsh_name",
-    "welsh_official_name",
-    "variants",
-)
+# The columns the loader reads, in its order.
+COLUMNS = COUNCIL_COLUMNS
 
 VARIANT_SEPARATOR = "|"
 

@@ -22,6 +22,9 @@ Permission = Callable[[], Awaitable[bool]]
 
 @dataclass(frozen=True, slots=True)
 class Services:
+    """The collaborators of every use case, passed in whole by the caller (the runtime builds
+    one per update), so that no use case reaches into a runtime for them."""
+
     store: Store
     current: CurrentKnowledge
     clock: Clock

@@ -32,6 +32,8 @@ class ReminderTexts(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EventsView:
+    """The knowledge one delivery run works on, from its start to its end."""
+
     knowledge: Knowledge
     texts: ReminderTexts
     timezone: ZoneInfo

@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.loader import COUNCIL_COLUMNS
+
 COUNCILS_CSV = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "councils.csv"
 
-COLUMNS = [
-    "code",
-    "name",
-    "short_name",
-    "nation",
-    "region",
-    "powers",
-    "children_services",
-    "current",
-    "replaced_by",
-    "welsh_name",
-    "welsh_official_name",
-    "variants",
-]
+COLUMNS = list(COUNCIL_COLUMNS)
 
 MOJIBAKE_MARKERS = ["ï", "¿", "½", "¾", "Ã", "\ufffd"]
 
