@@ -1,5 +1,5 @@
-"""Answering questions: a request that needs no store (Ask, AskPerson, UnknownCouncil, Thanks)
-in, the Reply out. Synchronous: the console and the Telegram actions both use it."""
+"""Answering questions: a request that needs no store (Ask, AskPerson, UnknownCouncil, Thanks,
+BareMention) in, the Reply out. Synchronous: the console and the Telegram actions both use it."""
 
 from __future__ import annotations
 
@@ -14,12 +14,19 @@ from bot.replies.reply import Paragraph, Reply
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
-from bot.understanding.requests import Ask, AskPerson, Request, Thanks, UnknownCouncil
+from bot.understanding.requests import (
+    Ask,
+    AskPerson,
+    BareMention,
+    Request,
+    Thanks,
+    UnknownCouncil,
+)
 
 logger = logging.getLogger(__name__)
 
-Question = Ask | AskPerson | UnknownCouncil | Thanks
-QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks)
+Question = Ask | AskPerson | UnknownCouncil | Thanks | BareMention
+QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks, BareMention)
 
 
 def answer(view: KnowledgeView, question: Question, now: datetime, confidence: float) -> Reply:
@@ -27,6 +34,8 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
     match question:
         case Thanks():
             return helping.you_are_welcome()
+        case BareMention():
+            return view.help.help()
         case UnknownCouncil(name):
             return view.councils.unknown_council(name)
         case AskPerson(name):

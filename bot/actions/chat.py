@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from bot.actions import subscriptions as subscribing
 from bot.actions.asking import answer
-from bot.actions.conversation import forget, remember
+from bot.actions.conversation import forget, remember, remember_button
 from bot.actions.services import Permission, Services
 from bot.errors import AdminOnlyError
 from bot.replies import subscriptions as said
@@ -71,16 +71,24 @@ async def carry_out(
     services, chat_id = turn.services, turn.chat_id
     match request:
         case wanted.Subscribe(scope):
-            return await subscribing.subscribe(services, chat_id, scope)
+            return await subscribing.subscribe(services, view, chat_id, scope)
         case wanted.Unsubscribe(scope):
-            return await subscribing.unsubscribe(services, chat_id, scope, turn.may_remove_all)
+            return await subscribing.unsubscribe(
+                services, view, chat_id, scope, turn.may_remove_all
+            )
         case wanted.ListSubscriptions():
-            return await subscribing.list_subscriptions(services, chat_id)
+            return await subscribing.list_subscriptions(services, view, chat_id)
         case wanted.Forget():
             reply = await subscribing.forget(services, chat_id, turn.may_remove_all)
             forget(turn.conversation)
             return reply
-        case wanted.Ask() | wanted.AskPerson() | wanted.UnknownCouncil() | wanted.Thanks():
+        case (
+            wanted.Ask()
+            | wanted.AskPerson()
+            | wanted.UnknownCouncil()
+            | wanted.Thanks()
+            | wanted.BareMention()
+        ):
             return answer(view, request, services.clock(), confidence)
 
 
@@ -120,7 +128,7 @@ async def press(turn: Turn, intent: Intent, council_code: str | None) -> Reply:
     view = turn.services.current.view
     request = view.engine.request_for(intent, council_code)
     reply = await carry_out(turn, view, request)
-    remember(turn.conversation, request, intent, reply)
+    remember_button(turn.conversation, intent, reply)
     return reply
 
 
@@ -133,9 +141,7 @@ async def command(turn: Turn, intent: Intent, name: str) -> Reply:
         if name
         else BARE_COMMANDS[intent]
     )
-    reply = await _answered(turn, view, request)
-    remember(turn.conversation, request, intent, reply)
-    return reply
+    return await _answered(turn, view, request)
 
 
 async def forget_chat(turn: Turn) -> Reply:

@@ -1,6 +1,7 @@
 """The subscription use cases: subscribe, unsubscribe, list and forget a chat.
 
-Telegram-free: each takes the chat's id and the collaborators it uses, and returns the Reply.
+Telegram-free: each takes the chat's id, the collaborators it uses and the one view of the
+knowledge the whole use case reads, and returns the Reply.
 Removing everything a chat holds asks `may_remove_all` first, and only then; refused, it raises
 AdminOnlyError, which a message or command turns into a reply (`said.refusal()`) and a button
 into an alert.
@@ -13,6 +14,7 @@ import logging
 from bot.actions.services import Permission, Services
 from bot.errors import AdminOnlyError
 from bot.replies import subscriptions as said
+from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
 from bot.scopes import ALL
 from bot.understanding.intents import Intent
@@ -25,9 +27,10 @@ async def _require(may_remove_all: Permission) -> None:
         raise AdminOnlyError(said.ADMIN_ONLY)
 
 
-async def subscribe(services: Services, chat_id: int, scope: str | None) -> Reply:
+async def subscribe(
+    services: Services, view: KnowledgeView, chat_id: int, scope: str | None
+) -> Reply:
     """Subscribe the chat to `scope` (a council code or ALL); None: ask which."""
-    view = services.current.view
     if scope is None:
         return view.subscriptions.choose_scope(Intent.SUBSCRIBE)
     now = services.clock()
@@ -41,11 +44,14 @@ async def subscribe(services: Services, chat_id: int, scope: str | None) -> Repl
 
 
 async def unsubscribe(
-    services: Services, chat_id: int, scope: str | None, may_remove_all: Permission
+    services: Services,
+    view: KnowledgeView,
+    chat_id: int,
+    scope: str | None,
+    may_remove_all: Permission,
 ) -> Reply:
     """Stop one scope's reminders, or with ALL every one (AdminOnlyError if `may_remove_all`
     refuses); None: ask which."""
-    view = services.current.view
     if scope is None:
         return view.subscriptions.choose_scope(Intent.UNSUBSCRIBE)
     if scope == ALL:
@@ -55,9 +61,9 @@ async def unsubscribe(
     return view.subscriptions.unsubscribed(scope, removed=removed)
 
 
-async def list_subscriptions(services: Services, chat_id: int) -> Reply:
+async def list_subscriptions(services: Services, view: KnowledgeView, chat_id: int) -> Reply:
     scopes = await services.store.subscriptions(chat_id)
-    return services.current.view.subscriptions.subscriptions(scopes, services.lead_times)
+    return view.subscriptions.subscriptions(scopes, services.lead_times)
 
 
 async def forget(services: Services, chat_id: int, may_remove_all: Permission) -> Reply:

@@ -23,6 +23,7 @@ from bot.understanding.intents import (
 from bot.understanding.requests import (
     Ask,
     AskPerson,
+    BareMention,
     ListSubscriptions,
     Request,
     Subscribe,
@@ -94,7 +95,7 @@ class Engine:
         if _THANKS.match(normalised):
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
-            return Understanding(Ask(Intent.HELP), Intent.HELP, None, 1.0)
+            return Understanding(BareMention(), Intent.HELP, None, 1.0)
         person = self._person_named(normalised)
         if person is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)

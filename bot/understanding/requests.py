@@ -65,8 +65,20 @@ class Thanks:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class BareMention:
+    """The bot mentioned with nothing else (in a group): answered with help, and the
+    conversation left as it was."""
+
+
 Request = (
-    Ask | AskPerson | UnknownCouncil | Subscribe | Unsubscribe | ListSubscriptions | Forget | Thanks
+    Ask
+    | AskPerson
+    | UnknownCouncil
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions
+    | Forget
+    | Thanks
+    | BareMention
 )
-# The requests that read or change a chat's subscriptions: they need the store.
-SUBSCRIPTION_REQUESTS = (Subscribe, Unsubscribe, ListSubscriptions, Forget)

@@ -121,7 +121,7 @@ async def test_listings_subscribe_replies_and_statistics_show_the_other_events(
         (await statistics_of(view, runtime.store, runtime.questions, due)).model_dump()
     )
     assert "Reminders due now: 1" in statistics
-    subscribed = await subscriptions.subscribe(runtime.services, 2, ALL)
+    subscribed = await subscriptions.subscribe(runtime.services, view, 2, ALL)
     assert "The due event" in str(subscribed.model_dump())
     asked = answer_in_console(view, "what events are coming up?", Conversation(), now)
     assert "The due event" in str(asked.model_dump())

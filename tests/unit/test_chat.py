@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import threading
 import time
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.actions.chat import LONG_TEXT, Turn, command, press, respond, run_under
 from bot.actions.services import Services
 from bot.errors import AdminOnlyError
 from bot.replies.render import render_plain
+from bot.replies.reply import Reply
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.engine import Engine, Understanding
@@ -155,3 +157,49 @@ async def test_a_command_replies_to_its_argument_or_its_absence(
 async def test_subscribe_all_by_command_subscribes_to_every_event(services: Services) -> None:
     await command(Turn(services, 4, Conversation(), allowed), Intent.SUBSCRIBE, "everything")
     assert await services.store.subscriptions(4) == [ALL]
+
+
+Between = Callable[[Turn], Awaitable[object]]
+
+
+async def _follow_up_after(services: Services, between: Between) -> Reply:
+    """"who trains Lincolnshire?", then `between`, then "and Swansea?" in one conversation."""
+    turn = Turn(services, 1, Conversation(), allowed)
+    await respond(turn, "who trains Lincolnshire?")
+    await between(turn)
+    return await respond(turn, "and Swansea?")
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        pytest.param(lambda turn: command(turn, Intent.HELP, ""), id="/help"),
+        pytest.param(lambda turn: command(turn, Intent.LIST, ""), id="/councils"),
+        pytest.param(lambda turn: command(turn, Intent.OVERVIEW, "Kent"), id="/council Kent"),
+        pytest.param(lambda turn: respond(turn, ""), id="a bare mention"),
+        pytest.param(lambda turn: respond(turn, "thanks"), id="thanks"),
+    ],
+)
+async def test_a_command_a_bare_mention_or_thanks_leave_the_follow_up_as_it_was(
+    services: Services, between: Between
+) -> None:
+    reply = await _follow_up_after(services, between)
+    assert (reply.intent, reply.authority) == (Intent.TRAINERS, "swansea")
+
+
+async def test_a_button_about_the_network_keeps_the_council_that_them_means(
+    services: Services,
+) -> None:
+    turn = Turn(services, 1, Conversation(), allowed)
+    await respond(turn, "who trains Lincolnshire?")
+    await press(turn, Intent.LIST, None)
+    reply = await respond(turn, "who trains them?")
+    assert (reply.intent, reply.authority) == (Intent.TRAINERS, "lincolnshire")
+
+
+async def test_a_button_about_a_council_makes_it_the_one_them_means(services: Services) -> None:
+    turn = Turn(services, 1, Conversation(), allowed)
+    await respond(turn, "who trains Lincolnshire?")
+    await press(turn, Intent.STAGE, "SWA")
+    reply = await respond(turn, "and who trains them?")
+    assert (reply.intent, reply.authority) == (Intent.TRAINERS, "swansea")
