@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 NO_TOKEN = (
     "sosbot run needs a bot token: ask @BotFather in Telegram for one (/newbot), then put "
     "SOSBOT_TELEGRAM_TOKEN=<token> in the environment or in a .env file here. "
@@ -272,5 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Any other failure sosbot foresaw (a database locked by another program while read,
         # say) is one line too, never a traceback.
         print(f"sosbot: {_one_line(str(error))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        # Ctrl-C while `ask` or `chat` reads standard input: the shell's status for SIGINT.
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Whoever read the output went away (`sosbot ask < questions | head -1`): say nothing
+        # more to it, and keep Python's final flush from failing too (Python's docs, "Note on
+        # SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return 0

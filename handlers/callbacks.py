@@ -50,20 +50,30 @@ async def calendar_button(update: Update, context: SosbotContext) -> None:
         await message.reply_text("That event is no longer on record.")
 
 
+async def _council_button(
+    update: Update, context: SosbotContext, group: str, *, everything: bool
+) -> tuple[CallbackQuery, Message, Intent, str | None] | None:
+    """A button about a council: the query, its message, what it asks, and the council's code
+    from the pattern's `group` (None where the group is empty; ALL only with `everything`).
+    None, the press answered and ignored, where the data names no council on record."""
+    pressed = _pressed(update, context)
+    code = (pressed[2][group] or None) if pressed is not None else None
+    councils = context.runtime.current.view.knowledge.councils
+    known = code is None or code in councils or (everything and code == ALL)
+    if pressed is None or not known:
+        await ignore_button(update, context)
+        return None
+    query, message, match = pressed
+    return query, message, Intent(match["intent"]), code
+
+
 async def subscription_button(update: Update, context: SosbotContext) -> None:
     """Subscribe or unsubscribe the chat: a known council or every event. In a group, only its
     administrators may unsubscribe it from every event; anyone else is told so in an alert."""
-    pressed = _pressed(update, context)
-    if pressed is None:
-        await ignore_button(update, context)
+    button = await _council_button(update, context, "scope", everything=True)
+    if button is None:
         return
-    query, message, match = pressed
-    runtime = context.runtime
-    scope = match["scope"]
-    if scope != ALL and scope not in runtime.current.view.knowledge.councils:
-        await ignore_button(update, context)
-        return
-    intent = Intent(match["intent"])
+    query, message, intent, scope = button
     try:
         reply = await press(turn(message.chat.id, update, context), intent, scope)
     except AdminOnlyError as refused:
@@ -75,18 +85,11 @@ async def subscription_button(update: Update, context: SosbotContext) -> None:
 
 async def question_button(update: Update, context: SosbotContext) -> None:
     """A question about a known council, or a general one (events, the list of councils)."""
-    pressed = _pressed(update, context)
-    if pressed is None:
-        await ignore_button(update, context)
+    button = await _council_button(update, context, "council", everything=False)
+    if button is None:
         return
-    query, message, match = pressed
-    runtime = context.runtime
-    council = match["council"] or None
-    if council is not None and council not in runtime.current.view.knowledge.councils:
-        await ignore_button(update, context)
-        return
+    query, message, intent, council = button
     await query.answer()
-    intent = Intent(match["intent"])
     reply = await press(turn(message.chat.id, update, context), intent, council)
     await edit_to_reply(message, reply)
 

@@ -4,7 +4,11 @@ cannot use or one written by a newer sosbot, a Bot API that cannot be reached.""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,3 +99,43 @@ def test_a_bot_that_cannot_start_says_why_without_a_traceback(
     assert result.returncode in {1, 2}
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _started(*arguments: str) -> subprocess.Popen[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOSBOT_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *arguments],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+
+
+def test_output_read_by_a_reader_that_goes_away_ends_quietly() -> None:
+    """`sosbot ask < questions | head -1`: the reader closes the pipe after one line."""
+    process = _started("ask")
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write("who trains Swansea?\n" * 2_000)
+    process.stdin.close()
+    assert process.stdout.readline()
+    process.stdout.close()
+    process.wait(60)
+    assert process.stderr is not None
+    assert "Traceback" not in process.stderr.read()
+    assert process.returncode == 1
+
+
+def test_ctrl_c_while_ask_reads_questions_ends_with_the_status_of_an_interrupt() -> None:
+    process = _started("ask")
+    assert process.stdin is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdin.write("who trains Swansea?\n")
+    process.stdin.flush()
+    assert process.stdout.readline(), "answered, and now waiting for the next question"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 130
+    assert "Traceback" not in process.stderr.read()
