@@ -16,7 +16,9 @@
     └── CommandError            a command cannot go on: one line for the person, exit `.status`
 
 Settings that fail validation are pydantic's ValidationError, which the command line turns into
-a CommandError; nothing else outside this tree is raised on purpose.
+a CommandError. Outside this tree, only guards against a programming mistake raise, with
+ValueError: a scope that is neither ALL nor a council code (bot.scopes.check_scope), a time
+without a zone given to a store. Those are bugs to fix, never something a person caused.
 """
 
 from __future__ import annotations

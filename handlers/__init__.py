@@ -1,7 +1,6 @@
-"""Telegram's side of sosbot: thin async handlers that call the engine and send its reply.
+"""Telegram's side of sosbot: thin async handlers that call an action and send its reply.
 
-This is the only package, besides the composition root (handlers.app), that imports
-telegram. `register` adds every handler in one place.
+This is the only package that imports telegram; its composition root is handlers.app. `register` adds every handler in one place.
 """
 
 from __future__ import annotations

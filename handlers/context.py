@@ -48,10 +48,6 @@ class SosbotContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotD
         """This chat's conversation; a throwaway one for an update without a chat."""
         return self.chat_data.conversation if self.chat_data is not None else Conversation()
 
-    def forget_conversation(self) -> None:
-        if self.chat_data is not None:
-            self.chat_data.conversation = Conversation()
-
 
 SosbotApplication = Application[
     ExtBot[None], SosbotContext, dict[Any, Any], ChatData, BotData, JobQueue[SosbotContext]

@@ -23,11 +23,14 @@ from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
+from bot.understanding.text import shorten
 from handlers.common import send_whole
 from handlers.context import BotData, SosbotApplication, SosbotContext
 
 logger = logging.getLogger(__name__)
 
+# Telegram refuses a document's caption over 1,024 characters; an event title may be longer.
+CAPTION_LIMIT = 1024
 # How often the questions counted in memory are added to the stored totals (and at shutdown).
 STATISTICS_SAVE_SECONDS = 60.0
 
@@ -75,16 +78,26 @@ async def save_statistics(context: SosbotContext) -> None:
         logger.warning("The question counts could not be saved; they are kept for next time")
 
 
-async def announce_at_start(context: SosbotContext) -> None:
-    """JobQueue callback: announce the events added while the bot was down."""
-    runtime = context.runtime
+async def _announce_and_prune(bot: Bot, shared: BotData) -> int | None:
+    """Announce new and moved events, then prune what is old enough, one delivery at a time;
+    how many messages went out, or None if the database failed (said once in the log)."""
+    runtime = shared.runtime
     delivery = runtime.delivery
-    async with context.bot_data.delivery_lock:
+    async with shared.delivery_lock:
         with delivery.watching_the_store():
-            await announce_new_events(delivery, telegram_sender(context.bot), runtime.events_view())
+            announced = await announce_new_events(
+                delivery, telegram_sender(bot), runtime.events_view()
+            )
             await prune_old_records(
                 delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
             )
+            return announced
+    return None
+
+
+async def announce_at_start(context: SosbotContext) -> None:
+    """JobQueue callback: announce the events added while the bot was down."""
+    await _announce_and_prune(context.bot, context.bot_data)
 
 
 async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = False) -> str:
@@ -100,19 +113,13 @@ async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = Fa
     )
     if not outcome.ok:
         return outcome.message
-    delivery = runtime.delivery
-    async with shared.delivery_lock:
-        with delivery.watching_the_store():
-            announced = await announce_new_events(
-                delivery, telegram_sender(bot), runtime.events_view()
-            )
-            await prune_old_records(
-                delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
-            )
-            return f"{outcome.message} Announced new and moved events in {announced} messages."
-    return (
-        f"{outcome.message} New and moved events will be announced once the database works again."
-    )
+    announced = await _announce_and_prune(bot, shared)
+    if announced is None:
+        return (
+            f"{outcome.message} New and moved events will be announced once the database works "
+            "again."
+        )
+    return f"{outcome.message} Announced new and moved events in {announced} messages."
 
 
 def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext]) -> None:
@@ -155,6 +162,8 @@ async def send_calendar_file(bot: Bot, chat_id: int, runtime: Runtime, event_id:
         authority.name if authority else None,
         runtime.settings.zone,
         source.title if source else None,
+        stamp=runtime.clock(),
     )
-    await bot.send_document(chat_id, document=data, filename=f"{event.id}.ics", caption=event.title)
+    caption = shorten(event.title, CAPTION_LIMIT)
+    await bot.send_document(chat_id, document=data, filename=f"{event.id}.ics", caption=caption)
     return True

@@ -11,6 +11,7 @@ from bot.replies import help as helping
 from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
 from bot.replies.reply import Paragraph, Reply
+from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
@@ -19,8 +20,10 @@ from bot.understanding.requests import (
     AskPerson,
     BareMention,
     Request,
+    Subscribe,
     Thanks,
     UnknownCouncil,
+    Unsubscribe,
 )
 
 logger = logging.getLogger(__name__)
@@ -122,12 +125,9 @@ def answer_in_console(
     if isinstance(request, QUESTIONS):
         reply = answer(view, request, now, understanding.confidence)
     else:
-        council = understanding.council
-        code = (
-            (council.responsible or council.named).code
-            if isinstance(council, CouncilMatch)
-            else None
-        )
+        # The council a subscription request names (not ALL, which names none).
+        scope = request.scope if isinstance(request, Subscribe | Unsubscribe) else None
+        code = scope if scope != ALL else None
         reply = view.subscriptions.hint(understanding.intent, code).model_copy(
             update={"confidence": understanding.confidence}
         )

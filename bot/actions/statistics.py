@@ -39,7 +39,8 @@ async def statistics(
     view: KnowledgeView, store: Store, questions: QuestionTally, reminders_due: int
 ) -> Reply:
     """For operators: subscribers by council, reminders sent and due (`reminders_due`, counted
-    by the caller from bot.reminders), questions answered and not understood."""
+    by the caller from bot.reminders), questions answered and not understood. Saves the
+    questions counted in memory first, so that the totals shown include them."""
     counts = await store.subscriber_counts()
     await questions.save(store)
     answered, not_understood = await store.question_counts()

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 class ReminderTexts(Protocol):
-    """How each message is worded (bot.replies.compose.Composer is one)."""
+    """How each message is worded (bot.replies.events.EventReplies is one)."""
 
     def reminder(self, event: Event, now: datetime, *, late: bool) -> Reply: ...
 

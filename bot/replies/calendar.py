@@ -67,17 +67,18 @@ def event_ics(
     timezone: ZoneInfo,
     source_title: str | None,
     *,
-    stamp: datetime | None = None,
+    stamp: datetime,
 ) -> bytes:
     """One VEVENT in a VCALENDAR. Month and day events are all-day (DATE) spanning their whole
     period; events with a time are DATE-TIMEs in `timezone`, with its VTIMEZONE.
 
-    `authority_name` None means a network-wide event; `stamp` (DTSTAMP) defaults to now.
+    `authority_name` None means a network-wide event; `stamp` (DTSTAMP) is when the file is
+    made, from the caller's clock.
     """
     span = calendar_span(event, timezone)
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
-    vevent.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+    vevent.add("dtstamp", stamp.astimezone(UTC))
     vevent.add("summary", event.title)
     vevent.add("dtstart", span.start)
     if span.end is not None:

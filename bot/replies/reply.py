@@ -1,7 +1,7 @@
 """A reply is data: what to say, where it comes from, and what to offer next.
 
-The engine builds these; `bot.replies.render` turns them into plain text or Telegram HTML, the
-one place where escaping happens. Nothing here holds markup.
+The reply builders of this package make these, for the actions; `bot.replies.render` turns
+them into plain text or Telegram HTML, the one place where escaping happens. Nothing here holds markup.
 """
 
 from __future__ import annotations

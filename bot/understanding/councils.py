@@ -161,6 +161,14 @@ class CouncilIndex:
         code = council.children_services
         return self._councils.get(code) if code else None
 
+    def by_code(self, code: str, score: float) -> CouncilMatch | None:
+        """A council named by its code (a button, the conversation's last council), not by
+        words: `score` says how sure that is. None for a code not on record (gone in a reload)."""
+        named = self._councils.get(code)
+        if named is None:
+            return None
+        return CouncilMatch(named, self.responsible_for(named), 0, 0, score)
+
     def find(self, question: Sequence[Word]) -> CouncilMatch | CouncilChoice | None:
         """The longest council name in the question once misspelt words are mended."""
         texts, scores, tie = self._correct([word.text for word in question])

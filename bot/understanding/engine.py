@@ -105,10 +105,7 @@ class Engine:
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:
         """What a button asks: an intent about a council, with no words to understand."""
-        council: CouncilMatch | None = None
-        if council_code is not None and council_code in self.knowledge.councils:
-            named = self.knowledge.councils[council_code]
-            council = CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
+        council = self.councils.by_code(council_code, 100.0) if council_code is not None else None
         if intent is Intent.SUBSCRIBE:
             return Subscribe(council_code)
         if intent is Intent.UNSUBSCRIBE:
@@ -137,10 +134,7 @@ class Engine:
         return [self._overview(a.council) for a in self.knowledge.authorities]
 
     def _overview(self, code: str) -> Ask:
-        named = self.knowledge.councils[code]
-        return Ask(
-            Intent.OVERVIEW, CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 100.0)
-        )
+        return Ask(Intent.OVERVIEW, self.councils.by_code(code, 100.0))
 
     def _request(
         self,
@@ -255,7 +249,4 @@ class Engine:
         # "stop reminding me" means all reminders; "stop that" means the last council's.
         if intent is Intent.UNSUBSCRIBE and not _PRONOUN.search(rest_text):
             return None
-        named = self.knowledge.councils.get(conversation.council_code)
-        if named is None:  # gone in a reload
-            return None
-        return CouncilMatch(named, self.councils.responsible_for(named), 0, 0, 90.0)
+        return self.councils.by_code(conversation.council_code, 90.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -72,7 +72,8 @@ def test_an_event_at_a_time_with_no_end_has_no_dtend() -> None:
 
 def test_the_calendar_names_sosbot_and_the_event_keeps_a_stable_uid() -> None:
     event = Event(id="suffolk-first-phase-training", title="Training", start="2014-02")
-    first, second = _ics(event), event_ics(event, "Suffolk", LONDON, None)
+    first = _ics(event)
+    second = event_ics(event, "Suffolk", LONDON, None, stamp=STAMP + timedelta(days=1))
     calendar = icalendar.Calendar.from_ical(first)
     assert str(calendar["PRODID"]) == PRODID
     assert str(calendar["VERSION"]) == "2.0"
