@@ -1,6 +1,7 @@
 """Telegram's side of sosbot: thin async handlers that call an action and send its reply.
 
-This is the only package that imports telegram; its composition root is handlers.app. `register` adds every handler in one place.
+This is the only package that imports telegram; its composition root is handlers.app.
+`register` adds every handler in one place.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A reply is data: what to say, where it comes from, and what to offer next.
 
 The reply builders of this package make these, for the actions; `bot.replies.render` turns
-them into plain text or Telegram HTML, the one place where escaping happens. Nothing here holds markup.
+them into plain text or Telegram HTML, the one place where escaping happens. Nothing here holds
+markup.
 """
 
 from __future__ import annotations
