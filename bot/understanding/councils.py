@@ -31,8 +31,9 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 
-# Council names that are also everyday English words: they count only when written with a
-# capital, so "reading the guidance" does not become Reading Borough Council.
+# Council and town names that are also everyday English words or phrases: they count only when
+# written with capitals, so "reading the guidance" does not become Reading Borough Council nor
+# "in the west end" the village of West End in Hampshire.
 EVERYDAY_WORDS = frozenset(
     """
     reading bury hart rugby eden swale test arun ash banks battle box bray bream bugle callow
@@ -40,7 +41,7 @@ EVERYDAY_WORDS = frozenset(
     hope law lea mere moss mold nash pant par pool porth reed sale saline sandy scone send
     settle shaw stock stone street sway tong tumble valley wall ware warden wells wick wing wool
     """.split()
-)
+) | frozenset({"west end", "east dean", "new inn", "cold ash", "hope valley", "tow law"})
 # Words that are never a town, whatever the gazetteer holds: months and days, and the words
 # of the nations' and regions' names ("Wales" is also a village near Sheffield).
 NOT_TOWNS = frozenset(
@@ -219,7 +220,9 @@ class CouncilIndex:
                 codes = self._phrases.get(phrase)
                 if codes is None:
                     continue
-                if size == 1 and phrase in EVERYDAY_WORDS and not question[start].capitalised:
+                if phrase in EVERYDAY_WORDS and not all(
+                    word.capitalised for word in question[start : start + size]
+                ):
                     continue
                 best = (start, start + size, codes)
                 break

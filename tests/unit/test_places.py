@@ -107,6 +107,8 @@ def _found(engine: Engine, text: str) -> set[str]:
         ("is the street near you", set()),
         ("I moved to Sale", {"TRF"}),
         ("is it on sale", set()),
+        ("a show in the west end", set()),
+        ("I live in West End", {"HAM"}),
         # Months, nations and the people on record are never towns.
         ("any events in March", set()),
         ("anything in Wales", set()),
