@@ -76,6 +76,15 @@ class Knowledge:
             and (region is None or council.region.casefold() == region.casefold())
         )
 
+    def regions(self) -> dict[str, tuple[str, ...]]:
+        """Each nation of the current councils with its regions, sorted: the names a filter
+        by place can recognise ("Wales", "East Midlands")."""
+        found: dict[str, set[str]] = {}
+        for council in self.councils.values():
+            if council.current and council.region:
+                found.setdefault(council.nation, set()).add(council.region)
+        return {nation: tuple(sorted(found[nation])) for nation in sorted(found)}
+
     def authorities_in(
         self, nation: str | None = None, region: str | None = None
     ) -> tuple[Authority, ...]:

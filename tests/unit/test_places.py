@@ -168,3 +168,13 @@ def test_the_adopters_in_a_nation_or_region_come_from_the_councils_register(
 def test_derbyshire_is_in_the_east_midlands_with_its_districts(knowledge: Knowledge) -> None:
     districts = [c for c in knowledge.councils.values() if c.children_services == "DBY"]
     assert {c.region for c in districts} == {"East Midlands"}
+
+
+def test_the_nations_and_regions_are_the_four_nations_and_englands_nine_regions(
+    knowledge: Knowledge,
+) -> None:
+    regions = knowledge.regions()
+    assert list(regions) == ["England", "Northern Ireland", "Scotland", "Wales"]
+    assert len(regions["England"]) == 9
+    assert "East Midlands" in regions["England"]
+    assert regions["Wales"] == ("Wales",)
