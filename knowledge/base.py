@@ -23,6 +23,8 @@ class Knowledge:
     events: tuple[Event, ...]
     councils: Mapping[str, Council]
     aliases: Mapping[str, str]
+    # Town names as the gazetteer writes them, each with the councils holding a town so named.
+    towns: Mapping[str, tuple[str, ...]]
     _by_id: dict[str, Authority] = field(init=False, repr=False)
     _by_council: dict[str, Authority] = field(init=False, repr=False)
 
@@ -60,6 +62,35 @@ class Knowledge:
         """Events that have ended, most recent first."""
         events = [e for e in self.events_of(authority_id) if e.has_ended(now, timezone)]
         return sorted(events, key=lambda e: e.period(timezone).end, reverse=True)
+
+    def councils_in(
+        self, nation: str | None = None, region: str | None = None
+    ) -> tuple[Council, ...]:
+        """The current councils in a nation and/or a region ("Wales", "East Midlands"; any
+        case), by code. In Wales, Scotland and Northern Ireland the region is the nation."""
+        return tuple(
+            council
+            for _, council in sorted(self.councils.items())
+            if council.current
+            and (nation is None or council.nation.casefold() == nation.casefold())
+            and (region is None or council.region.casefold() == region.casefold())
+        )
+
+    def regions(self) -> dict[str, tuple[str, ...]]:
+        """Each nation of the current councils with its regions, sorted: the names a filter
+        by place can recognise ("Wales", "East Midlands")."""
+        found: dict[str, set[str]] = {}
+        for council in self.councils.values():
+            if council.current and council.region:
+                found.setdefault(council.nation, set()).add(council.region)
+        return {nation: tuple(sorted(found[nation])) for nation in sorted(found)}
+
+    def authorities_in(
+        self, nation: str | None = None, region: str | None = None
+    ) -> tuple[Authority, ...]:
+        """The adopters on record whose council is in a nation and/or a region, in file order."""
+        codes = {council.code for council in self.councils_in(nation, region)}
+        return tuple(a for a in self.authorities if a.council in codes)
 
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)

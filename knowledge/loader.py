@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ AUTHORITIES_FILE = "authorities.yaml"
 EVENTS_FILE = "events.yaml"
 ALIASES_FILE = "aliases.yaml"
 COUNCILS_FILE = "councils.csv"
+TOWNS_FILE = "towns.csv"
 
 ResultT = TypeVar("ResultT")
 
@@ -54,62 +55,84 @@ COUNCIL_COLUMNS = (
     "variants",
 )
 
+TOWN_COLUMNS = ("town", "council")
 
-def _read_councils(path: Path) -> dict[str, Council]:
+
+def _csv_rows(
+    path: Path, columns: tuple[str, ...], problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of a CSV file as its line and its cells by column; a row of the wrong width
+    is added to `problems`, and so is a file that stops being CSV (past which nothing is read)."""
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    councils: dict[str, Council] = {}
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
     try:
         header = next(reader, [])
-        if missing := [column for column in COUNCIL_COLUMNS if column not in header]:
+        if missing := [column for column in columns if column not in header]:
             raise KnowledgeError([Problem(path, 1, f"missing columns: {', '.join(missing)}")])
         for cells in reader:
             if not cells:
                 continue
             if len(cells) != len(header):
-                problems.append(
-                    Problem(
-                        path,
-                        reader.line_num,
-                        f"expected {len(header)} columns, found {len(cells)}",
-                    )
-                )
+                message = f"expected {len(header)} columns, found {len(cells)}"
+                problems.append(Problem(path, reader.line_num, message))
                 continue
-            row = dict(zip(header, cells, strict=True))
-            try:
-                council = Council(
-                    code=row["code"],
-                    name=row["name"],
-                    short_name=row["short_name"],
-                    nation=row["nation"],
-                    region=row["region"],
-                    powers=row["powers"],
-                    children_services=row["children_services"] or None,
-                    current=row["current"] == "true",
-                    replaced_by=_split(row["replaced_by"]),
-                    welsh_name=row["welsh_name"] or None,
-                    welsh_official_name=row["welsh_official_name"] or None,
-                    variants=_split(row["variants"]),
-                )
-            except ValidationError as error:
-                problems.append(Problem(path, reader.line_num, explain(error.errors()[0])[1]))
-                continue
-            if (first := lines.get(council.code)) is not None:
-                problems.append(
-                    Problem(
-                        path, reader.line_num, f"code {council.code} is on line {first} already"
-                    )
-                )
-                continue
-            lines[council.code] = reader.line_num
-            councils[council.code] = council
+            yield reader.line_num, dict(zip(header, cells, strict=True))
     except csv.Error as error:
         # Past a malformed row (a field over csv's size limit, say) the rest cannot be trusted.
         problems.append(Problem(path, reader.line_num, f"not valid CSV: {error}"))
+
+
+def _read_councils(path: Path) -> dict[str, Council]:
+    councils: dict[str, Council] = {}
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    for line, row in _csv_rows(path, COUNCIL_COLUMNS, problems):
+        try:
+            council = Council(
+                code=row["code"],
+                name=row["name"],
+                short_name=row["short_name"],
+                nation=row["nation"],
+                region=row["region"],
+                powers=row["powers"],
+                children_services=row["children_services"] or None,
+                current=row["current"] == "true",
+                replaced_by=_split(row["replaced_by"]),
+                welsh_name=row["welsh_name"] or None,
+                welsh_official_name=row["welsh_official_name"] or None,
+                variants=_split(row["variants"]),
+            )
+        except ValidationError as error:
+            problems.append(Problem(path, line, explain(error.errors()[0])[1]))
+            continue
+        if (first := lines.get(council.code)) is not None:
+            problems.append(Problem(path, line, f"code {council.code} is on line {first} already"))
+            continue
+        lines[council.code] = line
+        councils[council.code] = council
     if problems:
         raise KnowledgeError(problems)
     return councils
+
+
+def _read_towns(path: Path, councils: Mapping[str, Council]) -> dict[str, tuple[str, ...]]:
+    """Towns by name, each with the codes of the councils that hold a town of that name."""
+    towns: dict[str, tuple[str, ...]] = {}
+    lines: dict[tuple[str, str], int] = {}
+    problems: list[Problem] = []
+    for line, row in _csv_rows(path, TOWN_COLUMNS, problems):
+        town, code = row["town"].strip(), row["council"].strip()
+        if not town or not town.isprintable():
+            problems.append(Problem(path, line, f"town {town!r} must be printable text"))
+        elif code not in councils:
+            problems.append(Problem(path, line, f"{town}: unknown council code {code!r}"))
+        elif (first := lines.get((town, code))) is not None:
+            problems.append(Problem(path, line, f"{town}, {code} is on line {first} already"))
+        else:
+            lines[town, code] = line
+            towns[town] = (*towns.get(town, ()), code)
+    if problems:
+        raise KnowledgeError(problems)
+    return towns
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -180,14 +203,16 @@ def load_knowledge(
     if problems or authorities is None or events is None or councils is None:
         raise KnowledgeError(problems)
     aliases = _read_aliases(folder / ALIASES_FILE, councils, timezone)
+    towns = _read_towns(folder / TOWNS_FILE, councils)
     if cross_problems := list(_cross_check(authorities, events, councils, folder)):
         raise KnowledgeError(cross_problems)
     records, event_records = authorities[0], events[0]
     logger.info(
-        "Loaded %d authorities, %d events and %d councils from %s",
+        "Loaded %d authorities, %d events, %d councils and %d towns from %s",
         len(records.authorities),
         len(event_records.events),
         len(councils),
+        len(towns),
         folder,
     )
     return Knowledge(
@@ -197,6 +222,7 @@ def load_knowledge(
         events=event_records.events,
         councils=councils,
         aliases=aliases,
+        towns=towns,
     )
 
 

@@ -16,7 +16,10 @@ relative to the repository root; see SOURCE.md in that folder):
 
 What it fixes
 -------------
-* Lincolnshire (LIN) is given region "East Midlands" (the source says "Yorkshire and The Humber").
+* Lincolnshire (LIN) is given region "East Midlands" (the source says "Yorkshire and The Humber"),
+  and Derbyshire (DBY) too (the source says "West Midlands", unlike its own districts).
+* A former council with no region (15 of them: the districts merged in 2019 to 2023) takes its
+  successor's, which is one region in every case.
 * Two mis-encoded Welsh alt-names ("Sir Ynys Mï¿½n", "Cityï¾ and County of Swansea") and the
   lossy "ynys mn" are repaired; any other variant carrying mojibake is dropped with a warning.
 * Every cell is stripped and runs of whitespace (including no-break spaces) become one space,
@@ -64,7 +67,7 @@ COLUMNS = COUNCIL_COLUMNS
 VARIANT_SEPARATOR = "|"
 
 # Known defects in the mySociety data (see SOURCE.md), fixed by code.
-REGION_FIXES: dict[str, str] = {"LIN": "East Midlands"}
+REGION_FIXES: dict[str, str] = {"LIN": "East Midlands", "DBY": "East Midlands"}
 
 # Mis-encoded or damaged name variants and their repairs (keys after whitespace normalisation).
 VARIANT_REPAIRS: dict[str, str] = {
@@ -246,6 +249,19 @@ def children_services(code: str, authorities: dict[str, Authority]) -> str:
         return ""
 
 
+def region(code: str, authorities: dict[str, Authority]) -> str:
+    """A council's region; a former council without one takes its successors' when they
+    agree."""
+    authority = authorities[code]
+    if authority.region:
+        return authority.region
+    regions = {region(successor, authorities) for successor in authority.replaced_by}
+    if len(regions) != 1:
+        warn(f"{code}: no region")
+        return ""
+    return regions.pop()
+
+
 def distinct_variants(candidates: Iterable[str], exclude: Iterable[str]) -> list[str]:
     """Deduplicate variants case-insensitively, dropping those equal to an excluded name.
 
@@ -302,7 +318,7 @@ def build_rows(
                 "name": authority.name,
                 "short_name": authority.short_name,
                 "nation": authority.nation,
-                "region": authority.region,
+                "region": region(code, authorities),
                 "powers": authority.powers,
                 "children_services": children_services(code, authorities),
                 "current": "true" if authority.current else "false",

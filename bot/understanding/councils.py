@@ -1,7 +1,8 @@
 """Finding the UK council a question names.
 
 Exact hits come first: every council's names, Welsh names and variants, our alias table, and
-each of those without the generic words ("county council", "cyngor sir") that people leave out.
+each of those without the generic words ("county council", "cyngor sir") that people leave out;
+then towns (knowledge/data/towns.csv), which never hide a council of the same name.
 Only words that match nothing are spelling-corrected, one word at a time, against the words of
 council names. Comparing single words is what keeps this fast, and it is also what avoids the
 classic trap of whole-phrase scorers such as WRatio, which give 90 or more to any question that
@@ -30,9 +31,25 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 
-# Council names that are also everyday English words: they count only when written with a
-# capital, so "reading the guidance" does not become Reading Borough Council.
-EVERYDAY_WORDS = frozenset({"reading", "bury", "hart", "rugby", "eden", "swale", "test", "arun"})
+# Council and town names that are also everyday English words or phrases: they count only when
+# written with capitals, so "reading the guidance" does not become Reading Borough Council nor
+# "in the west end" the village of West End in Hampshire.
+EVERYDAY_WORDS = frozenset(
+    """
+    reading bury hart rugby eden swale test arun ash banks battle box bray bream bugle callow
+    church cliffe crook croft dale deal dollar eye fleet flint ford forth grove hale hay hill hook
+    hope law lea mere moss mold nash pant par pool porth reed sale saline sandy scone send
+    settle shaw stock stone street sway tong tumble valley wall ware warden wells wick wing wool
+    """.split()
+) | frozenset({"west end", "east dean", "new inn", "cold ash", "hope valley", "tow law"})
+# Words that are never a town, whatever the gazetteer holds: months and days, and the words
+# of the nations' and regions' names ("Wales" is also a village near Sheffield).
+NOT_TOWNS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split()
+)
 
 # A misspelt word is corrected to a council-name word scoring at least this (fuzz.ratio, 0-100).
 # Tuned on tests/data/questions.yaml: 84 accepts one transposed or substituted letter in a word of
@@ -112,9 +129,15 @@ class CouncilIndex:
         councils: Mapping[str, Council],
         aliases: Mapping[str, str],
         known_words: Iterable[str] = (),
+        towns: Mapping[str, Iterable[str]] | None = None,
+        reserved: Iterable[str] = (),
     ) -> None:
         """`known_words` are words of the language around names ("trains", "when"): they are
-        never spelling-corrected into a council name."""
+        never spelling-corrected into a council name, nor read as a town. `towns`: council codes
+        by town name; a town is never spelling-corrected, and one that is also a council's name,
+        an alias, a nation's or region's name or one of the `reserved` words (the people on
+        record: "Tracey Hill") is left out."""
+        known = frozenset(known_words)
         self._councils = councils
         phrases: dict[str, set[str]] = defaultdict(set)
         # Combined authorities run no children's services and share county names.
@@ -128,6 +151,14 @@ class CouncilIndex:
         for alias, code in aliases.items():
             for form in _with_joined(normalise(alias)):
                 phrases[form] = {code}
+        named = set(phrases)
+        places = {normalise(c.nation) for c in councils.values()}
+        places |= {normalise(c.region) for c in councils.values()}
+        excluded = NOT_TOWNS | known | places | {normalise(word) for word in reserved}
+        for town, codes in (towns or {}).items():
+            for form in _with_joined(normalise(town)):
+                if form not in named and form not in excluded:
+                    phrases[form].update(codes)
         self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}
         # For each word, the lengths of the names it begins, longest first.
         sizes: dict[str, set[int]] = defaultdict(set)
@@ -136,9 +167,9 @@ class CouncilIndex:
             sizes[parts[0]].add(len(parts))
         self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
         self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
-        self._not_corrected = self.vocabulary | frozenset(known_words)
+        self._not_corrected = self.vocabulary | known
         self._correctable_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.vocabulary):
+        for word in sorted({w for phrase in named for w in phrase.split()}):
             if len(word) >= MIN_CORRECTABLE_LENGTH - 1:
                 self._correctable_by_initial[word[0]].append(word)
 
@@ -189,7 +220,9 @@ class CouncilIndex:
                 codes = self._phrases.get(phrase)
                 if codes is None:
                     continue
-                if size == 1 and phrase in EVERYDAY_WORDS and not question[start].capitalised:
+                if phrase in EVERYDAY_WORDS and not all(
+                    word.capitalised for word in question[start : start + size]
+                ):
                     continue
                 best = (start, start + size, codes)
                 break

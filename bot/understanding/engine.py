@@ -80,13 +80,19 @@ class Engine:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.councils = CouncilIndex(knowledge.councils, knowledge.aliases, KNOWN_WORDS)
         # Named people by their normalised names: "who is Tracey Hill?".
         self.people_by_name = {
             normalise(person.name): person.name
             for authority in knowledge.authorities
             for person in (*authority.trainers, *authority.people)
         }
+        self.councils = CouncilIndex(
+            knowledge.councils,
+            knowledge.aliases,
+            KNOWN_WORDS,
+            towns=knowledge.towns,
+            reserved=(word for name in self.people_by_name for word in name.split()),
+        )
 
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed)."""

@@ -227,3 +227,15 @@ def test_powers_take_only_the_source_values() -> None:
         "ni district",
         "combined",
     }
+
+
+def test_every_council_in_england_has_a_region_former_ones_their_successors() -> None:
+    for row in councils():
+        if row["nation"] == "England" and row["powers"] != "combined":
+            assert row["region"], row["code"]
+            for successor in filter(None, row["replaced_by"].split("|")):
+                assert by_code()[successor]["region"] == row["region"], row["code"]
+
+
+def test_derbyshire_is_in_the_east_midlands() -> None:
+    assert by_code()["DBY"]["region"] == "East Midlands"

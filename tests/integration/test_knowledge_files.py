@@ -277,6 +277,38 @@ def test_a_duplicate_council_code_names_the_first_line(folder: Path) -> None:
         load_knowledge(folder)
 
 
+@pytest.mark.parametrize(
+    ("row", "phrase"),
+    [
+        (b"Zedtown,ZZZ", "Zedtown: unknown council code 'ZZZ'"),
+        (b",LIN", "town '' must be printable text"),
+        (b"Zed\x1btown,LIN", "must be printable text"),
+        (b"Zedtown", "expected 2 columns, found 1"),
+        (b"Louth,LIN", "Louth, LIN is on line"),
+    ],
+    ids=["unknown-code", "empty-town", "control-character", "short-row", "duplicate"],
+)
+def test_a_bad_towns_row_is_refused_with_its_line(
+    folder: Path, capsys: pytest.CaptureFixture[str], row: bytes, phrase: str
+) -> None:
+    path = folder / "towns.csv"
+    line = _append(path, row + b"\n")
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(folder)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.line) == (path, line)
+    assert phrase in problem.message
+    assert main(["check", str(folder)]) == 1
+    assert str(problem) in capsys.readouterr().err.splitlines()
+
+
+def test_a_towns_file_without_its_columns_is_refused_at_line_one(folder: Path) -> None:
+    path = folder / "towns.csv"
+    path.write_text("place,code\nLouth,LIN\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"towns.csv:1: missing columns: town, council"):
+        load_knowledge(folder)
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_fifo_in_place_of_a_knowledge_file_is_refused_at_once(folder: Path) -> None:
     path = folder / "events.yaml"
