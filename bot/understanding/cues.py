@@ -58,7 +58,7 @@ _SOFS = "signs+of+safety/sofs/sos"
 # What a subscription asks for: to be reminded, told, kept posted.
 _REMINDING = (
     "remind*/notif*/alert/alerts/alerted/messag*/sending/update/updates/subscri*/following"
-    "/ping*/email*/texts"
+    "/ping*/email*/text/texts/texting/posted/informed/loop"
 )
 # What an unsubscription asks: to stop, mute, have no more.
 _STOPPING = (
@@ -83,7 +83,8 @@ CUES: dict[Intent, IntentCues] = {
             "my/current/existing subscription/subscriptions/reminder/reminders/alert/alerts",
             "subscriptions", "am+i/i+am/im subscribed/signed+up/following/getting",
             "subscribed to", "what am+i/do+i get/getting/receive*",
-            "what/which reminders/alerts/subscriptions", "set up ... reminder/reminders/alerts",
+            "what/which reminders/alerts/subscriptions",
+            "have+i/i+have/ive/did+i/got set up",
             "reminders/alerts ... set up",
             "do+i+have/have+i+got ... reminder/reminders/subscri*/alert/alerts",
             "reminder/reminders/subscription/subscriptions/alert/alerts do i have/get",
@@ -93,7 +94,8 @@ CUES: dict[Intent, IntentCues] = {
     Intent.SUBSCRIBE: IntentCues(
         strong=(
             "subscri*/remind*/notif*", "alert/alerts/alerted/email/message/text/ping me",
-            "keep me posted/updated/informed/in+the+loop/up+to+date/in+touch", "in the loop",
+            "keep/keeping/kept me posted/updated/informed/in+the+loop/up+to+date/in+touch",
+            "in the loop", f"want/like/need/get/getting ... {_REMINDING}", "keep ... coming",
             "let me know", "sign/put/add me up/in/on/down", "sign up", "follow",
             "hear about/of", "heads up", "turn/switch on",
             "want/need ... any+more/anymore", "no longer want/need",
@@ -198,7 +200,9 @@ NEGATIONS = frozenset(
     """.split()
 )
 # "not sure", "no idea": a negation that is about something else.
-NEGATION_IDIOMS = frozenset("sure certain idea know problem worries thanks doubt".split())
+NEGATION_IDIOMS = frozenset("sure certain idea know problem worries thanks doubt fail".split())
+# Negations that come after what they turn round: "Suffolk reminders no longer needed".
+TRAILING_NEGATIONS = ("no longer", "no more", "not needed", "not wanted")
 
 
 def _alternatives(token: str) -> list[str]:

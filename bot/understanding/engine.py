@@ -53,7 +53,7 @@ _PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
-EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b(?: events?)?")
+EVERYTHING = re.compile(r"\b(?:all|everything|every|any|anything|everywhere)\b(?: events?)?")
 # Words around a bare council name that ask nothing of their own: "Suffolk please".
 _FILLERS = frozenset("please pls thanks ok okay so then now too also well what about".split())
 _THANKS = re.compile(

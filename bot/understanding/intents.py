@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 import re2
 
-from bot.understanding.cues import CUES, NEGATION_IDIOMS, NEGATIONS, compile_cue
+from bot.understanding.cues import (
+    CUES,
+    NEGATION_IDIOMS,
+    NEGATIONS,
+    TRAILING_NEGATIONS,
+    compile_cue,
+)
 from bot.understanding.cues import Intent as Intent  # where the rest of the bot finds it
 
 logger = logging.getLogger(__name__)
@@ -127,15 +133,20 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
 
 
 def _negated(words: list[str], at: int) -> bool:
-    """Whether the word at `at` is turned round by the negations just before it (and in it):
-    an odd number of them. "Not sure", "no idea" negate something else."""
+    """Whether the word at `at` is turned round by the negations just before it (and in it),
+    or by one just after it ("reminders no longer needed"): an odd number of them. "Not
+    sure", "no idea" negate something else, and a "no" before another negation answers
+    ("no, don't stop")."""
     window = words[max(0, at - _NEGATION_REACH) : at + 1]
     negations = sum(
         1
-        for index, word in enumerate(window)
+        for word, after in zip(window, [*window[1:], ""], strict=True)
         if word in NEGATIONS
-        and (index + 1 >= len(window) or window[index + 1] not in NEGATION_IDIOMS)
+        and after not in NEGATION_IDIOMS
+        and not (word == "no" and after in NEGATIONS)
     )
+    following = f" {' '.join(words[at + 1 : at + 1 + _NEGATION_REACH])} "
+    negations += sum(1 for phrase in TRAILING_NEGATIONS if f" {phrase} " in following)
     return negations % 2 == 1
 
 

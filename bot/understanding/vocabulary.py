@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
-from bot.understanding.cues import cue_words, every_cue, stems
+from bot.understanding.cues import NEGATION_IDIOMS, NEGATIONS, cue_words, every_cue, stems
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +112,17 @@ def off_topic_words(words: list[str]) -> list[str]:
 
 
 # The words of the intent cues (bot.understanding.cues), and the stems of their `*` words:
-# "remind*" makes "reminders" and "reminding" words of this subject.
-INTENT_WORDS = frozenset(word for cue in every_cue() for word in cue_words(cue))
-# Stems under five letters ("subs*", "opt*") would take in words they do not mean.
+# "remind*" makes "reminders" and "reminding" words of this subject. Stems under five letters
+# ("subs*", "opt*") would take in words they do not mean.
+CUE_WORDS = frozenset(word for cue in every_cue() for word in cue_words(cue))
 INTENT_STEMS = tuple(sorted({stem for cue in every_cue() for stem in stems(cue) if len(stem) >= 5}))
+# The usual endings of a stem's words, so that "emailing" and "reminders" are known words
+# (and never spelling-corrected into a council's name).
+_ENDINGS = ("", "s", "ed", "er", "ers", "ing", "ment", "ments", "ation", "ations", "ication")
+INTENT_WORDS = CUE_WORDS | {stem + ending for stem in INTENT_STEMS for ending in _ENDINGS}
 
-KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS
+# The negations and the words that make a negation an idiom are read, never respelt.
+KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS | NEGATIONS | NEGATION_IDIOMS
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0
@@ -126,7 +131,7 @@ INTENT_SPELLING_CUTOFF = 80.0
 _CORRECTABLE_BY_INITIAL = {
     initial: list(words)
     for initial, words in groupby(
-        sorted(w for w in INTENT_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
+        sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
         key=itemgetter(0),
     )
 }
