@@ -58,12 +58,12 @@ _SOFS = "signs+of+safety/sofs/sos"
 # What a subscription asks for: to be reminded, told, kept posted.
 _REMINDING = (
     "remind*/notif*/alert/alerts/alerted/messag*/sending/update/updates/subscri*/following"
-    "/ping*/email*/text/texts/texting/posted/informed/loop"
+    "/ping*/email*/text/texts/texting/posted/informed/loop/nudge*/warn/warning/warnings"
 )
 # What an unsubscription asks: to stop, mute, have no more.
 _STOPPING = (
     "stop/stopped/cancel*/mute*/end/quit/enough/sick/tired/fed/spare/pause/block/disable"
-    "/silence/unsubscribe*/unsub/unfollow*/remove/delete/drop"
+    "/silence/unsubscribe*/unsub/unfollow*/remove/delete/drop/off"
 )
 
 # In order of precedence: on equal scores the first listed wins. Which of SUBSCRIBE and
@@ -73,7 +73,8 @@ CUES: dict[Intent, IntentCues] = {
     Intent.UNSUBSCRIBE: IntentCues(
         strong=(
             "unsubscribe*", "un subscribe*", "unsub", "unfollow*", "opt* out", "mute*",
-            "remove/delete/drop/take me", "leave me alone", "turn/switch off",
+            "remove/delete/drop/take me", "leave me alone", "turn/switch off", "off my list",
+            "take ... off", "^ ok/okay/thats? enough now? $",
             "^ actually/please/ok/okay? stop that/it/this/them? $",
             f"{_STOPPING} ... {_REMINDING}", f"{_REMINDING} ... {_STOPPING}",
         ),
@@ -96,6 +97,8 @@ CUES: dict[Intent, IntentCues] = {
             "subscri*/remind*/notif*", "alert/alerts/alerted/email/message/text/ping me",
             "keep/keeping/kept me posted/updated/informed/in+the+loop/up+to+date/in+touch",
             "in the loop", f"want/like/need/get/getting ... {_REMINDING}", "keep ... coming",
+            "nudge*", "warn me", "give me a shout/nudge/buzz", "flag ... to me",
+            "keep me in mind", "on my list", "add ... to my list",
             "let me know", "sign/put/add me up/in/on/down", "sign up", "follow",
             "hear about/of", "heads up", "turn/switch on",
             "want/need ... any+more/anymore", "no longer want/need",
@@ -139,6 +142,8 @@ CUES: dict[Intent, IntentCues] = {
             "^ good morning/afternoon/evening", "^ morning/afternoon/evening $",
             "what can you/i", "how do/does/can i/you/this/it use*/work*/ask*",
             "what do/can you do", "how to use", "commands", "what should i ask",
+            "how do/does ... bot/this/it work", "what do/can/should i type/say/write/ask",
+            "example/examples", "stuck", "what sort/kind/type of things/questions",
         ),
     ),
     Intent.TRAINERS: IntentCues(

@@ -132,11 +132,11 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     return IntentGuess(best.intent, best.score, best.strong, shared)
 
 
-def _negated(words: list[str], at: int) -> bool:
+def _negated(words: list[str], at: int, trailing: bool) -> bool:
     """Whether the word at `at` is turned round by the negations just before it (and in it),
-    or by one just after it ("reminders no longer needed"): an odd number of them. "Not
-    sure", "no idea" negate something else, and a "no" before another negation answers
-    ("no, don't stop")."""
+    or, where `trailing`, by one just after it ("reminders no longer needed"): an odd number
+    of them. "Not sure", "no idea" negate something else, and a "no" before another negation
+    answers ("no, don't stop")."""
     window = words[max(0, at - _NEGATION_REACH) : at + 1]
     negations = sum(
         1
@@ -146,7 +146,8 @@ def _negated(words: list[str], at: int) -> bool:
         and not (word == "no" and after in NEGATIONS)
     )
     following = f" {' '.join(words[at + 1 : at + 1 + _NEGATION_REACH])} "
-    negations += sum(1 for phrase in TRAILING_NEGATIONS if f" {phrase} " in following)
+    if trailing:
+        negations += sum(1 for phrase in TRAILING_NEGATIONS if f" {phrase} " in following)
     return negations % 2 == 1
 
 
@@ -167,6 +168,7 @@ def polarity(text: str) -> Intent:
     if found is None:
         return Intent.SUBSCRIBE
     at = data[: found.start()].count(b" ")
-    if not _negated(text.split(), at):
+    # "Enough of the alerts, no more": a trailing negation only turns a wish round.
+    if not _negated(text.split(), at, trailing=wanted is Intent.SUBSCRIBE):
         return wanted
     return Intent.SUBSCRIBE if wanted is Intent.UNSUBSCRIBE else Intent.UNSUBSCRIBE

@@ -74,6 +74,9 @@ MIRRORED = [
     ("don't drop me from Suffolk reminders", "drop me from Suffolk reminders"),
     ("not unsubscribing from Staffs, remind me", "unsubscribing from Staffs, don't remind me"),
     ("without fail remind me about Swansea", "silence the Swansea reminders"),
+    ("give me a nudge before Suffolk events", "take Suffolk off my list"),
+    ("warn me before Lincs events", "Lincs alerts off please"),
+    ("keep me in mind for Staffs events", "that's enough now, no more Staffs alerts"),
 ]
 
 COUNCILS = {
