@@ -119,7 +119,9 @@ CUES: dict[Intent, IntentCues] = {
             "/authorities/las/adopters/areas/places/counties/ones",
             "list*",
             "who else? is/are/has/have ... implement*/using/adopt*/signed",
-            "who else? is/are/has/have ... doing it",
+            "who else? is/are/has/have ... doing it/this/that/sofs/signs+of+safety",
+            "any/anyone/anybody/anything/which/who/what ... in/from/across england/wales"
+            "/scotland/ireland/midlands/north/south/east/west/region/regions/nation/nations",
             "anyone else", "who ... using/implement*/adopt*",
         ),
     ),
@@ -159,8 +161,14 @@ CUES: dict[Intent, IntentCues] = {
             "^ when/by+when/since+when/what+date/which+date/what+month/what+year",
             "upcoming", "schedul*", "calendar", "timetable", "training", "residency",
             "residential", "conference", "milestone/milestones", "timeline", "ics",
+            "coming/come/comes up", "planned/booked/lined+up", "what/anything/something on in",
+            "next thing/one",
         ),
-        weak=("when", "next", "what time", "soon"),
+        weak=(
+            "when", "next", "what time", "soon", "happen/happened",
+            "january/february/march/april/may/june/july/august/september/october/november"
+            "/december/jan/feb/mar/apr/jun/jul/aug/sep/sept/oct/nov/dec",
+        ),
         shared=("event/events", "date/dates", "dated", "course/courses", "session/sessions",
                 "workshop/workshops", "gathering"),
     ),

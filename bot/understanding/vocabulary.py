@@ -86,9 +86,9 @@ OFF_TOPIC_WORDS = frozenset(
     population live lives living mayor election elections vote voting councillor councillors
     jobs vacancies salary salaries pay wage wages bill bills fine fines ticket tickets cinema
     beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
-    playing played game games kickoff fixture fixtures rail fare fares hire
+    playing played game games kickoff fixture fixtures rail fare fares hire book booking
     lighting lights theatre concert gig fostering foster fosterer carers dehydration symptom
-    symptoms illness disease allergy pregnancy warning traffic
+    symptoms illness disease allergy pregnancy traffic
     """.split()
 )
 

@@ -120,14 +120,14 @@ def test_a_run_too_long_to_be_typed_words_is_not_split() -> None:
     assert vocabulary.split_run_together("whotrains" * 10, frozenset()) is None
 
 
-@pytest.mark.parametrize("cue", every_cue())
-def test_every_cue_compiles_for_re2(cue: str) -> None:
-    re2.compile(compile_cue(cue))
+def test_every_cue_compiles_for_re2() -> None:
+    for cue in every_cue():
+        re2.compile(compile_cue(cue))
 
 
-@pytest.mark.parametrize("word", sorted({w for cue in every_cue() for w in cue_words(cue)}))
-def test_every_word_of_a_cue_is_a_known_word(word: str) -> None:
-    assert word in vocabulary.KNOWN_WORDS
+def test_every_word_of_a_cue_is_a_known_word() -> None:
+    words = {word for cue in every_cue() for word in cue_words(cue)}
+    assert words - vocabulary.KNOWN_WORDS == set()
 
 
 @pytest.mark.parametrize(
