@@ -150,7 +150,9 @@ CUES: dict[Intent, IntentCues] = {
     ),
     Intent.TRAINERS: IntentCues(
         strong=(
-            "trainer/trainers", "consultant/consultants",
+            "trainer/trainers", "consult*",
+            "anyone/anybody/someone/organisation/organization/company/firm/agency ... help*"
+            "/support*/assist*/train*/work*",
             "who ... train/trains/training/deliver*/teach*/coach*/support*/facilitat*/consult*",
             "who ... runs the training", "deliver* the/their? training", "training provider",
             "train/trains/training them", "who ... work* with",
@@ -187,7 +189,7 @@ CUES: dict[Intent, IntentCues] = {
         strong=(
             "people", "contact/contacts",
             "who ... lead*/charge/involved/runs/running/manag*/director/chair*/responsible"
-            "/behind/contact/talk*/spoke/speak*/met/discuss*/head*/spearhead*",
+            "/behind/contact/talk*/spoke/speak*/met/discuss*/head*/spearhead*/driv*",
             "project lead*/manager", "key people/staff/contacts",
         ),
         weak=("who", "whom", "lead/leads/leader/leaders/director/directors/manager/managers"

@@ -118,7 +118,10 @@ CUE_WORDS = frozenset(word for cue in every_cue() for word in cue_words(cue))
 INTENT_STEMS = tuple(sorted({stem for cue in every_cue() for stem in stems(cue) if len(stem) >= 5}))
 # The usual endings of a stem's words, so that "emailing" and "reminders" are known words
 # (and never spelling-corrected into a council's name).
-_ENDINGS = ("", "s", "ed", "er", "ers", "ing", "ment", "ments", "ation", "ations", "ication")
+_ENDINGS = (
+    *("", "s", "ed", "er", "ers", "ing", "ings", "ment", "ments", "ation", "ations", "ication"),
+    *("ications", "ant", "ants", "ancy", "ive", "ion", "ions", "ly", "or", "ors", "ship"),
+)
 INTENT_WORDS = CUE_WORDS | {stem + ending for stem in INTENT_STEMS for ending in _ENDINGS}
 
 # The negations and the words that make a negation an idiom are read, never respelt.
@@ -138,8 +141,9 @@ _CORRECTABLE_BY_INITIAL = {
 
 
 def is_known(word: str) -> bool:
-    """Whether `word` is a word of this subject, a little word, or made on a cue's stem."""
-    return word in KNOWN_WORDS or word.startswith(INTENT_STEMS)
+    """Whether `word` is a word of this subject, a little word, or made on a cue's stem with
+    one of the usual endings."""
+    return word in KNOWN_WORDS
 
 
 def correct_spelling(word: str) -> str:
