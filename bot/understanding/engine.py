@@ -38,6 +38,7 @@ from bot.understanding.vocabulary import (
     foreign_words,
     is_on_topic,
     off_topic_words,
+    split_run_together,
 )
 from knowledge.base import Knowledge
 
@@ -52,7 +53,7 @@ _PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
-EVERYTHING = re.compile(r"\b(?:all|everything|every|any|everywhere)\b(?: events?)?")
+EVERYTHING = re.compile(r"\b(?:all|everything|every|any|anything|everywhere)\b(?: events?)?")
 # Words around a bare council name that ask nothing of their own: "Suffolk please".
 _FILLERS = frozenset("please pls thanks ok okay so then now too also well what about".split())
 _THANKS = re.compile(
@@ -62,6 +63,27 @@ _THANKS = re.compile(
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
+# Where a sentence of a message ends.
+_SENTENCE_END = re.compile(r"[.?!;\n]+")
+# A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
+_ABBREVIATION_LETTERS = 3
+
+
+def _clauses(text: str) -> list[str]:
+    """The sentences of `text` that have a word in them. A piece that goes on in small
+    letters after a short word ("total no. of authorities") is the same sentence."""
+    sentences: list[str] = []
+    last = ""  # the last word of the sentence before
+    for piece in _SENTENCE_END.split(text):
+        words_of = normalise(piece).split()
+        if not words_of:
+            continue
+        if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+        last = words_of[-1]
+    return sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +198,8 @@ class Engine:
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
         is, and its words outside the council's name."""
-        written = words(text, whole)
+        clauses = [self._mended(words(clause)) for clause in _clauses(text)] or [[]]
+        written = [w for clause in clauses for w in clause]
         question = [
             Word(
                 correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
@@ -185,16 +208,22 @@ class Engine:
             for w in written
         ]
         found = self.councils.find(question)
+        # The question is mostly the last clause that asks something, after an introduction
+        # ("I've just joined a team in Felixstowe. Are we doing this?"); the council is the one
+        # named anywhere in the message.
+        focus = self._focus([len(clause) for clause in clauses], question, found)
         # The words around the council's name, spelling mended, and as written.
-        outside = (
-            range(len(question))
-            if found is None
-            else [*range(found.start), *range(found.end, len(question))]
-        )
+        beside = [
+            i for i in range(len(question)) if found is None or not found.start <= i < found.end
+        ]
+        outside = [i for i in beside if i in focus]
         rest = [question[i].text for i in outside]
         rest_text = " ".join(rest)
-        # Judged on the words as written: "playing" is football, whatever it is one letter from.
-        if off_topic_words([written[i].text for i in outside]) and not is_on_topic(rest_text):
+        # Judged on the words as written, anywhere in the message: "playing" is football,
+        # whatever it is one letter from, and a pothole is off-topic before any question.
+        if off_topic_words([written[i].text for i in beside]) and not is_on_topic(
+            " ".join(question[i].text for i in beside)
+        ):
             return Intent.UNKNOWN, None, 0.1, tuple(rest)
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.vocabulary)
@@ -203,6 +232,36 @@ class Engine:
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         return intent, found, round(certainty * council_certainty, 3), tuple(rest)
+
+    def _mended(self, written: list[Word]) -> list[Word]:
+        """Words run together split ("whotrains" → who trains), council names left whole."""
+        mended: list[Word] = []
+        for word in written:
+            pieces = split_run_together(word.text, self.councils.vocabulary)
+            mended.extend([word] if pieces is None else [Word(p, word.capitalised) for p in pieces])
+        return mended
+
+    @staticmethod
+    def _focus(
+        lengths: list[int], question: list[Word], found: CouncilMatch | CouncilChoice | None
+    ) -> range:
+        """The word positions of the last clause with a cue (outside the council's name), or
+        of the whole message where none has one or there is one clause."""
+        whole = range(len(question))
+        if len(lengths) < 2:
+            return whole
+        end = len(question)
+        for length in reversed(lengths):
+            clause = range(end - length, end)
+            end -= length
+            text = " ".join(
+                question[i].text
+                for i in clause
+                if found is None or not found.start <= i < found.end
+            )
+            if classify(text) is not None:
+                return clause
+        return whole
 
     def _decide(
         self,
@@ -229,7 +288,8 @@ class Engine:
                     return Intent.ABOUT, 0.6
                 return Intent.UNKNOWN, 0.1
             return Intent.OVERVIEW, 0.85
-        if foreign and not guess.strong:
+        # "stage lighting hire": a word other subjects use too, among words foreign to this one.
+        if foreign and (not guess.strong or guess.shared) and not is_on_topic(" ".join(rest)):
             return Intent.UNKNOWN, 0.2
         # "who trains Arsenal": a council question about something that is not a council.
         if (

@@ -11,28 +11,26 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from bot.understanding.cues import NEGATION_IDIOMS, NEGATIONS, cue_words, every_cue, stems
+
 logger = logging.getLogger(__name__)
 
 # What people type for speed, read as what they mean.
 SHORTHAND = {
-    "whos": "who",
-    "hw": "how",
-    "whats": "what",
-    "wheres": "where",
-    "hows": "how",
-    "wot": "what",
-    "wat": "what",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "abt": "about",
-    "abot": "about",
-    "bout": "about",
-    "pls": "please",
-    "plz": "please",
-    "thx": "thanks",
-    "info": "information",
-}
+    "whos": "who", "hw": "how", "whats": "what", "wheres": "where", "hows": "how",
+    "wot": "what", "wat": "what", "wht": "what", "wen": "when", "whn": "when", "wer": "where",
+    "whr": "where", "y": "why", "u": "you", "ur": "your", "yr": "your", "r": "are",
+    "abt": "about", "abot": "about", "bout": "about", "pls": "please", "plz": "please",
+    "thx": "thanks", "thnx": "thanks", "tx": "thanks", "info": "information", "b4": "before",
+    "2day": "today", "2moro": "tomorrow", "2morrow": "tomorrow", "tmrw": "tomorrow",
+    "ppl": "people", "cud": "could", "cn": "can", "da": "the", "teh": "the", "tht": "that",
+    "dat": "that", "wiv": "with", "wid": "with", "n": "and", "nd": "and",
+    "dnt": "dont", "wnt": "want", "wanna": "want", "gonna": "going", "evnts": "events",
+    "trng": "training", "mgr": "manager", "ne1": "anyone", "any1": "anyone", "sum1": "someone",
+    "some1": "someone", "every1": "everyone", "4got": "forgot", "l8r": "later", "gr8": "great",
+    "msg": "message", "txt": "text", "thanx": "thanks", "coz": "because",
+    "cos": "because", "bc": "because", "rn": "now", "atm": "now",
+}  # fmt: skip
 
 # Words of this subject that settle no intent but show the question is on topic.
 DOMAIN_WORDS = frozenset(
@@ -88,7 +86,9 @@ OFF_TOPIC_WORDS = frozenset(
     population live lives living mayor election elections vote voting councillor councillors
     jobs vacancies salary salaries pay wage wages bill bills fine fines ticket tickets cinema
     beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
-    playing played game games kickoff fixture fixtures
+    playing played game games kickoff fixture fixtures rail fare fares hire book booking
+    lighting lights theatre concert gig fostering foster fosterer carers dehydration symptom
+    symptoms illness disease allergy pregnancy traffic
     """.split()
 )
 
@@ -107,29 +107,25 @@ def is_on_topic(text: str) -> bool:
 
 
 def off_topic_words(words: list[str]) -> list[str]:
-    return [w for w in words if w in OFF_TOPIC_WORDS]
+    """The words of `words` that are everyday council business, plurals included."""
+    return [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
 
 
-INTENT_WORDS = frozenset(
-    """
-    stage status progress journey phase implement implementing implementation implemented
-    adopt adopting adopted adoption started begun rollout rolled trainer trainers trains
-    training train consultant consultants deliver delivers delivering delivered teach
-    teaching coach coaching support supporting facilitate event events upcoming date dates
-    dated schedule scheduled calendar timetable course courses session sessions workshop
-    workshops residency residential conference gathering milestone milestones timeline
-    people contact contacts leads leader leaders lead leading director manager managers
-    chair chaired champion champions person names name team involved charge responsible
-    behind overview summary summarise summarize information details profile record list
-    councils authorities adopters areas places counties count number total figures subscribe
-    subscription subscriptions subscribed unsubscribe remind reminder reminders reminding
-    notify notification notifications alert alerts follow following unfollow cancel stop
-    help commands options menu start explain define describe source sources accurate using
-    use used when next soon everything level advanced board
-    """.split()
+# The words of the intent cues (bot.understanding.cues), and the stems of their `*` words:
+# "remind*" makes "reminders" and "reminding" words of this subject. Stems under five letters
+# ("subs*", "opt*") would take in words they do not mean.
+CUE_WORDS = frozenset(word for cue in every_cue() for word in cue_words(cue))
+INTENT_STEMS = tuple(sorted({stem for cue in every_cue() for stem in stems(cue) if len(stem) >= 5}))
+# The usual endings of a stem's words, so that "emailing" and "reminders" are known words
+# (and never spelling-corrected into a council's name).
+_ENDINGS = (
+    *("", "s", "ed", "er", "ers", "ing", "ings", "ment", "ments", "ation", "ations", "ication"),
+    *("ications", "ant", "ants", "ancy", "ive", "ion", "ions", "ly", "or", "ors", "ship"),
 )
+INTENT_WORDS = CUE_WORDS | {stem + ending for stem in INTENT_STEMS for ending in _ENDINGS}
 
-KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS
+# The negations and the words that make a negation an idiom are read, never respelt.
+KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS | NEGATIONS | NEGATION_IDIOMS
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0
@@ -138,16 +134,23 @@ INTENT_SPELLING_CUTOFF = 80.0
 _CORRECTABLE_BY_INITIAL = {
     initial: list(words)
     for initial, words in groupby(
-        sorted(w for w in INTENT_WORDS | DOMAIN_WORDS if len(w) >= 4), key=itemgetter(0)
+        sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
+        key=itemgetter(0),
     )
 }
+
+
+def is_known(word: str) -> bool:
+    """Whether `word` is a word of this subject, a little word, or made on a cue's stem with
+    one of the usual endings."""
+    return word in KNOWN_WORDS
 
 
 def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
         return SHORTHAND[word]
-    if len(word) < 4 or word in KNOWN_WORDS:
+    if len(word) < 4 or is_known(word):
         return word
     match = process.extractOne(
         word,
@@ -168,5 +171,44 @@ def foreign_words(words: list[str], council_words: frozenset[str]) -> list[str]:
     return [
         w
         for w in words
-        if len(w) >= 4 and w not in KNOWN_WORDS and w not in council_words and not w.isdigit()
+        if len(w) >= 4 and not is_known(w) and w not in council_words and not w.isdigit()
     ]
+
+
+# Run-together words ("whotrains") are split into at most this many words, each at most this
+# long, which keeps the split linear in the word's length.
+_MOST_PIECES = 4
+# Longer runs are pasted strings, not a few words typed without spaces.
+_SHORTEST_RUN, _LONGEST_RUN = 5, 32
+_LONGEST_PIECE = 16
+
+
+def split_run_together(word: str, council_words: frozenset[str]) -> list[str] | None:
+    """`word` as the few known words it runs together ("whotrains" → who, trains), or None.
+
+    A dynamic programme over the word's letters (fewest pieces wins), each piece a word of this
+    subject (two letters or more) or of a council's name (four or more). A split needs a piece
+    that is not a stopword, so "together" is not "to get her". Linear: each letter looks back
+    at most `_LONGEST_PIECE`. (wordsegment ranks splits by an English corpus of its own, and
+    symspellpy's segmentation also respells every piece; neither splits over our vocabulary
+    only, which is what keeps "parking" from becoming "par king".)"""
+    if not _SHORTEST_RUN <= len(word) <= _LONGEST_RUN or not word.isalpha():
+        return None
+    if is_known(word) or word in council_words:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - _LONGEST_PIECE), end):
+            before, piece = best[start], word[start:end]
+            if before is None or len(before) >= _MOST_PIECES:
+                continue
+            if (len(piece) > 1 and piece in KNOWN_WORDS) or (
+                len(piece) > 3 and piece in council_words
+            ):
+                current = best[end]
+                if current is None or len(before) + 1 < len(current):
+                    best[end] = [*before, piece]
+    pieces = best[len(word)]
+    if pieces is None or len(pieces) < 2 or all(p in STOPWORDS for p in pieces):
+        return None
+    return pieces
