@@ -167,6 +167,9 @@ class CouncilIndex:
             sizes[parts[0]].add(len(parts))
         self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
         self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
+        # Words of council names and aliases only: a word of some town's name ("street",
+        # "green", "market") is still foreign to this subject unless it names the town asked.
+        self.council_words = frozenset(w for phrase in named for w in phrase.split())
         self._not_corrected = self.vocabulary | known
         self._correctable_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted({w for phrase in named for w in phrase.split()}):

@@ -226,7 +226,7 @@ class Engine:
         ):
             return Intent.UNKNOWN, None, 0.1, tuple(rest)
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
-        foreign = foreign_words(rest, self.councils.vocabulary)
+        foreign = foreign_words(rest, self.councils.council_words)
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
