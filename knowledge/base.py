@@ -23,6 +23,8 @@ class Knowledge:
     events: tuple[Event, ...]
     councils: Mapping[str, Council]
     aliases: Mapping[str, str]
+    # Each source's text by source id, for the sources that have a file: what passages quote.
+    texts: Mapping[str, str] = field(default_factory=dict)
     _by_id: dict[str, Authority] = field(init=False, repr=False)
     _by_council: dict[str, Authority] = field(init=False, repr=False)
 

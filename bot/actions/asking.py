@@ -15,6 +15,7 @@ from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
+from bot.understanding.passages import STRONG, THRESHOLD
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -25,8 +26,12 @@ from bot.understanding.requests import (
     UnknownCouncil,
     Unsubscribe,
 )
+from knowledge.models import Authority
 
 logger = logging.getLogger(__name__)
+
+# Intents that no structured answer about a council fits as such.
+_UNSTRUCTURED = frozenset({Intent.OVERVIEW, Intent.UNKNOWN})
 
 Question = Ask | AskPerson | UnknownCouncil | Thanks | BareMention
 QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks, BareMention)
@@ -57,7 +62,7 @@ def _ask(
     words: tuple[str, ...],
     now: datetime,
 ) -> Reply:
-    if intent is Intent.UNKNOWN:
+    if intent is Intent.UNKNOWN and not _names_adopter(view, found):
         return helping.cannot_help()
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
@@ -100,6 +105,32 @@ def _about_council(
         if found.is_district and responsible is not None
         else ()
     )
+    if intent in _UNSTRUCTURED:
+        # No structured answer fits: the page's own sentences; else, for a question the engine
+        # could read, the overview to choose from (one it could not read is refused).
+        threshold = THRESHOLD if intent is Intent.OVERVIEW else STRONG
+        if passages := view.passages.find(asked, authority.id, threshold):
+            return view.quoting.quoting(authority, passages, *lead)
+        if intent is Intent.UNKNOWN:
+            return helping.cannot_help()
+        return replies.overview(authority, *lead)
+    structured = _structured(view, intent, authority, asked, now, lead)
+    # A sentence that fits the question much better than its words' intent alone ("until when
+    # are Lincs staff trained?") is quoted below the structured answer.
+    if passages := view.passages.find(asked, authority.id, STRONG):
+        return view.quoting.beneath(structured, passages)
+    return structured
+
+
+def _structured(
+    view: KnowledgeView,
+    intent: Intent,
+    authority: Authority,
+    asked: tuple[str, ...],
+    now: datetime,
+    lead: tuple[Paragraph, ...],
+) -> Reply:
+    replies = view.councils
     match intent:
         case Intent.STAGE:
             return replies.stage(authority, *lead)
@@ -109,10 +140,16 @@ def _about_council(
             return replies.people(authority, *lead)
         case Intent.EVENTS:
             return replies.events(authority, now, *lead)
-        case Intent.COUNT:
-            return replies.figures(authority, asked)
         case _:
-            return replies.overview(authority, *lead)
+            return replies.figures(authority, asked)
+
+
+def _names_adopter(view: KnowledgeView, found: CouncilMatch | CouncilChoice | None) -> bool:
+    """Whether a question the engine could not read names an adopter, whose overview or
+    sentences may answer it (the off-topic rule has already refused what it should)."""
+    if not isinstance(found, CouncilMatch) or found.responsible is None:
+        return False
+    return view.knowledge.authority_for_council(found.responsible.code) is not None
 
 
 def answer_in_console(
