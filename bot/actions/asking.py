@@ -15,7 +15,7 @@ from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
-from bot.understanding.passages import STRONG, THRESHOLD
+from bot.understanding.passages import STRONG
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -48,6 +48,8 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
             return view.councils.unknown_council(name)
         case AskPerson(name):
             reply = view.councils.person(name)
+            if passages := view.passages.naming(name):
+                reply = view.quoting.beneath(reply, passages)
         case Ask(intent, council, words):
             reply = _ask(view, intent, council, words, now)
     if reply.confidence == confidence:
@@ -108,8 +110,7 @@ def _about_council(
     if intent in _UNSTRUCTURED:
         # No structured answer fits: the page's own sentences; else, for a question the engine
         # could read, the overview to choose from (one it could not read is refused).
-        threshold = THRESHOLD if intent is Intent.OVERVIEW else STRONG
-        if passages := view.passages.find(asked, authority.id, threshold):
+        if passages := view.passages.find(asked, authority.id):
             return view.quoting.quoting(authority, passages, *lead)
         if intent is Intent.UNKNOWN:
             return helping.cannot_help()

@@ -50,6 +50,9 @@ class PassageReplies(Records):
                     *self._quoted(passages),
                 ),
                 "quotes": (*reply.quotes, *(p.text for p in passages)),
+                "councils": tuple(
+                    dict.fromkeys((*reply.councils, *(p.authority for p in passages)))
+                ),
             }
         )
 

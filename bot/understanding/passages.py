@@ -38,8 +38,11 @@ THRESHOLD = 1.0
 # What a passage needs to answer instead of a structured answer that also fits the question
 # ("until when are Lincs staff being trained?" is a question about training events, but one
 # sentence answers it whole).
-STRONG = 2.0
+STRONG = 1.5
 _RUNNER_UP = 0.8
+# The share of a question's words a passage must hold: one shared word of a long message ("…
+# as I have an interview there next week") is chance, not an answer.
+_COVERAGE = 0.34
 _MOST_QUOTED = 2
 # Words of every question about a council, which say nothing of which sentence answers it.
 _UNINFORMATIVE = frozenset(
@@ -95,8 +98,9 @@ class PassageIndex:
         for index, passage in enumerate(self.passages):
             self._of.setdefault(passage.authority, []).append(index)
         self._bm25 = bm25s.BM25()
-        if self.passages:
-            corpus = [terms(normalise(p.text).split()) or ["-"] for p in self.passages]
+        corpus = [terms(normalise(p.text).split()) or ["-"] for p in self.passages]
+        self._terms = [frozenset(stems) for stems in corpus]
+        if corpus:
             self._bm25.index(corpus, show_progress=False)
 
     def _adopter_named(self, heading: str) -> str | None:
@@ -119,6 +123,10 @@ class PassageIndex:
         """The sentences about an adopter, in page order."""
         return tuple(self.passages[i] for i in self._of.get(authority, ()))
 
+    def naming(self, name: str) -> tuple[Passage, ...]:
+        """The sentences that name someone ("Dave Howes"), in page order."""
+        return tuple(p for p in self.passages if name in p.text)
+
     def find(
         self, words: Sequence[str], authority: str, threshold: float = THRESHOLD
     ) -> tuple[Passage, ...]:
@@ -130,8 +138,10 @@ class PassageIndex:
         if not indices or not query:
             return ()
         scores = self._bm25.get_scores(query)
-        best = max(float(scores[i]) for i in indices)
-        if best < threshold:
+        top = max(indices, key=lambda i: float(scores[i]))
+        best = float(scores[top])
+        held = sum(1 for stem in query if stem in self._terms[top])
+        if best < threshold or held < _COVERAGE * len(query):
             return ()
         ranked = sorted(
             (i for i in indices if scores[i] >= best * _RUNNER_UP), key=lambda i: -scores[i]
