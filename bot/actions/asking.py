@@ -10,6 +10,7 @@ from bot.actions.conversation import remember
 from bot.replies import help as helping
 from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
+from bot.replies.render import render_plain
 from bot.replies.reply import Paragraph, Reply
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
@@ -116,10 +117,13 @@ def _about_council(
             return helping.cannot_help()
         return replies.overview(authority, *lead)
     structured = _structured(view, intent, authority, asked, now, lead)
-    # A sentence that fits the question much better than its words' intent alone ("until when
-    # are Lincs staff trained?") is quoted below the structured answer.
+    # A sentence that fits the question much better than its intent's cue words alone is its
+    # answer ("what are the team managers noticing?"), or, where the structured answer says
+    # the rest too ("who chairs the steering group?"), is quoted below it.
     if passages := view.passages.find(asked, authority.id, STRONG):
-        return view.quoting.beneath(structured, passages)
+        if view.passages.said_in(asked, passages, render_plain(structured)):
+            return view.quoting.beneath(structured, passages)
+        return view.quoting.quoting(authority, passages, *lead)
     return structured
 
 

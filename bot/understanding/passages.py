@@ -20,7 +20,7 @@ import Stemmer
 
 from bot.understanding.councils import CouncilIndex, CouncilMatch
 from bot.understanding.text import normalise, words
-from bot.understanding.vocabulary import STOPWORDS
+from bot.understanding.vocabulary import KNOWN_WORDS, STOPWORDS
 from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ _HEADING_MAX_WORDS = 8
 # The lowest BM25 score a passage needs, and the share of the best score a second passage
 # needs to be quoted beside it: tuned on tests/data/passages.yaml (see tests/unit/
 # test_passages.py, which reports the precision and recall of the threshold).
-THRESHOLD = 1.0
+THRESHOLD = 0.8
 # What a passage needs to answer instead of a structured answer that also fits the question
 # ("until when are Lincs staff being trained?" is a question about training events, but one
 # sentence answers it whole).
@@ -42,7 +42,10 @@ STRONG = 1.5
 _RUNNER_UP = 0.8
 # The share of a question's words a passage must hold: one shared word of a long message ("…
 # as I have an interview there next week") is chance, not an answer.
-_COVERAGE = 0.34
+_COVERAGE = 0.3
+# The share of a question's own words that sentences must hold and a structured answer not
+# say, for the sentences to answer instead of it.
+_UNSAID = 0.5
 _MOST_QUOTED = 2
 # Words of every question about a council, which say nothing of which sentence answers it.
 _UNINFORMATIVE = frozenset(
@@ -51,6 +54,9 @@ _UNINFORMATIVE = frozenset(
 )
 
 _STEMMER = Stemmer.Stemmer("english")
+# The stems of the subject's, the intents' and everyday words: what any answer about the
+# subject speaks to, unlike "noticing" or "steering".
+_KNOWN_STEMS = frozenset(_STEMMER.stemWords(sorted(KNOWN_WORDS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,18 @@ class PassageIndex:
     def of(self, authority: str) -> tuple[Passage, ...]:
         """The sentences about an adopter, in page order."""
         return tuple(self.passages[i] for i in self._of.get(authority, ()))
+
+    def said_in(self, words: Sequence[str], passages: Sequence[Passage], text: str) -> bool:
+        """Whether `text` (a structured answer) stands as the answer to a question (`words`)
+        that `passages` also fit: unless the passages hold at least half of the question's own
+        words (beyond the subject's, the intents' and everyday words) that `text` does not
+        say. "Who chairs the steering group?" is answered by the people named; "what are the
+        team managers noticing?" is not."""
+        held = frozenset().union(*(self._terms[self.passages.index(p)] for p in passages))
+        said = frozenset(terms(normalise(text).split()))
+        own = [stem for stem in terms(words) if stem not in _KNOWN_STEMS]
+        unsaid = [stem for stem in own if stem in held and stem not in said]
+        return not unsaid or len(unsaid) < _UNSAID * len(own)
 
     def naming(self, name: str) -> tuple[Passage, ...]:
         """The sentences that name someone ("Dave Howes"), in page order."""

@@ -144,8 +144,18 @@ def test_a_passage_answer_is_the_adopters_overview_with_its_buttons_and_source(a
 def test_a_structured_answer_keeps_its_intent_and_quotes_the_sentence_that_fits_better(
     ask: Ask,
 ) -> None:
+    reply = ask("who chairs the Swansea steering group?")
+    assert (reply.intent, reply.authority) == (Intent.PEOPLE, "swansea")
+    assert "Dave Howes" in render_plain(reply).split("The source says:")[0]
+    assert len(reply.quotes) == 1
+    assert "Steering Group chaired by Dave Howes" in reply.quotes[0]
+
+
+def test_a_sentence_that_says_what_the_structured_answer_does_not_answers_instead(
+    ask: Ask,
+) -> None:
     reply = ask("what are East Riding team managers noticing?")
-    assert (reply.intent, reply.authority) == (Intent.PEOPLE, "east-riding-of-yorkshire")
+    assert (reply.intent, reply.authority) == (Intent.OVERVIEW, "east-riding-of-yorkshire")
     assert reply.quotes == (
         "Our Team Managers are noticing that analysis of information is clearer and does not "
         "repeat the main body of assessments.",
