@@ -145,8 +145,10 @@ def _structured(
             return replies.people(authority, *lead)
         case Intent.EVENTS:
             return replies.events(authority, now, *lead)
-        case _:
+        case Intent.COUNT:
             return replies.figures(authority, asked)
+        case _:
+            return replies.overview(authority, *lead)
 
 
 def _names_adopter(view: KnowledgeView, found: CouncilMatch | CouncilChoice | None) -> bool:

@@ -20,6 +20,7 @@ from bot.understanding.text import normalise
 from bot.understanding.vocabulary import STOPWORDS
 from knowledge.loader import load_knowledge
 from tests.conftest import LONDON, Ask
+from tests.unit.test_understanding_speed import BUDGET_SECONDS, _best_of_three
 
 LABELLED = Path(__file__).parents[1] / "data" / "passages.yaml"
 # Share of the labelled questions whose reply quotes what their label says (their sentence,
@@ -202,3 +203,20 @@ def test_an_unclear_question_offers_the_examples_as_buttons(ask: Ask) -> None:
         ("When is Lincolnshire's training?", Intent.EVENTS, "LIN"),
         ("How many councils are implementing?", Intent.COUNT, None),
     ]
+
+
+PAGE_WORDS = " ".join(p.text for p in PASSAGES).split()
+LONG_MESSAGES = {
+    "the page's own words": "Suffolk " + " ".join(PAGE_WORDS)[:4000],
+    "one page word again and again": "Lincs " + "champions " * 450,
+    "words no sentence holds": "Swansea " + " ".join(f"w{i}q" for i in range(700)),
+}
+
+
+@pytest.mark.parametrize("shape", LONG_MESSAGES)
+def test_a_long_message_about_an_adopter_is_searched_within_the_budget(
+    ask: Ask, shape: str
+) -> None:
+    message = LONG_MESSAGES[shape][:4096]
+    seconds = _best_of_three(lambda: ask(message))
+    assert seconds < BUDGET_SECONDS, f"{seconds * 1000:.0f} ms"
