@@ -79,6 +79,8 @@ def reply_as_json(reply: Reply) -> str:
             "confidence": reply.confidence,
             "reply": render_plain(reply),
             "options": [option.label for option in reply.options],
+            "councils": list(reply.councils),
+            "quotes": list(reply.quotes),
         },
         ensure_ascii=False,
     )

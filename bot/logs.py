@@ -44,8 +44,8 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # At DEBUG python-telegram-bot and httpcore log whole updates and requests, and aiosqlite
     # every statement with its parameters: message text beside chat and user ids. filelock's
-    # DEBUG lines are only noise. sosbot's own DEBUG lines hold none of these.
-    for name in ("telegram", "httpcore", "aiosqlite", "filelock"):
+    # and bm25s's DEBUG lines are only noise. sosbot's own DEBUG lines hold none of these.
+    for name in ("telegram", "httpcore", "aiosqlite", "filelock", "bm25s"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
     redactor = RedactingFilter(secrets)
     for handler in logging.getLogger().handlers:

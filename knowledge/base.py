@@ -25,6 +25,8 @@ class Knowledge:
     aliases: Mapping[str, str]
     # Town names as the gazetteer writes them, each with the councils holding a town so named.
     towns: Mapping[str, tuple[str, ...]]
+    # Each source's text by source id, for the sources that have a file: what passages quote.
+    texts: Mapping[str, str] = field(default_factory=dict)
     _by_id: dict[str, Authority] = field(init=False, repr=False)
     _by_council: dict[str, Authority] = field(init=False, repr=False)
 

@@ -26,6 +26,7 @@ from knowledge.models import (
     AuthoritiesFile,
     Council,
     EventsFile,
+    Source,
 )
 
 logger = logging.getLogger(__name__)
@@ -223,7 +224,24 @@ def load_knowledge(
         councils=councils,
         aliases=aliases,
         towns=towns,
+        texts=_read_sources(folder, records.sources),
     )
+
+
+def _read_sources(folder: Path, sources: tuple[Source, ...]) -> dict[str, str]:
+    """The text of each source that names a file in `folder`; a missing file is a fault."""
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for source in sources:
+        if source.file is None:
+            continue
+        try:
+            texts[source.id] = read_text(folder / source.file)
+        except KnowledgeError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return texts
 
 
 def events_line(folder: Path) -> int:

@@ -10,11 +10,13 @@ from bot.actions.conversation import remember
 from bot.replies import help as helping
 from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
+from bot.replies.render import render_plain
 from bot.replies.reply import Paragraph, Reply
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
+from bot.understanding.passages import STRONG
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -25,8 +27,12 @@ from bot.understanding.requests import (
     UnknownCouncil,
     Unsubscribe,
 )
+from knowledge.models import Authority
 
 logger = logging.getLogger(__name__)
+
+# Intents that no structured answer about a council fits as such.
+_UNSTRUCTURED = frozenset({Intent.OVERVIEW, Intent.UNKNOWN})
 
 Question = Ask | AskPerson | UnknownCouncil | Thanks | BareMention
 QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks, BareMention)
@@ -43,6 +49,8 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
             return view.councils.unknown_council(name)
         case AskPerson(name):
             reply = view.councils.person(name)
+            if passages := view.passages.naming(name):
+                reply = view.quoting.beneath(reply, passages)
         case Ask(intent, council, words):
             reply = _ask(view, intent, council, words, now)
     if reply.confidence == confidence:
@@ -57,7 +65,7 @@ def _ask(
     words: tuple[str, ...],
     now: datetime,
 ) -> Reply:
-    if intent is Intent.UNKNOWN:
+    if intent is Intent.UNKNOWN and not _names_adopter(view, found):
         return helping.cannot_help()
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
@@ -100,6 +108,34 @@ def _about_council(
         if found.is_district and responsible is not None
         else ()
     )
+    if intent in _UNSTRUCTURED:
+        # No structured answer fits: the page's own sentences; else, for a question the engine
+        # could read, the overview to choose from (one it could not read is refused).
+        if passages := view.passages.find(asked, authority.id):
+            return view.quoting.quoting(authority, passages, *lead)
+        if intent is Intent.UNKNOWN:
+            return helping.cannot_help()
+        return replies.overview(authority, *lead)
+    structured = _structured(view, intent, authority, asked, now, lead)
+    # A sentence that fits the question much better than its intent's cue words alone is its
+    # answer ("what are the team managers noticing?"), or, where the structured answer says
+    # the rest too ("who chairs the steering group?"), is quoted below it.
+    if passages := view.passages.find(asked, authority.id, STRONG):
+        if view.passages.said_in(asked, passages, render_plain(structured)):
+            return view.quoting.beneath(structured, passages)
+        return view.quoting.quoting(authority, passages, *lead)
+    return structured
+
+
+def _structured(
+    view: KnowledgeView,
+    intent: Intent,
+    authority: Authority,
+    asked: tuple[str, ...],
+    now: datetime,
+    lead: tuple[Paragraph, ...],
+) -> Reply:
+    replies = view.councils
     match intent:
         case Intent.STAGE:
             return replies.stage(authority, *lead)
@@ -113,6 +149,14 @@ def _about_council(
             return replies.figures(authority, asked)
         case _:
             return replies.overview(authority, *lead)
+
+
+def _names_adopter(view: KnowledgeView, found: CouncilMatch | CouncilChoice | None) -> bool:
+    """Whether a question the engine could not read names an adopter, whose overview or
+    sentences may answer it (the off-topic rule has already refused what it should)."""
+    if not isinstance(found, CouncilMatch) or found.responsible is None:
+        return False
+    return view.knowledge.authority_for_council(found.responsible.code) is not None
 
 
 def answer_in_console(

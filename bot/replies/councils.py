@@ -56,6 +56,7 @@ class CouncilReplies(Records):
             {
                 "intent": intent,
                 "authority": authority.id,
+                "councils": (authority.id,),
                 "council": council.name,
                 "council_code": council.code,
                 "title": authority.name,

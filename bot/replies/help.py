@@ -13,10 +13,15 @@ from bot.understanding.text import shorten
 
 logger = logging.getLogger(__name__)
 
-ASK_EXAMPLES = (
-    '"what stage is Suffolk at?", "who trains Swansea?", "when is Lincolnshire\'s training?", '
-    '"how many councils are implementing?"'
+# Questions to try, each as a button: its intent and the council code it is about (None: the
+# network).
+EXAMPLES: tuple[tuple[str, Intent, str | None], ...] = (
+    ("what stage is Suffolk at?", Intent.STAGE, "SFK"),
+    ("who trains Swansea?", Intent.TRAINERS, "SWA"),
+    ("when is Lincolnshire's training?", Intent.EVENTS, "LIN"),
+    ("how many councils are implementing?", Intent.COUNT, None),
 )
+ASK_EXAMPLES = ", ".join(f'"{question}"' for question, _, _ in EXAMPLES)
 
 
 def command_lines() -> tuple[str, ...]:
@@ -46,6 +51,10 @@ def cannot_help() -> Reply:
                 text="I answer questions about the UK councils adopting Signs of Safety: "
                 f"their stage, trainers, people and training events. Try {ASK_EXAMPLES}."
             ),
+        ),
+        actions=tuple(
+            Choice(label=question[0].upper() + question[1:], intent=intent, council=code)
+            for question, intent, code in EXAMPLES
         ),
     )
 

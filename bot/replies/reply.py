@@ -67,3 +67,5 @@ class Reply(Part):
     calendar: tuple[EventRef, ...] = Field(
         (), description="Upcoming events the reply lists, offered as calendar files"
     )
+    councils: tuple[str, ...] = Field((), description="Every adopter's id the reply is about")
+    quotes: tuple[str, ...] = Field((), description="The source's sentences the reply quotes")

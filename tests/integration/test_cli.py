@@ -54,9 +54,34 @@ def test_ask_json_gives_intent_authority_council_confidence_and_reply() -> None:
     assert "Early implementation" in answer["reply"]
 
 
+def test_ask_json_gives_exactly_the_contracts_fields() -> None:
+    answer = json.loads(sosbot("ask", "--json", "who trains Lincs?").stdout)
+    assert list(answer) == [
+        "intent",
+        "authority",
+        "council",
+        "confidence",
+        "reply",
+        "options",
+        "councils",
+        "quotes",
+    ]
+    assert (answer["councils"], answer["quotes"]) == (["lincolnshire"], [])
+
+
 def test_ask_json_names_a_council_without_a_record_and_no_authority() -> None:
     answer = json.loads(sosbot("ask", "--json", "is Leeds using it").stdout)
     assert (answer["authority"], answer["council"]) == (None, "Leeds City Council")
+    assert answer["councils"] == []
+
+
+def test_ask_json_quotes_the_sentence_that_answers_a_question_of_no_structured_field() -> None:
+    answer = json.loads(sosbot("ask", "--json", "who chairs the Swansea steering group?").stdout)
+    assert (answer["intent"], answer["authority"]) == ("people", "swansea")
+    assert answer["councils"] == ["swansea"]
+    assert len(answer["quotes"]) == 1
+    assert answer["quotes"][0].startswith("They have a committed Steering Group chaired by Dave")
+    assert answer["quotes"][0] in answer["reply"]
 
 
 def test_ask_reads_one_question_a_line_and_prints_one_line_each() -> None:
