@@ -12,6 +12,7 @@ import pytest
 
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Delivery, Outgoing, send_due_reminders
+from bot.reminders.pacing import Pacer
 from bot.reminders.view import EventsView
 from bot.replies.reply import Reply
 from bot.scopes import ALL
@@ -276,3 +277,20 @@ async def test_old_records_are_pruned_by_the_age_of_their_event(store: MemorySto
         await store.record_delivery(11, f"{days_ago}-days-ago", start, 86400, start)
     await prune_old_records(store, NOW, (DAY,))
     assert await store.delivered_count() == 1
+
+
+async def test_a_late_wake_up_is_never_made_up_by_sending_the_next_one_early() -> None:
+    """The event loop wakes a sleeper late now and then, by as much as it likes: the message
+    after a late one still waits its whole interval, or 31 can land in one second."""
+    clock = FakeClock(NOW)
+    late_by = iter([0.02, 0.0, 0.03, 0.0, 0.0, 0.025, 0.0, 0.0] * 10)
+
+    async def sleeping_late(seconds: float) -> None:
+        await clock.sleep(seconds + next(late_by))
+
+    pacer = Pacer(monotonic=clock.monotonic, sleep=sleeping_late)
+    turns = []
+    for _ in range(60):
+        await pacer.take_turn()
+        turns.append(clock.monotonic())
+    assert min(b - a for a, b in pairwise(turns)) >= pacer.overall_interval - 1e-9
