@@ -29,7 +29,11 @@ class SeveralReplies(Records):
     """Builds the Reply about several adopters at once."""
 
     def compare(
-        self, intent: Intent, named: tuple[CouncilMatch, ...], councils: CouncilReplies, now: datetime
+        self,
+        intent: Intent,
+        named: tuple[CouncilMatch, ...],
+        councils: CouncilReplies,
+        now: datetime,
     ) -> Reply:
         """Each council named, side by side: for stage, furthest along first (the stage values'
         order, then the earliest milestone); a council without a record said plainly."""
@@ -59,9 +63,11 @@ class SeveralReplies(Records):
             blocks.extend(reply.blocks)
         blocks.extend(Paragraph(text=f"I have no record of {name}.") for name in missing)
         first = named[0]
+        first_record = self.knowledge.authority_for_council((first.responsible or first.named).code)
         return Reply(
             intent=intent,
-            authority=_first(found),
+            # The first council named, null where it has no record.
+            authority=first_record.id if first_record is not None else None,
             council=first.named.name,
             council_code=(first.responsible or first.named).code,
             title=" and ".join(a.name for a in found) or None,
@@ -81,15 +87,22 @@ class SeveralReplies(Records):
             verb = "is" if len(kept) == 1 else "are"
             if found.kind == "furthest":
                 text = f"{kept[0].name} is furthest along. Furthest along first:"
+            elif intent is Intent.EVENTS:
+                text = f"Dated on record {found.label}:"
             elif intent is Intent.COUNT:
-                text = f"{_number(len(kept)).capitalize()} of the {total} councils on record {verb} {found.label}:"
+                share = f"{_number(len(kept)).capitalize()} of the {total} councils on record"
+                text = f"{share} {verb} {found.label}:"
             else:
                 text = f"On record {found.label}:"
-            blocks = (Paragraph(text=text), Bullets(items=tuple(self._line(a, found) for a in kept)))
+            blocks = (
+                Paragraph(text=text),
+                Bullets(items=tuple(self._line(a, found) for a in kept)),
+            )
         return Reply(
             intent=intent,
-            authority=kept[0].id if len(kept) == 1 or found.kind == "furthest" and kept else None,
-            title=f"Councils {found.label}",
+            # Null unless the filter names a council ("the Lincolnshire consultant").
+            authority=found.beside,
+            title=f"{'Events' if intent is Intent.EVENTS else 'Councils'} {found.label}",
             blocks=blocks,
             citation=self.citation(self.knowledge.network.source),
             actions=self.adopter_choices(Intent.OVERVIEW),
@@ -107,10 +120,8 @@ class SeveralReplies(Records):
         if found.kind == "service":
             return f"{authority.name}: {', '.join(authority.services) or authority.stage.label}"
         if found.kind == "person":
-            roles = {p.role for p in (*authority.trainers, *authority.people) if p.name == found.value}
+            roles = {
+                p.role for p in (*authority.trainers, *authority.people) if p.name == found.value
+            }
             return f"{authority.name} ({', '.join(sorted(roles))})"
         return f"{authority.name}: {authority.stage.label.casefold()}"
-
-
-def _first(found: list[Authority]) -> str | None:
-    return found[0].id if found else None

@@ -36,6 +36,19 @@ _FURTHEST = frozenset(
     """.split()
 ) | {"started first", "start first", "began first", "first to", "most advanced", "went first"}
 # Stage words as people say them, from the stage values ("early-implementation").
+# Beside several councils, these ask which is further along too.
+_AHEAD = frozenset(
+    """
+    first longer earlier sooner older behind before more advanced less advanced further on
+    """.split()
+) | {"more advanced", "less advanced", "further on", "further ahead"}
+# Words that compare councils ("difference between …"), asking nothing of their own.
+COMPARING = frozenset(
+    """
+    compare compared comparing comparison versus vs against difference different differ differs
+    similar same both either contrast
+    """.split()
+)
 _STAGE_WORDS = {
     **{stage.value.replace("-", " "): stage for stage in Stage},
     "implemented": Stage.IMPLEMENTING,
@@ -55,8 +68,8 @@ _ROLE_WORDS = frozenset("consultant trainer trainers consultants lead manager".s
 _MONTHS = {
     month: number
     for number, month in enumerate(
-        "january february march april may june july august september october november december"
-        .split(),
+        """january february march april may june july august september october november
+        december""".split(),
         start=1,
     )
 } | {"sept": 9, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
@@ -106,11 +119,19 @@ class FilterReader:
         self._places = _places(knowledge)
         self._services = _services(knowledge)
         # Every word a filter reads: not foreign to the subject, though the cue table lacks it.
-        self.words = frozenset(
-            word
-            for phrase in (*self._places, *self._services, *_STAGE_WORDS, *_FURTHEST, *_MONTHS)
-            for word in phrase.split()
-        ) | _LISTING | _OTHERS | _ROLE_WORDS | {"cover", "covers", "versus", "vs", "compare"}
+        self.words = (
+            frozenset(
+                word
+                for phrase in (*self._places, *self._services, *_STAGE_WORDS, *_FURTHEST, *_MONTHS)
+                for word in phrase.split()
+            )
+            | _LISTING
+            | _OTHERS
+            | _ROLE_WORDS
+            | _AHEAD
+            | COMPARING
+            | {"cover", "covers"}
+        )
 
     def read(self, words: Sequence[str]) -> Filter | None:
         """The filter `words` (normalised, no council named) ask for, if they ask a list."""
@@ -165,6 +186,12 @@ def is_furthest(words: Sequence[str]) -> bool:
     return any(phrase in _FURTHEST for phrase in _phrases(words))
 
 
+def is_comparing_progress(words: Sequence[str]) -> bool:
+    """Whether words beside several councils ask which is further along: "which was first",
+    "who is more advanced", "who's been doing it longer"."""
+    return is_furthest(words) or any(phrase in _AHEAD for phrase in _phrases(words))
+
+
 def _phrases(words: Sequence[str]) -> list[str]:
     """Every run of up to three words, longest first at each position."""
     return [
@@ -206,5 +233,7 @@ def _core(words: Sequence[str]) -> list[str]:
 
 
 def _covers(authority: Authority, phrase: str) -> bool:
-    texts = [" ".join(_core(normalise(text).split())) for text in (*authority.services, *authority.notes)]
+    texts = [
+        " ".join(_core(normalise(text).split())) for text in (*authority.services, *authority.notes)
+    ]
     return any(f" {phrase.rstrip('s')}" in f" {text}" for text in texts)

@@ -36,7 +36,8 @@ class Filter:
 
 @dataclass(frozen=True, slots=True)
 class Filtered:
-    """ "anything in Wales?": the adopters a filter leaves, listed (LIST) or counted (COUNT)."""
+    """ "anything in Wales?": the adopters a filter leaves, listed (LIST) or counted (COUNT);
+    "what happened in July 2013" (EVENTS): what is dated then."""
 
     intent: Intent
     filter: Filter

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.understanding.councils import CouncilIndex, CouncilMatch
-from bot.understanding.filters import FilterReader, is_furthest
+from bot.understanding.filters import FilterReader, is_comparing_progress
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
 from bot.understanding.requests import Ask, Compare, Filtered, Request
 from bot.understanding.text import Word
@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 _FILTERABLE = frozenset(
     {Intent.LIST, Intent.COUNT, Intent.EVENTS, Intent.STAGE, Intent.PEOPLE, Intent.UNKNOWN}
 )
+
+# Intents that "which is further along" between several councils turns into stage.
+_PROGRESS = frozenset({Intent.OVERVIEW, Intent.PEOPLE, Intent.STAGE, Intent.UNKNOWN})
 
 
 class Several:
@@ -47,6 +50,8 @@ class Several:
         if found is None:
             return ask, ask.intent
         intent = Intent.COUNT if ask.intent is Intent.COUNT or "many" in words else Intent.LIST
+        if found.kind == "date" and ask.intent is Intent.EVENTS:
+            intent = Intent.EVENTS  # "what happened in July 2013": the events then
         return Filtered(intent, found), intent
 
     def _about(
@@ -65,7 +70,9 @@ class Several:
         # The words before the first council's name keep their places among the others.
         named.sort(key=lambda match: match.start if match is not first else first.start - 0.5)
         if len(named) > 1:
-            intent = Intent.STAGE if is_furthest(words) else ask.intent
+            # "which was first": progress, unless the question is of events' dates.
+            ahead = is_comparing_progress(words) and ask.intent in _PROGRESS
+            intent = Intent.STAGE if ahead else ask.intent
             intent = Intent.OVERVIEW if intent is Intent.UNKNOWN else intent
             return Compare(intent, tuple(named)), intent
         authority = self.knowledge.authority_for_council(_code(first))
