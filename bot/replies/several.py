@@ -43,7 +43,7 @@ class SeveralReplies(Records):
             code = (match.responsible or match.named).code
             authority = self.knowledge.authority_for_council(code)
             if authority is None:
-                missing.append(match.named.name)
+                missing.append(match.named.short_name)
             elif authority not in found:
                 found.append(authority)
         shown = sorted(found, key=stage_order) if intent is Intent.STAGE else found

@@ -132,7 +132,7 @@ class Engine:
         intent, found, confidence, rest = self._read(text, normalised, conversation)
         request = self._request(intent, found, rest)
         if isinstance(request, Ask):  # several councils, or a filter over the records
-            request, intent = self.several.refine(request)
+            request, intent = self.several.refine(request, normalised.split())
         return Understanding(request, intent, found, confidence)
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:

@@ -21,7 +21,8 @@ from knowledge.models import Authority, Stage
 
 logger = logging.getLogger(__name__)
 
-_LONGEST_PHRASE = 3
+# The longest cue phrase of the fixed tables ("more advanced", "further ahead").
+_LONGEST_CUE = 2
 # Words that ask for a list of councils rather than a fact about one.
 _LISTING = frozenset(
     """
@@ -91,12 +92,11 @@ def _services(knowledge: Knowledge) -> dict[str, str]:
         for service in authority.services:
             core = _core(normalise(service).split())
             if core:
-                phrases[" ".join(core)] = service
+                phrases[_stem(core)] = service
         for note in authority.notes:
             for word in _NOTED_SERVICE.findall(normalise(note)):
                 if word not in _SERVICE_FILLER:
-                    phrases[word] = f"{word} services"
-                    phrases[f"{word}s"] = f"{word} services"
+                    phrases[_stem([word])] = f"{word} services"
     return phrases
 
 
@@ -118,6 +118,10 @@ class FilterReader:
         self.knowledge = knowledge
         self._places = _places(knowledge)
         self._services = _services(knowledge)
+        # The most words of a name the tables hold ("yorkshire and the humber").
+        self._longest = max(
+            len(phrase.split()) for phrase in (*self._places, *self._services, *_STAGE_WORDS)
+        )
         # Every word a filter reads: not foreign to the subject, though the cue table lacks it.
         self.words = (
             frozenset(
@@ -133,6 +137,10 @@ class FilterReader:
             | {"cover", "covers"}
         )
 
+    def knows(self, word: str) -> bool:
+        """Whether a filter reads `word` ("adults", "midlands"), singular or plural."""
+        return word in self.words or _stem([word]) in self.words
+
     def read(self, words: Sequence[str]) -> Filter | None:
         """The filter `words` (normalised, no council named) ask for, if they ask a list."""
         present = set(words)
@@ -140,11 +148,11 @@ class FilterReader:
             return None
         if is_furthest(words):
             return Filter("furthest", "", "furthest along")
-        for phrase in _phrases(_core(words)):
+        for phrase in _phrases(_stem(_core(words)).split(), self._longest):
             if phrase in self._services:
                 service = self._services[phrase]
                 return Filter("service", phrase, f"with {service.casefold()} in scope")
-        for phrase in _phrases(words):
+        for phrase in _phrases(words, self._longest):
             if phrase in self._places:
                 nation, region = self._places[phrase]
                 return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
@@ -183,21 +191,21 @@ class FilterReader:
 
 def is_furthest(words: Sequence[str]) -> bool:
     """Whether the words ask who is furthest along: "who started first", "at it longest"."""
-    return any(phrase in _FURTHEST for phrase in _phrases(words))
+    return any(phrase in _FURTHEST for phrase in _phrases(words, _LONGEST_CUE))
 
 
 def is_comparing_progress(words: Sequence[str]) -> bool:
     """Whether words beside several councils ask which is further along: "which was first",
     "who is more advanced", "who's been doing it longer"."""
-    return is_furthest(words) or any(phrase in _AHEAD for phrase in _phrases(words))
+    return is_furthest(words) or any(phrase in _AHEAD for phrase in _phrases(words, _LONGEST_CUE))
 
 
-def _phrases(words: Sequence[str]) -> list[str]:
-    """Every run of up to three words, longest first at each position."""
+def _phrases(words: Sequence[str], longest: int) -> list[str]:
+    """Every run of up to `longest` words, longest first at each position."""
     return [
         " ".join(words[start : start + size])
         for start in range(len(words))
-        for size in range(_LONGEST_PHRASE, 0, -1)
+        for size in range(longest, 0, -1)
         if start + size <= len(words)
     ]
 
@@ -228,6 +236,11 @@ def matching(knowledge: Knowledge, found: Filter) -> tuple[Authority, ...]:
             return tuple(sorted(authorities, key=stage_order))
 
 
+def _stem(words: Sequence[str]) -> str:
+    """Words without a plural's "s": "early years" and "early year" are one service."""
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
+
+
 def _core(words: Sequence[str]) -> list[str]:
     return [w for w in words if w not in _SERVICE_FILLER]
 
@@ -236,4 +249,4 @@ def _covers(authority: Authority, phrase: str) -> bool:
     texts = [
         " ".join(_core(normalise(text).split())) for text in (*authority.services, *authority.notes)
     ]
-    return any(f" {phrase.rstrip('s')}" in f" {text}" for text in texts)
+    return any(f" {phrase}" in f" {_stem(text.split())}" for text in texts)

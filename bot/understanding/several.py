@@ -35,13 +35,19 @@ class Several:
         self.councils = councils
         self.filters = FilterReader(knowledge)
 
-    def refine(self, ask: Ask) -> tuple[Request, Intent]:
+    def refine(self, ask: Ask, written: list[str]) -> tuple[Request, Intent]:
         """The request `ask` is once several councils or a filter are read in it, and its
-        intent; `ask` itself where it names one council and no filter."""
+        intent; `ask` itself where it names one council and no filter. `written`: the
+        message's normalised words, where a nation's or region's name is looked for whole."""
         words = list(ask.words)
         foreign = foreign_words(
-            [w for w in words if w not in self.filters.words], self.councils.council_words
+            [w for w in words if not self.filters.knows(w)], self.councils.council_words
         )
+        place = None if foreign else self.filters.read(written)
+        if place is not None and place.kind == "place" and not self._names_adopter(ask):
+            # "which councils are there in London": a region, not the council inside its name.
+            intent = Intent.COUNT if "many" in written else Intent.LIST
+            return Filtered(intent, place), intent
         if isinstance(ask.council, CouncilMatch):
             return self._about(ask, ask.council, words, foreign)
         if foreign or ask.council is not None or ask.intent not in _FILTERABLE:
@@ -82,6 +88,12 @@ class Several:
         if person is not None:
             return Filtered(Intent.LIST, person), Intent.LIST
         return ask, ask.intent
+
+    def _names_adopter(self, ask: Ask) -> bool:
+        council = ask.council
+        return isinstance(council, CouncilMatch) and (
+            self.knowledge.authority_for_council(_code(council)) is not None
+        )
 
 
 def _code(match: CouncilMatch) -> str:
