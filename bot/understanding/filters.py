@@ -51,12 +51,18 @@ COMPARING = frozenset(
     """.split()
 )
 _STAGE_WORDS = {
-    **{stage.value.replace("-", " "): stage for stage in Stage},
-    "implemented": Stage.IMPLEMENTING,
-    "implementation": Stage.IMPLEMENTING,
+    **{stage.value.replace("-", " "): stage for stage in Stage if stage is not Stage.IMPLEMENTING},
     "early stages": Stage.EARLY_IMPLEMENTATION,
     "starting": Stage.EARLY_IMPLEMENTATION,
-    "planning": Stage.PLANNING,
+    # "implementing" alone is the network's word for adopting the approach at all ("which
+    # councils are implementing it": every one): the stage takes a word that sets it apart.
+    **{
+        f"{qualifier} {word}": Stage.IMPLEMENTING
+        for qualifier in ("fully", "already", "properly", "now")
+        for word in ("implementing", "implemented")
+    },
+    "implementing stage": Stage.IMPLEMENTING,
+    "implementation stage": Stage.IMPLEMENTING,
 }
 # Words a service's name carries that tell no service apart.
 _SERVICE_FILLER = frozenset(
@@ -156,9 +162,7 @@ class FilterReader:
             if phrase in self._places:
                 nation, region = self._places[phrase]
                 return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
-            if phrase in _STAGE_WORDS and not (
-                _STAGE_WORDS[phrase] is Stage.IMPLEMENTING and "how" in present
-            ):
+            if phrase in _STAGE_WORDS:
                 stage = _STAGE_WORDS[phrase]
                 return Filter("stage", stage.value, f"at the {stage.label.casefold()} stage")
         return self._date(words)

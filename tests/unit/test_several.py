@@ -158,6 +158,7 @@ def test_the_consultant_of_a_council_is_found_among_the_others(ask: AskFixture) 
         "which schools in england are outstanding",
         "what's the first thing to do",
         "how many councils are implementing?",
+        "which councils are implementing signs of safety",
     ],
 )
 def test_off_topic_and_network_questions_sharing_filter_words_are_not_filters(
@@ -185,3 +186,10 @@ def test_the_filter_cues_come_from_the_data(knowledge: Knowledge) -> None:
 
 def test_a_filter_request_keeps_asks_about_one_council_alone(engine: Engine) -> None:
     assert isinstance(engine.understand("what stage is suffolk at").request, Ask)
+
+
+def test_the_list_of_councils_on_record_names_every_adopter(
+    ask: AskFixture, knowledge: Knowledge
+) -> None:
+    reply = ask("which councils are implementing signs of safety")
+    assert reply.councils == tuple(a.id for a in knowledge.authorities)
