@@ -133,6 +133,8 @@ class Engine:
         request = self._request(intent, found, rest)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
+            # A filter read where no cue settled the intent is as sure as a weak cue.
+            confidence = confidence if isinstance(request, Ask) else max(confidence, 0.7)
         return Understanding(request, intent, found, confidence)
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:
