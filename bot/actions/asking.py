@@ -12,6 +12,7 @@ from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Paragraph, Reply
+from bot.replies.several import SeveralReplies
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
@@ -21,6 +22,8 @@ from bot.understanding.requests import (
     Ask,
     AskPerson,
     BareMention,
+    Compare,
+    Filtered,
     Request,
     Subscribe,
     Thanks,
@@ -34,8 +37,8 @@ logger = logging.getLogger(__name__)
 # Intents that no structured answer about a council fits as such.
 _UNSTRUCTURED = frozenset({Intent.OVERVIEW, Intent.UNKNOWN})
 
-Question = Ask | AskPerson | UnknownCouncil | Thanks | BareMention
-QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks, BareMention)
+Question = Ask | AskPerson | UnknownCouncil | Thanks | BareMention | Compare | Filtered
+QUESTIONS = (Ask, AskPerson, UnknownCouncil, Thanks, BareMention, Compare, Filtered)
 
 
 def answer(view: KnowledgeView, question: Question, now: datetime, confidence: float) -> Reply:
@@ -53,6 +56,11 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
                 reply = view.quoting.beneath(reply, passages)
         case Ask(intent, council, words):
             reply = _ask(view, intent, council, words, now)
+        case Compare(intent, named):
+            several = SeveralReplies(view.knowledge, view.timezone)
+            reply = several.compare(intent, named, view.councils, now)
+        case Filtered(intent, found):
+            reply = SeveralReplies(view.knowledge, view.timezone).filtered(intent, found)
     if reply.confidence == confidence:
         return reply
     return reply.model_copy(update={"confidence": confidence})

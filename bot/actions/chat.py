@@ -88,6 +88,8 @@ async def carry_out(
             | wanted.UnknownCouncil()
             | wanted.Thanks()
             | wanted.BareMention()
+            | wanted.Compare()
+            | wanted.Filtered()
         ):
             return answer(view, request, services.clock(), confidence)
 

@@ -50,6 +50,7 @@ class NetworkReplies(Records):
             ),
             citation=self.citation(network.source),
             actions=self.adopter_choices(Intent.OVERVIEW),
+            councils=tuple(a.id for a in self.knowledge.authorities),
         )
 
     def about(self) -> Reply:

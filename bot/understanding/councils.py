@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -58,6 +58,9 @@ SPELLING_CUTOFF = 84.0
 # Two corrections this close are a tie: the question is asked back, not guessed.
 TIE_MARGIN = 2.0
 MIN_CORRECTABLE_LENGTH = 5
+# The most councils one question is read as naming ("Lincs vs Staffs vs Suffolk"): a bound that
+# keeps finding them linear in the message.
+MOST_NAMED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,33 @@ class CouncilIndex:
         """The longest council name in the question once misspelt words are mended."""
         texts, scores, tie = self._correct([word.text for word in question])
         return tie or self._find_exact(question, texts, scores)
+
+    def find_all(self, question: Sequence[Word]) -> list[CouncilMatch]:
+        """Every council the question names by a name that fits one council, in the order
+        written (at most MOST_NAMED); names that fit several are passed over."""
+        texts, scores, _ = self._correct([word.text for word in question])
+        found: list[CouncilMatch] = []
+        self._all_in(question, texts, scores, 0, len(texts), found)
+        return sorted(found, key=lambda match: match.start)
+
+    def _all_in(
+        self,
+        question: Sequence[Word],
+        texts: Sequence[str],
+        scores: Sequence[float],
+        start: int,
+        end: int,
+        found: list[CouncilMatch],
+    ) -> None:
+        if start >= end or len(found) >= MOST_NAMED:
+            return
+        match = self._find_exact(question[start:end], texts[start:end], scores[start:end])
+        if match is None:
+            return
+        if isinstance(match, CouncilMatch):
+            found.append(replace(match, start=match.start + start, end=match.end + start))
+        self._all_in(question, texts, scores, start, start + match.start, found)
+        self._all_in(question, texts, scores, start + match.end, end, found)
 
     def _find_exact(
         self, question: Sequence[Word], texts: Sequence[str], scores: Sequence[float]

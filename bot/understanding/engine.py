@@ -31,6 +31,7 @@ from bot.understanding.requests import (
     UnknownCouncil,
     Unsubscribe,
 )
+from bot.understanding.several import Several
 from bot.understanding.text import Word, normalise, words
 from bot.understanding.vocabulary import (
     KNOWN_WORDS,
@@ -115,6 +116,7 @@ class Engine:
             towns=knowledge.towns,
             reserved=(word for name in self.people_by_name for word in name.split()),
         )
+        self.several = Several(knowledge, self.councils)
 
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed)."""
@@ -129,6 +131,10 @@ class Engine:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         intent, found, confidence, rest = self._read(text, normalised, conversation)
         request = self._request(intent, found, rest)
+        if isinstance(request, Ask):  # several councils, or a filter over the records
+            request, intent = self.several.refine(request, normalised.split())
+            # A filter read where no cue settled the intent is as sure as a weak cue.
+            confidence = confidence if isinstance(request, Ask) else max(confidence, 0.7)
         return Understanding(request, intent, found, confidence)
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:

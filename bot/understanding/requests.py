@@ -23,6 +23,35 @@ class Ask:
 
 
 @dataclass(frozen=True, slots=True)
+class Filter:
+    """A filter over the records: `kind` (place, stage, service, person, date, furthest), the
+    `value` it keeps, its `label` in words ("in Wales") and, for a person, the council asked
+    `beside` (left out of the others)."""
+
+    kind: str
+    value: str
+    label: str
+    beside: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filtered:
+    """ "anything in Wales?": the adopters a filter leaves, listed (LIST) or counted (COUNT);
+    "what happened in July 2013" (EVENTS): what is dated then."""
+
+    intent: Intent
+    filter: Filter
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """ "Lincs vs Staffs?": one question about several councils, in the order named."""
+
+    intent: Intent
+    councils: tuple[CouncilMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AskPerson:
     """ "Who is Tracey Hill?": everything the records say of a named person."""
 
@@ -74,6 +103,8 @@ class BareMention:
 Request = (
     Ask
     | AskPerson
+    | Filtered
+    | Compare
     | UnknownCouncil
     | Subscribe
     | Unsubscribe

@@ -1,0 +1,256 @@
+"""Reading a filter over the records out of a question: "anything in Wales?", "which are only
+planning", "which ones cover early intervention", "what was on in July 2013", "who else does the
+Lincolnshire consultant work with".
+
+The cue table is built from the data: nations and regions from the councils register, stage
+words from the stage values, services from the records' services (and the "… services" their
+notes name), people's roles from the records; months and years are read by their shape. Phrases
+are looked up word by word, at most three words long: linear in the message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from bot.understanding.requests import Filter
+from bot.understanding.text import normalise
+from knowledge.base import Knowledge
+from knowledge.models import Authority, Stage
+
+logger = logging.getLogger(__name__)
+
+# The longest cue phrase of the fixed tables ("more advanced", "further ahead").
+_LONGEST_CUE = 2
+# Words that ask for a list of councils rather than a fact about one.
+_LISTING = frozenset(
+    """
+    which any anything anyone anybody who whos whose ones list name councils authorities
+    adopters las what where others many
+    """.split()
+)
+# "who has been at it longest", "who's furthest along", "who started first".
+_FURTHEST = frozenset(
+    """
+    longest furthest farthest earliest ahead further farther
+    """.split()
+) | {"started first", "start first", "began first", "first to", "most advanced", "went first"}
+# Stage words as people say them, from the stage values ("early-implementation").
+# Beside several councils, these ask which is further along too.
+_AHEAD = frozenset(
+    """
+    first longer earlier sooner older behind before more advanced less advanced further on
+    """.split()
+) | {"more advanced", "less advanced", "further on", "further ahead"}
+# Words that compare councils ("difference between …"), asking nothing of their own.
+COMPARING = frozenset(
+    """
+    compare compared comparing comparison versus vs against difference different differ differs
+    similar same both either contrast
+    """.split()
+)
+_STAGE_WORDS = {
+    **{stage.value.replace("-", " "): stage for stage in Stage if stage is not Stage.IMPLEMENTING},
+    "early stages": Stage.EARLY_IMPLEMENTATION,
+    "starting": Stage.EARLY_IMPLEMENTATION,
+    # "implementing" alone is the network's word for adopting the approach at all ("which
+    # councils are implementing it": every one): the stage takes a word that sets it apart.
+    **{
+        f"{qualifier} {word}": Stage.IMPLEMENTING
+        for qualifier in ("fully", "already", "properly", "now")
+        for word in ("implementing", "implemented")
+    },
+    "implementing stage": Stage.IMPLEMENTING,
+    "implementation stage": Stage.IMPLEMENTING,
+}
+# Words a service's name carries that tell no service apart.
+_SERVICE_FILLER = frozenset(
+    "services service and children s childrens care the of social work teams".split()
+)
+_NOTED_SERVICE = re.compile(r"\b(\w+) services\b")
+# "who else does X's consultant work with": the person of a council, in others.
+_OTHERS = frozenset({"else", "other", "others"})
+_ROLE_WORDS = frozenset("consultant trainer trainers consultants lead manager".split())
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        """january february march april may june july august september october november
+        december""".split(),
+        start=1,
+    )
+} | {"sept": 9, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def stage_order(authority: Authority) -> tuple[int, str]:
+    """How far along an adopter is: its stage's place in the stage values (furthest first),
+    then its earliest milestone."""
+    stages = list(Stage)
+    first = min((m.when for m in authority.milestones), default="9999")
+    return (-stages.index(authority.stage), first)
+
+
+def _services(knowledge: Knowledge) -> dict[str, str]:
+    """Each service phrase people may name, with the service's name as the records write it."""
+    phrases: dict[str, str] = {}
+    for authority in knowledge.authorities:
+        for service in authority.services:
+            core = _core(normalise(service).split())
+            if core:
+                phrases[_stem(core)] = service
+        for note in authority.notes:
+            for word in _NOTED_SERVICE.findall(normalise(note)):
+                if word not in _SERVICE_FILLER:
+                    phrases[_stem([word])] = f"{word} services"
+    return phrases
+
+
+def _places(knowledge: Knowledge) -> dict[str, tuple[str | None, str | None]]:
+    """Nation and region names, each with the (nation, region) it filters on."""
+    places: dict[str, tuple[str | None, str | None]] = {}
+    for nation, regions in knowledge.regions().items():
+        places[normalise(nation)] = (nation, None)
+        for region in regions:
+            if normalise(region) != normalise(nation):
+                places[normalise(region)] = (nation, region)
+    return places
+
+
+class FilterReader:
+    """The filters one Knowledge can answer."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self._places = _places(knowledge)
+        self._services = _services(knowledge)
+        # The most words of a name the tables hold ("yorkshire and the humber").
+        self._longest = max(
+            len(phrase.split()) for phrase in (*self._places, *self._services, *_STAGE_WORDS)
+        )
+        # Every word a filter reads: not foreign to the subject, though the cue table lacks it.
+        self.words = (
+            frozenset(
+                word
+                for phrase in (*self._places, *self._services, *_STAGE_WORDS, *_FURTHEST, *_MONTHS)
+                for word in phrase.split()
+            )
+            | _LISTING
+            | _OTHERS
+            | _ROLE_WORDS
+            | _AHEAD
+            | COMPARING
+            | {"cover", "covers"}
+        )
+
+    def knows(self, word: str) -> bool:
+        """Whether a filter reads `word` ("adults", "midlands"), singular or plural."""
+        return word in self.words or _stem([word]) in self.words
+
+    def read(self, words: Sequence[str]) -> Filter | None:
+        """The filter `words` (normalised, no council named) ask for, if they ask a list."""
+        present = set(words)
+        if not present & _LISTING and "how" not in present:
+            return None
+        if is_furthest(words):
+            return Filter("furthest", "", "furthest along")
+        for phrase in _phrases(_stem(_core(words)).split(), self._longest):
+            if phrase in self._services:
+                service = self._services[phrase]
+                return Filter("service", phrase, f"with {service.casefold()} in scope")
+        for phrase in _phrases(words, self._longest):
+            if phrase in self._places:
+                nation, region = self._places[phrase]
+                return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
+            if phrase in _STAGE_WORDS:
+                stage = _STAGE_WORDS[phrase]
+                return Filter("stage", stage.value, f"at the {stage.label.casefold()} stage")
+        return self._date(words)
+
+    def person(self, authority: Authority, words: Sequence[str]) -> Filter | None:
+        """ "who else does the Lincolnshire consultant work with": the other adopters the
+        council's person in that role works with."""
+        if not set(words) & _OTHERS or not set(words) & _ROLE_WORDS:
+            return None
+        roles = set(words) & _ROLE_WORDS
+        for person in (*authority.trainers, *authority.people):
+            if set(normalise(person.role).split()) & roles:
+                return Filter("person", person.name, f"that {person.name} works with", authority.id)
+        return None
+
+    @staticmethod
+    def _date(words: Sequence[str]) -> Filter | None:
+        for position, word in enumerate(words):
+            if not _YEAR.fullmatch(word):
+                continue
+            before = words[position - 1] if position else ""
+            if before in _MONTHS:
+                month = _MONTHS[before]
+                value = f"{word}-{month:02d}"
+                label = f"in {list(_MONTHS)[month - 1].capitalize()} {word}"
+                return Filter("date", value, label)
+            return Filter("date", word, f"in {word}")
+        return None
+
+
+def is_furthest(words: Sequence[str]) -> bool:
+    """Whether the words ask who is furthest along: "who started first", "at it longest"."""
+    return any(phrase in _FURTHEST for phrase in _phrases(words, _LONGEST_CUE))
+
+
+def is_comparing_progress(words: Sequence[str]) -> bool:
+    """Whether words beside several councils ask which is further along: "which was first",
+    "who is more advanced", "who's been doing it longer"."""
+    return is_furthest(words) or any(phrase in _AHEAD for phrase in _phrases(words, _LONGEST_CUE))
+
+
+def _phrases(words: Sequence[str], longest: int) -> list[str]:
+    """Every run of up to `longest` words, longest first at each position."""
+    return [
+        " ".join(words[start : start + size])
+        for start in range(len(words))
+        for size in range(longest, 0, -1)
+        if start + size <= len(words)
+    ]
+
+
+def matching(knowledge: Knowledge, found: Filter) -> tuple[Authority, ...]:
+    """The adopters a filter leaves, in the order their reply lists them."""
+    authorities = knowledge.authorities
+    match found.kind:
+        case "place":
+            nation, region = found.value.split("|")
+            return knowledge.authorities_in(nation, region or None)
+        case "stage":
+            return tuple(a for a in authorities if a.stage.value == found.value)
+        case "service":
+            return tuple(a for a in authorities if _covers(a, found.value))
+        case "person":
+            return tuple(
+                a
+                for a in authorities
+                if a.id != found.beside
+                and any(p.name == found.value for p in (*a.trainers, *a.people))
+            )
+        case "date":
+            return tuple(
+                a for a in authorities if any(m.when.startswith(found.value) for m in a.milestones)
+            )
+        case _:
+            return tuple(sorted(authorities, key=stage_order))
+
+
+def _stem(words: Sequence[str]) -> str:
+    """Words without a plural's "s": "early years" and "early year" are one service."""
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
+
+
+def _core(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w not in _SERVICE_FILLER]
+
+
+def _covers(authority: Authority, phrase: str) -> bool:
+    texts = [
+        " ".join(_core(normalise(text).split())) for text in (*authority.services, *authority.notes)
+    ]
+    return any(f" {phrase}" in f" {_stem(text.split())}" for text in texts)
