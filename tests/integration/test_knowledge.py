@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.base import Knowledge
+from knowledge.dates import describe_date, period_of
 from knowledge.errors import KnowledgeError
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
-from knowledge.models import Event, describe_date, period_of
+from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")
 ADOPTERS = ["east-riding-of-yorkshire", "lincolnshire", "swansea", "staffordshire", "suffolk"]
