@@ -142,7 +142,7 @@ def _structured(
         case Intent.TRAINERS:
             return replies.trainers(authority, *lead)
         case Intent.PEOPLE:
-            return replies.people(authority, *lead)
+            return replies.people(authority, asked, *lead)
         case Intent.EVENTS:
             return replies.events(authority, now, *lead)
         case Intent.COUNT:

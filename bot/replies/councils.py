@@ -10,17 +10,45 @@ from datetime import datetime
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
 from bot.understanding.intents import Intent
+from bot.understanding.people import role_asked
 from bot.understanding.text import shorten
-from knowledge.models import Authority, Council, Person
+from knowledge.models import Authority, Council, Person, RoleKind
 
 logger = logging.getLogger(__name__)
 
+# What each kind of role is called where the page names nobody in it.
+ROLE_NAMES: dict[RoleKind, str] = {
+    "chair": "chair",
+    "project-lead": "project lead or project manager",
+    "director": "director",
+    "consultant": "consultant",
+    "social-worker": "principal social worker",
+    "manager": "manager",
+}
 # Longest piece of what someone typed that a reply repeats back.
 ECHO_LIMIT = 60
 
 
 def _people_lines(people: Sequence[Person]) -> tuple[str, ...]:
     return tuple(f"{person.name}: {person.role}" for person in people)
+
+
+def _role_blocks(authority: Authority, kind: RoleKind) -> list[Block]:
+    """Who holds a role at a council, as the page says; that it names nobody, where it doesn't."""
+    roles = [role for role in authority.roles if role.kind == kind]
+    if not roles:
+        return [Paragraph(text=f"The page names no {ROLE_NAMES[kind]} for {authority.name}.")]
+    blocks: list[Block] = [
+        Paragraph(
+            text=f"{role.title}: {role.holder}."
+            if role.holder
+            else f"{role.title}: the page mentions this role at {authority.name}, but does "
+            "not name who holds it."
+        )
+        for role in roles
+    ]
+    blocks.append(Paragraph(text=f"The page: “{roles[0].quote}”."))
+    return blocks
 
 
 def council_actions(code: str) -> tuple[Choice, ...]:
@@ -139,9 +167,15 @@ class CouncilReplies(Records):
             citation=self.citation(mentions[0][0].source),
         )
 
-    def people(self, authority: Authority, *lead: Block) -> Reply:
+    def people(self, authority: Authority, asked: Sequence[str], *lead: Block) -> Reply:
+        """Who the record names; for a role asked about ("who chairs …?"), who holds it, or
+        plainly that the page names nobody in it."""
         named = (*authority.trainers, *authority.people)
         blocks: list[Block] = [*lead]
+        if (kind := role_asked(asked)) is not None:
+            blocks.extend(_role_blocks(authority, kind))
+            if any(role.kind == kind and role.holder for role in authority.roles):
+                return self._reply(Intent.PEOPLE, authority, *blocks)
         if named:
             blocks.append(Paragraph(text="People the record names:"))
             blocks.append(Bullets(items=_people_lines(named)))

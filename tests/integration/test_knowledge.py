@@ -41,6 +41,7 @@ def test_every_quote_in_the_records_stands_in_its_source(knowledge: Knowledge) -
             *(p.quote for p in (*authority.trainers, *authority.people)),
             *(m.quote for m in authority.milestones),
             *(f.quote for f in authority.figures),
+            *(r.quote for r in authority.roles),
         ]
         for quote in quotes:
             assert _squash(quote) in page, f"{authority.id}: {quote!r} is not in {source.file}"
