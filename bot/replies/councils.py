@@ -9,10 +9,11 @@ from datetime import datetime
 
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
+from bot.understanding.figures import asks_until, content_words, rank_figures
 from bot.understanding.intents import Intent
 from bot.understanding.people import role_asked
-from bot.understanding.text import shorten
-from knowledge.models import Authority, Council, Person, RoleKind
+from bot.understanding.text import normalise, shorten
+from knowledge.models import Authority, Council, Figure, Person, RoleKind
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,15 @@ ECHO_LIMIT = 60
 
 def _people_lines(people: Sequence[Person]) -> tuple[str, ...]:
     return tuple(f"{person.name}: {person.role}" for person in people)
+
+
+def _figure_line(figure: Figure) -> str:
+    said = (
+        f"{figure.value} {figure.unit}: {figure.what}"
+        if figure.unit
+        else f"{figure.value} {figure.what}"
+    )
+    return f"{said} (“{figure.quote}”)"
 
 
 def _role_blocks(authority: Authority, kind: RoleKind) -> list[Block]:
@@ -174,8 +184,6 @@ class CouncilReplies(Records):
         blocks: list[Block] = [*lead]
         if (kind := role_asked(asked)) is not None:
             blocks.extend(_role_blocks(authority, kind))
-            if any(role.kind == kind and role.holder for role in authority.roles):
-                return self._reply(Intent.PEOPLE, authority, *blocks)
         if named:
             blocks.append(Paragraph(text="People the record names:"))
             blocks.append(Bullets(items=_people_lines(named)))
@@ -191,15 +199,30 @@ class CouncilReplies(Records):
         return self._reply(Intent.EVENTS, authority, *lead, *blocks, calendar=offers)
 
     def figures(self, authority: Authority, words: Sequence[str]) -> Reply:
-        asked = set(words)
-        relevant = [
-            f for f in authority.figures if asked & {k for kw in f.keywords for k in kw.split()}
-        ] or list(authority.figures)
-        if not relevant:
-            body: Block = Paragraph(text=f"The record gives no figures for {authority.name}.")
+        """The figure asked ("how many leads", "how many days is the residential"), with its
+        unit and its quote; "until when …" a dated milestone; every figure where none fits."""
+        ranked = rank_figures(authority.figures, words)
+        blocks: list[Block] = []
+        if ranked:
+            blocks.append(Bullets(items=tuple(_figure_line(f) for f in ranked)))
+        elif asks_until(words) and (dated := self._milestones_asked(authority, words)):
+            blocks.append(Bullets(items=dated))
+        elif authority.figures:
+            blocks.append(Bullets(items=tuple(_figure_line(f) for f in authority.figures)))
         else:
-            body = Bullets(items=tuple(f"{f.value} {f.what}" for f in relevant))
-        return self._reply(Intent.COUNT, authority, body)
+            blocks.append(Paragraph(text=f"The record gives no figures for {authority.name}."))
+        return self._reply(Intent.COUNT, authority, *blocks)
+
+    def _milestones_asked(self, authority: Authority, words: Sequence[str]) -> tuple[str, ...]:
+        """The dated milestones that share a word of substance with the question."""
+        asked = content_words(words)
+        return tuple(
+            f"{line} (“{milestone.quote}”)"
+            for milestone, line in zip(
+                authority.milestones, self.milestone_lines(authority), strict=True
+            )
+            if asked & content_words(normalise(milestone.what).split())
+        )
 
     def unknown_council(self, name: str) -> Reply:
         name = shorten(name, ECHO_LIMIT)

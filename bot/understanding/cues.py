@@ -111,7 +111,8 @@ CUES: dict[Intent, IntentCues] = {
     ),
     Intent.COUNT: IntentCues(
         strong=("how many/meny/mny/manny", "number of", "how much", "count", "total",
-                "figure/figures"),
+                "figure/figures", "until/till/til/untill when",
+                "how long is/was/did/does/do/will/are/were/last/lasts"),
         weak=("number/numbers",),
     ),
     Intent.LIST: IntentCues(
