@@ -18,8 +18,11 @@ _COUNTED_WORDS = 2
 _TIME_UNITS = frozenset("day week month year hour".split())
 # Words asking for an end: "until when", answered by a dated milestone, not a figure.
 _UNTIL = frozenset("until till til untill".split())
-# Shorter words are seldom the substance of a question.
+# Shorter words are seldom the substance of a question; nor are these.
 _SUBSTANTIAL = 4
+_FUNCTION_WORDS = STOPWORDS | frozenset(
+    "them they their theirs this that these those there".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -33,7 +36,7 @@ def asks_until(words: Sequence[str]) -> bool:
 def content_words(words: Iterable[str]) -> frozenset[str]:
     """The words of substance, each without a plural's s: "supports" → support."""
     return frozenset(
-        _stem(word) for word in words if len(word) >= _SUBSTANTIAL and word not in STOPWORDS
+        _stem(word) for word in words if len(word) >= _SUBSTANTIAL and word not in _FUNCTION_WORDS
     )
 
 
