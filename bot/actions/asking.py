@@ -15,6 +15,7 @@ from bot.replies.reply import Paragraph, Reply
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
+from bot.understanding.figures import asks_duration
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
 from bot.understanding.passages import STRONG
 from bot.understanding.requests import (
@@ -70,12 +71,17 @@ def _ask(
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
     if found is None:
-        return _about_the_network(view, intent, now)
+        return _about_the_network(view, intent, words, now)
     return _about_council(view, intent, found, words, now)
 
 
-def _about_the_network(view: KnowledgeView, intent: Intent, now: datetime) -> Reply:
+def _about_the_network(
+    view: KnowledgeView, intent: Intent, words: tuple[str, ...], now: datetime
+) -> Reply:
     match intent:
+        case Intent.COUNT if asks_duration(words):
+            # The network's figures are no length of time: "how long is a piece of string".
+            return helping.cannot_help()
         case Intent.LIST:
             return view.network.listing()
         case Intent.COUNT:

@@ -33,6 +33,11 @@ def asks_until(words: Sequence[str]) -> bool:
     return not _UNTIL.isdisjoint(words)
 
 
+def asks_duration(words: Sequence[str]) -> bool:
+    """Whether a question asks how long or until when."""
+    return asks_until(words) or "long" in words
+
+
 def content_words(words: Iterable[str]) -> frozenset[str]:
     """The words of substance, each without a plural's s: "supports" → support."""
     return frozenset(

@@ -33,13 +33,16 @@ ROLE_CUES: dict[RoleKind, tuple[str, ...]] = {
         "leading", "heads", "head", "lead", "leader", "runs", "running", "pm",
     ),
     "chair": ("chair", "chairs", "chaired", "chairing", "chairman", "chairwoman",
-              "chairperson", "steering"),
+              "chairperson", "steering group", "steering"),
     "social-worker": ("principal social worker", "social worker", "psw"),
     "director": ("director", "directors", "assistant director", "ad"),
     "consultant": ("consultant", "consultants"),
     "manager": ("service manager", "team manager", "team managers", "senior manager",
                 "senior managers", "manager", "managers"),
 }  # fmt: skip
+
+# The words of those cues: words of this subject, never foreign to it ("steering group chair").
+ROLE_WORDS = frozenset(word for cues in ROLE_CUES.values() for cue in cues for word in cue.split())
 
 
 def role_asked(asked: Sequence[str]) -> RoleKind | None:
