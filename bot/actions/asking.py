@@ -18,6 +18,7 @@ from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.figures import asks_duration
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
 from bot.understanding.passages import STRONG
+from bot.understanding.people import role_asked
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -114,6 +115,9 @@ def _about_council(
         if found.is_district and responsible is not None
         else ()
     )
+    if intent is Intent.OVERVIEW and role_asked(asked, named_only=True):
+        # "which director in Suffolk backed it": a role named is a question about people.
+        intent = Intent.PEOPLE
     if intent in _UNSTRUCTURED:
         # No structured answer fits: the page's own sentences; else, for a question the engine
         # could read, the overview to choose from (one it could not read is refused).

@@ -13,6 +13,7 @@ from bot.understanding.figures import asks_until, content_words, rank_figures
 from bot.understanding.intents import Intent
 from bot.understanding.people import role_asked
 from bot.understanding.text import normalise, shorten
+from bot.understanding.vocabulary import STOPWORDS
 from knowledge.models import Authority, Council, Figure, Person, RoleKind
 
 logger = logging.getLogger(__name__)
@@ -215,13 +216,13 @@ class CouncilReplies(Records):
 
     def _milestones_asked(self, authority: Authority, words: Sequence[str]) -> tuple[str, ...]:
         """The dated milestones that share a word of substance with the question."""
-        asked = content_words(words)
+        asked = content_words(words, STOPWORDS)
         return tuple(
             f"{line} (“{milestone.quote}”)"
             for milestone, line in zip(
                 authority.milestones, self.milestone_lines(authority), strict=True
             )
-            if asked & content_words(normalise(milestone.what).split())
+            if asked & content_words(normalise(milestone.what).split(), STOPWORDS)
         )
 
     def unknown_council(self, name: str) -> Reply:

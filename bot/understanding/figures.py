@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from bot.understanding.vocabulary import STOPWORDS
 from knowledge.models import Figure
 
 logger = logging.getLogger(__name__)
@@ -16,13 +15,16 @@ _COUNTING = frozenset("many meny mny manny much".split())
 # How many words after those name the thing counted ("how many practice champions").
 _COUNTED_WORDS = 2
 _TIME_UNITS = frozenset("day week month year hour".split())
+# Words that ask for a figure's unit or name a course the records count: words of this subject.
+FIGURE_WORDS = frozenset(
+    "day days week weeks month months year years hour hours intro introduction introductory"
+    " overviews".split()
+)
 # Words asking for an end: "until when", answered by a dated milestone, not a figure.
 _UNTIL = frozenset("until till til untill".split())
 # Shorter words are seldom the substance of a question; nor are these.
 _SUBSTANTIAL = 4
-_FUNCTION_WORDS = STOPWORDS | frozenset(
-    "them they their theirs this that these those there".split()
-)
+_POINTERS = frozenset("them they their theirs this that these those there".split())
 
 
 def _stem(word: str) -> str:
@@ -38,10 +40,13 @@ def asks_duration(words: Sequence[str]) -> bool:
     return asks_until(words) or "long" in words
 
 
-def content_words(words: Iterable[str]) -> frozenset[str]:
-    """The words of substance, each without a plural's s: "supports" → support."""
+def content_words(words: Iterable[str], everyday: frozenset[str]) -> frozenset[str]:
+    """The words of substance (not `everyday` ones), each without a plural's s: "supports" →
+    support."""
     return frozenset(
-        _stem(word) for word in words if len(word) >= _SUBSTANTIAL and word not in _FUNCTION_WORDS
+        _stem(word)
+        for word in words
+        if len(word) >= _SUBSTANTIAL and word not in everyday and word not in _POINTERS
     )
 
 

@@ -45,15 +45,25 @@ ROLE_CUES: dict[RoleKind, tuple[str, ...]] = {
 ROLE_WORDS = frozenset(word for cues in ROLE_CUES.values() for cue in cues for word in cue.split())
 
 
-def role_asked(asked: Sequence[str]) -> RoleKind | None:
+# Cues that say what someone does rather than name a role: "practice leads" are no project's.
+_DOING = frozenset(
+    "in charge/leads it/leading it/heads it/runs it/running it/leads/leading/heads/head/lead"
+    "/leader/runs/running".split("/")
+)
+
+
+def role_asked(asked: Sequence[str], *, named_only: bool = False) -> RoleKind | None:
     """The role the words of a question ask about, if any: the longest cue wins, so "project
-    manager" is the project's lead, not a manager."""
-    text = f" {' '.join(asked)} "
+    manager" is the project's lead, not a manager. `named_only`: only a role's name counts
+    ("the director"), not what someone does ("who leads")."""
+    # "practice leads" are the practice's, not the project's: the word after "practice" is no cue.
+    kept = [w for i, w in enumerate(asked) if not (i and asked[i - 1] == "practice")]
+    text = f" {' '.join(kept)} "
     found = [
         (len(cue.split()), kind)
         for kind, cues in ROLE_CUES.items()
         for cue in cues
-        if f" {cue} " in text
+        if f" {cue} " in text and not (named_only and cue in _DOING)
     ]
     return max(found, key=lambda pair: pair[0])[1] if found else None
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot.replies.render import render_plain
 from bot.understanding.figures import content_words, rank_figures
+from bot.understanding.vocabulary import STOPWORDS, is_known
 from knowledge.base import Knowledge
 from knowledge.models import Figure
 from tests.conftest import Ask
@@ -40,7 +41,8 @@ def test_the_figure_a_question_counts_ranks_first(
 
 
 def test_content_words_drop_small_and_common_words_and_plurals() -> None:
-    assert content_words("until when does the consultant support them".split()) == {
+    asked = "until when does the consultant support them".split()
+    assert content_words(asked, STOPWORDS) == {
         "consultant",
         "support",
     }
@@ -75,3 +77,12 @@ def test_every_figure_with_a_unit_is_quoted_in_the_answer(ask: Ask, knowledge: K
         f for a in knowledge.authorities if a.id == "lincolnshire" for f in a.figures if f.unit
     )
     assert residential.quote in render_plain(ask("how many days is lincolnshire's residential"))
+
+
+@pytest.mark.parametrize("word", ["days", "weeks", "intro", "introduction", "steering", "chair"])
+def test_words_asking_for_figures_and_roles_are_words_of_the_subject(word: str) -> None:
+    assert is_known(word)
+
+
+def test_a_length_of_time_about_no_council_is_refused_not_the_network_count(ask: Ask) -> None:
+    assert ask("how long is a piece of string").intent == "unknown"

@@ -114,3 +114,24 @@ def test_anyone_the_page_names_is_answered_with_what_it_says_of_them(
     reply = ask(text)
     assert reply.intent == "people"
     assert said in render_plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("words", "named_only", "kind"),
+    [
+        ("how many practice leads", False, None),
+        ("who leads the practice leaders", False, "project-lead"),
+        ("who leads it", True, None),
+        ("the director", True, "director"),
+    ],
+)
+def test_practice_leads_are_no_role_and_doing_is_no_role_name(
+    words: str, named_only: bool, kind: str | None
+) -> None:
+    assert role_asked(words.split(), named_only=named_only) == kind
+
+
+def test_an_overview_question_naming_a_role_is_answered_about_people(ask: Ask) -> None:
+    reply = ask("tell me about suffolk's project manager")
+    assert (reply.intent, reply.authority) == ("people", "suffolk")
+    assert "does not name who holds it" in render_plain(reply)
