@@ -168,6 +168,7 @@ class CouncilReplies(Records):
         return Reply(
             intent=Intent.PEOPLE,
             authority=only.id if only else None,
+            councils=tuple(dict.fromkeys(a.id for a, _ in mentions)),
             council=self.knowledge.council_of(only).name if only else None,
             council_code=only.council if only else None,
             title=name,

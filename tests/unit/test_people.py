@@ -135,3 +135,17 @@ def test_an_overview_question_naming_a_role_is_answered_about_people(ask: Ask) -
     reply = ask("tell me about suffolk's project manager")
     assert (reply.intent, reply.authority) == ("people", "suffolk")
     assert "does not name who holds it" in render_plain(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "authority", "councils"),
+    [
+        ("who is viv hogg", None, ("swansea", "suffolk")),
+        ("who is bev edwards", "swansea", ("swansea",)),
+    ],
+)
+def test_a_person_reply_names_every_council_it_is_about(
+    ask: Ask, text: str, authority: str | None, councils: tuple[str, ...]
+) -> None:
+    reply = ask(text)
+    assert (reply.intent, reply.authority, reply.councils) == ("people", authority, councils)
