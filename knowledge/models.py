@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -25,6 +24,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from knowledge.dates import Period, period_of
 
 logger = logging.getLogger(__name__)
 
@@ -100,53 +101,6 @@ def _check_event_time(raw: object) -> str:
 PartialDate = Annotated[str, BeforeValidator(_check_partial_date)]
 EventTime = Annotated[str, BeforeValidator(_check_event_time)]
 
-Precision = Literal["year", "month", "day", "time"]
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """The span of time a partial date or datetime stands for: `2014-02` is all of February."""
-
-    start: datetime
-    end: datetime
-    precision: Precision
-
-
-def period_of(value: str, timezone: ZoneInfo) -> Period:
-    """The span `value` (an EventTime or PartialDate) covers; in `timezone` unless it has an
-    offset."""
-    if len(value) == 4:
-        year = int(value)
-        start = datetime(year, 1, 1, tzinfo=timezone)
-        return Period(start, datetime(year + 1, 1, 1, tzinfo=timezone), "year")
-    if len(value) == 7:
-        year, month = int(value[:4]), int(value[5:])
-        start = datetime(year, month, 1, tzinfo=timezone)
-        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone)
-        return Period(start, end, "month")
-    if len(value) == 10:
-        start = datetime.combine(date.fromisoformat(value), time(), tzinfo=timezone)
-        return Period(start, start + timedelta(days=1), "day")
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone)
-    return Period(moment, moment, "time")
-
-
-def describe_date(value: str, timezone: ZoneInfo) -> str:
-    """`2014-02` → "February 2014", `2014-02-03` → "3 February 2014", times with their hour."""
-    span = period_of(value, timezone)
-    match span.precision:
-        case "year":
-            return value
-        case "month":
-            return span.start.strftime("%B %Y")
-        case "day":
-            return f"{span.start.day} {span.start:%B %Y}"
-        case "time":
-            local = span.start.astimezone(timezone)
-            return f"{local.day} {local:%B %Y, %H:%M} ({local.tzname()})"
-
 
 def timezone_of(info: ValidationInfo) -> ZoneInfo:
     """The zone naive times are read in: the validation context's `timezone`, if given."""
@@ -187,6 +141,19 @@ class Person(Record):
     quote: Text
 
 
+# The kinds of role a question can ask about: "who chairs …", "who is the project manager?".
+RoleKind = Literal["chair", "project-lead", "director", "consultant", "social-worker", "manager"]
+
+
+class Role(Record):
+    """A role the source mentions at a council, and who holds it where it names them."""
+
+    kind: RoleKind
+    title: Text
+    holder: Text | None = None
+    quote: Text
+
+
 class Milestone(Record):
     when: PartialDate
     until: PartialDate | None = None
@@ -197,6 +164,7 @@ class Milestone(Record):
 
 class Figure(Record):
     value: int
+    unit: Text | None = Field(None, description="What the value counts, when not `what`: days")
     what: Text
     year: int | None = None
     keywords: tuple[str, ...] = ()
@@ -220,6 +188,7 @@ class Authority(Record):
     services: tuple[Text, ...] = ()
     trainers: tuple[Person, ...] = ()
     people: tuple[Person, ...] = ()
+    roles: tuple[Role, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     figures: tuple[Figure, ...] = ()
     notes: tuple[Text, ...] = ()

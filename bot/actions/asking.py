@@ -16,8 +16,10 @@ from bot.replies.several import SeveralReplies
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
+from bot.understanding.figures import asks_duration
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
 from bot.understanding.passages import STRONG
+from bot.understanding.people import role_asked
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -78,12 +80,17 @@ def _ask(
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
     if found is None:
-        return _about_the_network(view, intent, now)
+        return _about_the_network(view, intent, words, now)
     return _about_council(view, intent, found, words, now)
 
 
-def _about_the_network(view: KnowledgeView, intent: Intent, now: datetime) -> Reply:
+def _about_the_network(
+    view: KnowledgeView, intent: Intent, words: tuple[str, ...], now: datetime
+) -> Reply:
     match intent:
+        case Intent.COUNT if asks_duration(words):
+            # The network's figures are no length of time: "how long is a piece of string".
+            return helping.cannot_help()
         case Intent.LIST:
             return view.network.listing()
         case Intent.COUNT:
@@ -116,6 +123,9 @@ def _about_council(
         if found.is_district and responsible is not None
         else ()
     )
+    if intent is Intent.OVERVIEW and role_asked(asked, named_only=True):
+        # "which director in Suffolk backed it": a role named is a question about people.
+        intent = Intent.PEOPLE
     if intent in _UNSTRUCTURED:
         # No structured answer fits: the page's own sentences; else, for a question the engine
         # could read, the overview to choose from (one it could not read is refused).
@@ -150,7 +160,7 @@ def _structured(
         case Intent.TRAINERS:
             return replies.trainers(authority, *lead)
         case Intent.PEOPLE:
-            return replies.people(authority, *lead)
+            return replies.people(authority, asked, *lead)
         case Intent.EVENTS:
             return replies.events(authority, now, *lead)
         case Intent.COUNT:

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.storage.port import ReminderSlot, Store
-from knowledge.models import Event, period_of
+from knowledge.dates import period_of
+from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 

@@ -9,18 +9,57 @@ from datetime import datetime
 
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
+from bot.understanding.figures import asks_until, content_words, rank_figures
 from bot.understanding.intents import Intent
-from bot.understanding.text import shorten
-from knowledge.models import Authority, Council, Person
+from bot.understanding.people import role_asked
+from bot.understanding.text import normalise, shorten
+from bot.understanding.vocabulary import STOPWORDS
+from knowledge.models import Authority, Council, Figure, Person, RoleKind
 
 logger = logging.getLogger(__name__)
 
+# What each kind of role is called where the page names nobody in it.
+ROLE_NAMES: dict[RoleKind, str] = {
+    "chair": "chair",
+    "project-lead": "project lead or project manager",
+    "director": "director",
+    "consultant": "consultant",
+    "social-worker": "principal social worker",
+    "manager": "manager",
+}
 # Longest piece of what someone typed that a reply repeats back.
 ECHO_LIMIT = 60
 
 
 def _people_lines(people: Sequence[Person]) -> tuple[str, ...]:
     return tuple(f"{person.name}: {person.role}" for person in people)
+
+
+def _figure_line(figure: Figure) -> str:
+    said = (
+        f"{figure.value} {figure.unit}: {figure.what}"
+        if figure.unit
+        else f"{figure.value} {figure.what}"
+    )
+    return f"{said} (“{figure.quote}”)"
+
+
+def _role_blocks(authority: Authority, kind: RoleKind) -> list[Block]:
+    """Who holds a role at a council, as the page says; that it names nobody, where it doesn't."""
+    roles = [role for role in authority.roles if role.kind == kind]
+    if not roles:
+        return [Paragraph(text=f"The page names no {ROLE_NAMES[kind]} for {authority.name}.")]
+    blocks: list[Block] = [
+        Paragraph(
+            text=f"{role.title}: {role.holder}."
+            if role.holder
+            else f"{role.title}: the page mentions this role at {authority.name}, but does "
+            "not name who holds it."
+        )
+        for role in roles
+    ]
+    blocks.append(Paragraph(text=f"The page: “{roles[0].quote}”."))
+    return blocks
 
 
 def council_actions(code: str) -> tuple[Choice, ...]:
@@ -129,6 +168,7 @@ class CouncilReplies(Records):
         return Reply(
             intent=Intent.PEOPLE,
             authority=only.id if only else None,
+            councils=tuple(dict.fromkeys(a.id for a, _ in mentions)),
             council=self.knowledge.council_of(only).name if only else None,
             council_code=only.council if only else None,
             title=name,
@@ -139,9 +179,13 @@ class CouncilReplies(Records):
             citation=self.citation(mentions[0][0].source),
         )
 
-    def people(self, authority: Authority, *lead: Block) -> Reply:
+    def people(self, authority: Authority, asked: Sequence[str], *lead: Block) -> Reply:
+        """Who the record names; for a role asked about ("who chairs …?"), who holds it, or
+        plainly that the page names nobody in it."""
         named = (*authority.trainers, *authority.people)
         blocks: list[Block] = [*lead]
+        if (kind := role_asked(asked)) is not None:
+            blocks.extend(_role_blocks(authority, kind))
         if named:
             blocks.append(Paragraph(text="People the record names:"))
             blocks.append(Bullets(items=_people_lines(named)))
@@ -157,15 +201,30 @@ class CouncilReplies(Records):
         return self._reply(Intent.EVENTS, authority, *lead, *blocks, calendar=offers)
 
     def figures(self, authority: Authority, words: Sequence[str]) -> Reply:
-        asked = set(words)
-        relevant = [
-            f for f in authority.figures if asked & {k for kw in f.keywords for k in kw.split()}
-        ] or list(authority.figures)
-        if not relevant:
-            body: Block = Paragraph(text=f"The record gives no figures for {authority.name}.")
+        """The figure asked ("how many leads", "how many days is the residential"), with its
+        unit and its quote; "until when …" a dated milestone; every figure where none fits."""
+        ranked = rank_figures(authority.figures, words)
+        blocks: list[Block] = []
+        if ranked:
+            blocks.append(Bullets(items=tuple(_figure_line(f) for f in ranked)))
+        elif asks_until(words) and (dated := self._milestones_asked(authority, words)):
+            blocks.append(Bullets(items=dated))
+        elif authority.figures:
+            blocks.append(Bullets(items=tuple(_figure_line(f) for f in authority.figures)))
         else:
-            body = Bullets(items=tuple(f"{f.value} {f.what}" for f in relevant))
-        return self._reply(Intent.COUNT, authority, body)
+            blocks.append(Paragraph(text=f"The record gives no figures for {authority.name}."))
+        return self._reply(Intent.COUNT, authority, *blocks)
+
+    def _milestones_asked(self, authority: Authority, words: Sequence[str]) -> tuple[str, ...]:
+        """The dated milestones that share a word of substance with the question."""
+        asked = content_words(words, STOPWORDS)
+        return tuple(
+            f"{line} (“{milestone.quote}”)"
+            for milestone, line in zip(
+                authority.milestones, self.milestone_lines(authority), strict=True
+            )
+            if asked & content_words(normalise(milestone.what).split(), STOPWORDS)
+        )
 
     def unknown_council(self, name: str) -> Reply:
         name = shorten(name, ECHO_LIMIT)

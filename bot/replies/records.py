@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.replies.reply import Block, Bullets, Choice, Citation, EventRef, Paragraph
 from bot.understanding.intents import Intent
 from knowledge.base import Knowledge
-from knowledge.models import Authority, Event, describe_date
+from knowledge.dates import describe_date
+from knowledge.models import Authority, Event
 
 logger = logging.getLogger(__name__)
 

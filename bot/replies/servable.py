@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.replies.calendar import calendar_span
 from knowledge.base import Knowledge
-from knowledge.models import Event, describe_date
+from knowledge.dates import describe_date
+from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 

@@ -66,6 +66,20 @@ def unsubscribed_all(removed: int) -> Reply:
     return _said(Intent.UNSUBSCRIBE, text)
 
 
+def _hint_text(intent: Intent, council: str | None, command: str) -> str:
+    """What the console says to a subscription request: the council in words, that reminders
+    come in Telegram, and the command that asks for them there."""
+    about = f"{council}'s events" if council else "every event"
+    match intent:
+        case Intent.SUBSCRIBE:
+            said = f"To be reminded of {about}, subscribe in Telegram: reminders come there."
+        case Intent.UNSUBSCRIBE:
+            said = f"To stop reminders of {about}, unsubscribe in Telegram, where they come."
+        case _:
+            said = "Subscriptions and their reminders live in Telegram."
+    return f"{said} Send {command} to the bot."
+
+
 class SubscriptionReplies(Records):
     """Names scopes from the records: "every event", "Suffolk County Council's events"."""
 
@@ -170,7 +184,9 @@ class SubscriptionReplies(Records):
             authority=authority.id if authority else None,
             council=council.name if council else None,
             council_code=council.code if council else None,
-            blocks=(Paragraph(text=f"Reminders live in Telegram: send {command} to the bot."),),
+            blocks=(
+                Paragraph(text=_hint_text(intent, council.name if council else None, command)),
+            ),
         )
 
     def statistics(

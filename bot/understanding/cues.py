@@ -113,6 +113,9 @@ CUES: dict[Intent, IntentCues] = {
         strong=("how many/meny/mny/manny", "number of", "how much", "count", "total",
                 "figure/figures"),
         weak=("number/numbers",),
+        # Other subjects ask how long too ("how long is a piece of string").
+        shared=("until/till/til/untill when", "how long is/was/did/does/do/will/are/were/last"
+                "/lasts"),
     ),
     Intent.LIST: IntentCues(
         strong=(

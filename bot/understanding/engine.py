@@ -20,6 +20,7 @@ from bot.understanding.intents import (
     IntentGuess,
     classify,
 )
+from bot.understanding.people import PeopleIndex
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -103,18 +104,13 @@ class Engine:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        # Named people by their normalised names: "who is Tracey Hill?".
-        self.people_by_name = {
-            normalise(person.name): person.name
-            for authority in knowledge.authorities
-            for person in (*authority.trainers, *authority.people)
-        }
+        self.people = PeopleIndex(knowledge.authorities)
         self.councils = CouncilIndex(
             knowledge.councils,
             knowledge.aliases,
             KNOWN_WORDS,
             towns=knowledge.towns,
-            reserved=(word for name in self.people_by_name for word in name.split()),
+            reserved=self.people.reserved,
         )
         self.several = Several(knowledge, self.councils)
 
@@ -126,8 +122,7 @@ class Engine:
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        person = self._person_named(normalised)
-        if person is not None:
+        if (person := self.people.named(text)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         intent, found, confidence, rest = self._read(text, normalised, conversation)
         request = self._request(intent, found, rest)
@@ -192,12 +187,6 @@ class Engine:
                 return ListSubscriptions()
             case _:
                 return Ask(intent, found, rest)
-
-    def _person_named(self, normalised: str) -> str | None:
-        whole = f" {normalised} "
-        return next(
-            (name for key, name in self.people_by_name.items() if f" {key} " in whole), None
-        )
 
     def _read(
         self, text: str, whole: str, conversation: Conversation

@@ -12,6 +12,8 @@ from operator import itemgetter
 from rapidfuzz import fuzz, process
 
 from bot.understanding.cues import NEGATION_IDIOMS, NEGATIONS, cue_words, every_cue, stems
+from bot.understanding.figures import FIGURE_WORDS
+from bot.understanding.people import ROLE_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +127,15 @@ _ENDINGS = (
 INTENT_WORDS = CUE_WORDS | {stem + ending for stem in INTENT_STEMS for ending in _ENDINGS}
 
 # The negations and the words that make a negation an idiom are read, never respelt.
-KNOWN_WORDS = DOMAIN_WORDS | STOPWORDS | INTENT_WORDS | NEGATIONS | NEGATION_IDIOMS
+KNOWN_WORDS = (
+    DOMAIN_WORDS
+    | STOPWORDS
+    | INTENT_WORDS
+    | NEGATIONS
+    | NEGATION_IDIOMS
+    | ROLE_WORDS
+    | FIGURE_WORDS
+)
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.base import Knowledge
+from knowledge.dates import describe_date, period_of
 from knowledge.errors import KnowledgeError
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
-from knowledge.models import Event, describe_date, period_of
+from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")
 ADOPTERS = ["east-riding-of-yorkshire", "lincolnshire", "swansea", "staffordshire", "suffolk"]
@@ -40,6 +41,7 @@ def test_every_quote_in_the_records_stands_in_its_source(knowledge: Knowledge) -
             *(p.quote for p in (*authority.trainers, *authority.people)),
             *(m.quote for m in authority.milestones),
             *(f.quote for f in authority.figures),
+            *(r.quote for r in authority.roles),
         ]
         for quote in quotes:
             assert _squash(quote) in page, f"{authority.id}: {quote!r} is not in {source.file}"

@@ -16,7 +16,8 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.sqlite import SqliteStore
 from knowledge.base import Knowledge
-from knowledge.models import Event, describe_date
+from knowledge.dates import describe_date
+from knowledge.models import Event
 from tests.conftest import LONDON
 from tests.fakes import Outbox
 

@@ -16,6 +16,15 @@ from tests.conftest import FIXED_NOW
 LEAD_TIMES = (timedelta(days=7), timedelta(days=1))
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Each question set's accuracy per kind of question, where the sets ran."""
+    from tests.unit.test_understanding import ACCURACY_BY_KIND, kind_table
+
+    for name, tally in sorted(ACCURACY_BY_KIND.items()):
+        terminalreporter.write_sep("-", f"{name}: accuracy by kind")
+        terminalreporter.write_line(kind_table(tally))
+
+
 @pytest.fixture
 def fake_store() -> Store:
     """The in-memory store: the same contract as the SQLite one (tests/store_contract.py runs
