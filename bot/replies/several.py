@@ -50,7 +50,8 @@ class SeveralReplies(Records):
         build: dict[Intent, Callable[[Authority], Reply]] = {
             Intent.STAGE: councils.stage,
             Intent.TRAINERS: councils.trainers,
-            Intent.PEOPLE: councils.people,
+            # Side by side, each council's people in full, not one role asked about.
+            Intent.PEOPLE: lambda authority: councils.people(authority, ()),
             Intent.EVENTS: lambda authority: councils.events(authority, now),
         }
         blocks: list[Block] = []

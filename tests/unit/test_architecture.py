@@ -49,23 +49,40 @@ def _tree(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
+@cache
+def _nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of the module, walked once for all the tests here."""
+    return tuple(ast.walk(_tree(path)))
+
+
 def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-def _imported(path: Path) -> set[str]:
+@cache
+def _imported(path: Path) -> frozenset[str]:
     names: set[str] = set()
-    for node in ast.walk(_tree(path)):
+    for node in _nodes(path):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
-@pytest.mark.parametrize("path", _modules("knowledge"), ids=lambda p: p.name)
-def test_knowledge_imports_nothing_of_ours_nor_telegram(path: Path) -> None:
-    assert _imported(path) & {"bot", "handlers", "telegram"} == set()
+def _where(paths: list[Path]) -> list[str]:
+    """The offending modules, as paths from the project's folder."""
+    return [path.relative_to(ROOT).as_posix() for path in paths]
+
+
+# Each rule is one test over every module: it names every module that breaks it, in one run.
+
+
+def test_knowledge_imports_nothing_of_ours_nor_telegram() -> None:
+    offenders = [
+        path for path in _modules("knowledge") if _imported(path) & {"bot", "handlers", "telegram"}
+    ]
+    assert _where(offenders) == []
 
 
 def _imported_at_module_level(path: Path) -> set[str]:
@@ -79,10 +96,14 @@ def _imported_at_module_level(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", _modules("bot"), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_bot_imports_neither_telegram_nor_handlers(path: Path) -> None:
-    imported = _imported_at_module_level(path) if path == CLI else _imported(path)
-    assert imported & {"telegram", "handlers"} == set()
+def test_bot_imports_neither_telegram_nor_handlers() -> None:
+    offenders = [
+        path
+        for path in _modules("bot")
+        if (_imported_at_module_level(path) if path == CLI else _imported(path))
+        & {"telegram", "handlers"}
+    ]
+    assert _where(offenders) == []
 
 
 def test_only_handlers_import_telegram() -> None:
@@ -96,14 +117,15 @@ def test_only_handlers_import_telegram() -> None:
     assert {p for p in importers if not p.startswith("handlers/")} == set()
 
 
-@pytest.mark.parametrize(
-    "path", [p for package in PACKAGES for p in _modules(package)], ids=lambda p: p.name
-)
-def test_nothing_but_the_settings_reads_the_environment(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    if path.name != "settings.py":
-        assert "os.environ" not in source
-        assert "getenv" not in source
+def test_nothing_but_the_settings_reads_the_environment() -> None:
+    offenders = [
+        path
+        for package in PACKAGES
+        for path in _modules(package)
+        if path.name != "settings.py"
+        and any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "getenv"))
+    ]
+    assert _where(offenders) == []
 
 
 def _name(path: Path) -> str:
@@ -130,7 +152,7 @@ def _ours(path: Path, *, module_level: bool) -> Iterator[str]:
     """The modules of ours `path` imports (a submodule where `from package import name` names
     one); with `module_level`, only those imported when it is loaded."""
     tree = _tree(path)
-    nodes = tree.body if module_level else list(ast.walk(tree))
+    nodes = tree.body if module_level else _nodes(path)
     for node in nodes:
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names if alias.name.split(".")[0] in PACKAGES)
@@ -147,28 +169,32 @@ def test_a_module_of_bot_must_be_given_a_layer() -> None:
         _layer("bot.something_new")
 
 
-@pytest.mark.parametrize(
-    "path", [p for package in PACKAGES for p in _modules(package)], ids=lambda p: p.name
-)
-def test_every_import_is_absolute_and_written_as_an_import(path: Path) -> None:
+def _imports_by_name_or_relatively(path: Path) -> bool:
+    source = path.read_text(encoding="utf-8")
+    relative = any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in _nodes(path))
+    return relative or "importlib" in source or "__import__(" in source
+
+
+def test_every_import_is_absolute_and_written_as_an_import() -> None:
     """What the layer checks read: relative imports and imports by name at run time would
     slip past them (ruff's TID252 refuses relative ones too)."""
-    tree = _tree(path)
-    assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
-    source = path.read_text(encoding="utf-8")
-    assert "importlib" not in source
-    assert "__import__(" not in source
+    offenders = [
+        path
+        for package in PACKAGES
+        for path in _modules(package)
+        if _imports_by_name_or_relatively(path)
+    ]
+    assert _where(offenders) == []
 
 
-@pytest.mark.parametrize("path", _modules("bot"), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_a_module_of_bot_imports_only_from_its_own_layer_or_lower_ones(path: Path) -> None:
-    module = _name(path)
+def test_a_module_of_bot_imports_only_from_its_own_layer_or_lower_ones() -> None:
     upward = {
-        imported
+        f"{_name(path)} (layer {_layer(_name(path))}) imports {imported}": _layer(imported)
+        for path in _modules("bot")
         for imported in _ours(path, module_level=path == CLI)
-        if _layer(imported) > _layer(module)
+        if _layer(imported) > _layer(_name(path))
     }
-    assert upward == set(), f"{module} (layer {_layer(module)}) imports from higher layers"
+    assert upward == {}
 
 
 def test_the_modules_import_one_another_without_a_cycle() -> None:
@@ -200,13 +226,12 @@ def test_the_modules_import_one_another_without_a_cycle() -> None:
 PRODUCT = [path for package in PACKAGES for path in _modules(package)]
 
 
-@pytest.mark.parametrize("path", PRODUCT, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_no_product_module_is_over_350_lines(path: Path) -> None:
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+def test_no_product_module_is_over_350_lines() -> None:
+    offenders = [p for p in PRODUCT if len(p.read_text(encoding="utf-8").splitlines()) > MAX_LINES]
+    assert _where(offenders) == []
 
 
-@pytest.mark.parametrize("path", PRODUCT, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_no_product_module_uses_assert(path: Path) -> None:
-    tree = _tree(path)
-    lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
-    assert lines == [], "assert vanishes under python -O: raise an error of bot.errors instead"
+def test_no_product_module_uses_assert() -> None:
+    """assert vanishes under python -O: raise an error of bot.errors instead."""
+    offenders = [p for p in PRODUCT if any(isinstance(n, ast.Assert) for n in _nodes(p))]
+    assert _where(offenders) == []

@@ -8,6 +8,7 @@ distinct misspellings near council names and intent words, names, invisible char
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -87,24 +88,30 @@ PATHS: dict[str, Callable[[KnowledgeView, str], Any]] = {
 
 
 def _best_of_three(run: Callable[[], object]) -> float:
-    """The fastest of three runs: the machine is shared, and only the best is the code's own."""
-    timings = []
+    """The fastest of up to three runs: the machine is shared, and only the best is the code's
+    own. A run within the budget settles it, so a fast shape costs one run."""
+    best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
         run()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
+        best = min(best, time.perf_counter() - started)
+        if best < BUDGET_SECONDS:
+            break
+    return best
 
 
-@pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("path", PATHS)
 def test_any_message_telegram_can_deliver_is_understood_within_50_ms(
-    view: KnowledgeView, path: str, shape: str
+    view: KnowledgeView, path: str
 ) -> None:
-    message = SHAPES[shape]
-    assert len(message) <= LIMIT
-    seconds = _best_of_three(lambda: PATHS[path](view, message))
-    assert seconds < BUDGET_SECONDS, f"{path} took {seconds * 1000:.0f} ms on {shape!r}"
+    """Every shape on the path, the slow ones named together."""
+    assert all(len(message) <= LIMIT for message in SHAPES.values())
+    timings = {
+        shape: _best_of_three(functools.partial(PATHS[path], view, message))
+        for shape, message in SHAPES.items()
+    }
+    slow = {shape: f"{s * 1000:.0f} ms" for shape, s in timings.items() if s >= BUDGET_SECONDS}
+    assert slow == {}, f"{path} took longer than {BUDGET_SECONDS * 1000:.0f} ms"
 
 
 def _unbounded(item: tuple[Any, Any]) -> bool:
