@@ -211,6 +211,11 @@ class CouncilIndex:
         texts, scores, tie = self._correct([word.text for word in question])
         return tie or self._find_exact(question, texts, scores)
 
+    def may_name_a_council(self, words: Sequence[str]) -> bool:
+        """Whether any of `words` could begin a council's name, as written or misspelt (a word
+        of this subject or of everyday English cannot): a cheap test before `find_all`."""
+        return any(w in self._sizes_by_first_word or w not in self._not_corrected for w in words)
+
     def find_all(self, question: Sequence[Word]) -> list[CouncilMatch]:
         """Every council the question names by a name that fits one council, in the order
         written (at most MOST_NAMED); names that fit several are passed over."""

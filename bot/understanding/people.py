@@ -78,6 +78,14 @@ class PeopleIndex:
             for person in (*authority.trainers, *authority.people)
         }
         self._keys = tuple(self.names)
+        # The initials of each two-word name: a pair of words is compared only where both
+        # initials fit one (a misspelling keeps a word's first letter), which spares nearly
+        # every pair of an ordinary question the fuzzy comparison.
+        self._initials = frozenset(
+            (parts[0][0], parts[1][0])
+            for parts in (key.split() for key in self._keys)
+            if len(parts) == 2
+        )
         self._surnames: dict[str, str] = {}
         for key, name in self.names.items():
             self._surnames.setdefault(key.split()[-1], name)
@@ -97,6 +105,8 @@ class PeopleIndex:
 
     def _near(self, plain: list[str]) -> str | None:
         for first, second in pairwise(plain):
+            if (first[:1], second[:1]) not in self._initials:
+                continue
             pair = f"{first} {second}"
             found = process.extractOne(
                 pair, self._keys, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF

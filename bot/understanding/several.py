@@ -69,7 +69,12 @@ class Several:
             return ask, ask.intent
         seen = {_code(first)}
         named = [first]
-        for match in self.councils.find_all([Word(w, False) for w in words]):
+        others = (
+            self.councils.find_all([Word(w, False) for w in words])
+            if self.councils.may_name_a_council(words)
+            else []
+        )
+        for match in others:
             if _code(match) not in seen:
                 seen.add(_code(match))
                 named.append(match)
