@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.commands import Command, menu_commands
 from bot.errors import CommandError, TokenRejectedError
-from bot.logs import configure_logging
+from bot.logs import REDACTED, configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.context import SosbotApplication, SosbotContext, context_types
@@ -112,7 +112,9 @@ def run_polling(settings: Settings) -> None:
         if isinstance(error, InvalidToken):
             raise TokenRejectedError("the Bot API rejected the token") from None
         if isinstance(error, TelegramError):
-            raise CommandError(f"sosbot: cannot reach the Bot API: {error}", 1) from None
+            # The error's text may quote the request's URL, and the URL holds the token.
+            reason = str(error).replace(token, REDACTED) if token else str(error)
+            raise CommandError(f"sosbot: cannot reach the Bot API: {reason}", 1) from None
         raise
     application.run_polling(
         allowed_updates=Update.ALL_TYPES,

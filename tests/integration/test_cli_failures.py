@@ -18,7 +18,8 @@ from tests.integration.test_cli import sosbot
 
 BAD_SETTING = {"SOSBOT_TIMEZONE": "Mars/Olympus"}
 # A port nothing listens on: `run` gets as far as asking Telegram who it is.
-TOKEN = {"SOSBOT_TELEGRAM_TOKEN": "1:token", "SOSBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot"}
+SECRET = "123456:never-printed-secret"
+TOKEN = {"SOSBOT_TELEGRAM_TOKEN": SECRET, "SOSBOT_TELEGRAM_API_URL": "http://127.0.0.1:9/bot"}
 
 
 def _odd_places(tmp_path: Path) -> dict[str, str]:
@@ -99,6 +100,7 @@ def test_a_bot_that_cannot_start_says_why_without_a_traceback(
     assert result.returncode in {1, 2}
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+    assert "never-printed-secret" not in result.stdout + result.stderr
 
 
 def _started(*arguments: str) -> subprocess.Popen[str]:
