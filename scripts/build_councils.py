@@ -342,11 +342,13 @@ def check_rows(rows: Sequence[dict[str, str]]) -> None:
                 raise ValueError(f"{row['code']}: untrimmed {column}: {value!r}")
 
 
-def write_rows(rows: Sequence[dict[str, str]], path: Path) -> None:
-    """Write the councils CSV (UTF-8, LF line endings)."""
+def write_rows(
+    rows: Sequence[dict[str, str]], path: Path, columns: Sequence[str] = COLUMNS
+) -> None:
+    """Write a knowledge CSV (UTF-8, LF line endings): the councils', or another's `columns`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -42,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from build_councils import clean, has_mojibake
+from build_councils import clean, has_mojibake, write_rows
 
 from knowledge.loader import TOWN_COLUMNS
 
@@ -173,14 +173,6 @@ def build_rows(
     ]
 
 
-def write_rows(rows: Sequence[dict[str, str]], path: Path) -> None:
-    """Write the towns CSV (UTF-8, LF line endings)."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=TOWN_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Read the gazetteer and the councils directory, write the towns table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -194,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with gazetteer.open(encoding="utf-8", newline="") as handle:
         rows = build_rows(csv.DictReader(handle), read_councils(args.councils))
-    write_rows(rows, args.output)
+    write_rows(rows, args.output, TOWN_COLUMNS)
     print(f"wrote {len(rows)} towns to {args.output}")
     return 0
 
