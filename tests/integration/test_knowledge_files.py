@@ -242,6 +242,21 @@ def test_a_malformed_file_is_refused_with_its_line_by_the_loader_and_by_check(
 COUNCIL_ROW = "ZZZ,Zed Council,Zed,England,East Midlands,unitary,ZZZ,true,,,,"
 
 
+def _refused_at_its_line(
+    folder: Path, capsys: pytest.CaptureFixture[str], name: str, row: bytes, phrase: str
+) -> None:
+    """`row` appended to the file `name`: the loader and `sosbot check` refuse it at its line."""
+    path = folder / name
+    line = _append(path, row + b"\n")
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(folder)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.line) == (path, line)
+    assert phrase in problem.message
+    assert main(["check", str(folder)]) == 1
+    assert str(problem) in capsys.readouterr().err.splitlines()
+
+
 @pytest.mark.parametrize(
     ("row", "phrase"),
     [
@@ -258,15 +273,7 @@ COUNCIL_ROW = "ZZZ,Zed Council,Zed,England,East Midlands,unitary,ZZZ,true,,,,"
 def test_a_bad_councils_row_is_refused_with_its_line(
     folder: Path, capsys: pytest.CaptureFixture[str], row: bytes, phrase: str
 ) -> None:
-    path = folder / "councils.csv"
-    line = _append(path, row + b"\n")
-    with pytest.raises(KnowledgeError) as raised:
-        load_knowledge(folder)
-    (problem,) = raised.value.problems
-    assert (problem.path, problem.line) == (path, line)
-    assert phrase in problem.message
-    assert main(["check", str(folder)]) == 1
-    assert str(problem) in capsys.readouterr().err.splitlines()
+    _refused_at_its_line(folder, capsys, "councils.csv", row, phrase)
 
 
 def test_a_duplicate_council_code_names_the_first_line(folder: Path) -> None:
@@ -291,15 +298,7 @@ def test_a_duplicate_council_code_names_the_first_line(folder: Path) -> None:
 def test_a_bad_towns_row_is_refused_with_its_line(
     folder: Path, capsys: pytest.CaptureFixture[str], row: bytes, phrase: str
 ) -> None:
-    path = folder / "towns.csv"
-    line = _append(path, row + b"\n")
-    with pytest.raises(KnowledgeError) as raised:
-        load_knowledge(folder)
-    (problem,) = raised.value.problems
-    assert (problem.path, problem.line) == (path, line)
-    assert phrase in problem.message
-    assert main(["check", str(folder)]) == 1
-    assert str(problem) in capsys.readouterr().err.splitlines()
+    _refused_at_its_line(folder, capsys, "towns.csv", row, phrase)
 
 
 def test_a_towns_file_without_its_columns_is_refused_at_line_one(folder: Path) -> None:
