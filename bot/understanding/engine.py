@@ -122,7 +122,7 @@ class Engine:
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        if (person := self.people.named(text)) is not None:
+        if (person := self.people.named(text, normalised)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         intent, found, confidence, rest = self._read(text, normalised, conversation)
         request = self._request(intent, found, rest)

@@ -95,9 +95,10 @@ class PeopleIndex:
         """Every word of a name on record: never read as a town or a council."""
         return frozenset(word for key in self.names for word in key.split())
 
-    def named(self, text: str) -> str | None:
-        """The person on record `text` names, if any."""
-        written = words(text)
+    def named(self, text: str, normalised: str | None = None) -> str | None:
+        """The person on record `text` names, if any; `normalised`, its normalised form where
+        the caller has it already."""
+        written = words(text, normalised)
         plain = [w.text for w in written]
         whole = f" {' '.join(plain)} "
         exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
