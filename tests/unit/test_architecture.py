@@ -28,6 +28,7 @@ LAYERS = {
     "bot.settings": 0,
     "bot.logs": 0,
     "bot.commands": 0,
+    "bot.languages": 0,
     "bot.understanding": 1,
     "bot.replies": 2,
     "bot.storage": 3,
