@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot.languages import Language
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilIndex, CouncilMatch
@@ -90,13 +91,14 @@ def _clauses(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Understanding:
-    """How a message was read: what it asks for, its intent, the council it names (if any) and
-    how sure we are."""
+    """How a message was read: what it asks for, its intent, the council it names (if any),
+    how sure we are, and the language it is written in (None: too short to tell)."""
 
     request: Request
     intent: Intent
     council: CouncilMatch | CouncilChoice | None
     confidence: float
+    language: Language | None = None
 
 
 class Engine:
