@@ -74,7 +74,7 @@ CUES: dict[Intent, IntentCues] = {
         strong=(
             "unsubscribe*", "un subscribe*", "unsub", "unfollow*", "opt* out", "mute*",
             "remove/delete/drop/take me", "leave me alone", "turn/switch off", "off my list",
-            "take ... off", "^ ok/okay/thats? enough now? $",
+            "take ... off", "^ ok/okay/thats? enough now? $", "stop the/those/these/my ones",
             "^ actually/please/ok/okay? stop that/it/this/them? $",
             f"{_STOPPING} ... {_REMINDING}", f"{_REMINDING} ... {_STOPPING}",
         ),
@@ -95,22 +95,24 @@ CUES: dict[Intent, IntentCues] = {
     Intent.SUBSCRIBE: IntentCues(
         strong=(
             "subscri*/remind*/notif*", "alert/alerts/alerted/email/message/text/ping me",
+            "sub me/us", "^ sub to",
             "keep/keeping/kept me posted/updated/informed/in+the+loop/up+to+date/in+touch",
-            "in the loop", f"want/like/need/get/getting ... {_REMINDING}", "keep ... coming",
+            "in the loop", f"want/like/need/get/getting/send/give ... {_REMINDING}", "keep ... coming",
             "nudge*", "warn me", "give me a shout/nudge/buzz", "flag ... to me",
             "keep me in mind", "on my list", "add ... to my list", "mailing list",
             "add/enrol/enroll/register/include me", "get me on/onto/in",
             "let me know", "sign/put/add me up/in/on/down", "sign up", "follow",
-            "hear about/of", "heads up", "turn/switch on",
+            "hear about/of", "a/any/the heads up", "heads up about/on/for/when/if/before",
+            "turn/switch on",
             "want/need ... any+more/anymore", "no longer want/need",
             f"no more/longer ... {_REMINDING}",
         ),
         # Missing things is what reminders prevent, negated or not ("don't let me miss …").
         fixed=("miss/missing/missed ... event/events/date/dates/anything/training/out/thing"
-               "/things/one/ones/session/sessions",),
+               "/things/one/ones/session/sessions", "let me/us forget", "dont/never forget"),
     ),
     Intent.COUNT: IntentCues(
-        strong=("how many/meny/mny/manny", "number of", "how much", "count", "total",
+        strong=("how many/meny/mny/manny", "number/no/nr/num of", "how much", "count", "total",
                 "figure/figures"),
         weak=("number/numbers",),
         # Other subjects ask how long too ("how long is a piece of string").
@@ -185,6 +187,8 @@ CUES: dict[Intent, IntentCues] = {
             "on board", "roll/rolled/rolling out", "rollout", "how is/are ... doing/going/getting",
             "far along", "establish*", "embedded", "still planning",
             f"on {_SOFS}/board", "yet", "already", "done anything", "starting",
+            "go/goes/gone/went/going/gone/be/is/are live", "live yet", "still/only/just ... at the",
+            "planning bit/stage/phase",
         ),
         weak=("using", "use", "used", "doing", "where", "going"),
         shared=("stage", "status", "phase", "mature", "level"),

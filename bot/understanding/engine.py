@@ -36,6 +36,7 @@ from bot.understanding.several import Several
 from bot.understanding.text import Word, normalise, words
 from bot.understanding.vocabulary import (
     KNOWN_WORDS,
+    OFF_TOPIC_WORDS,
     correct_spelling,
     foreign_words,
     is_on_topic,
@@ -108,7 +109,8 @@ class Engine:
         self.councils = CouncilIndex(
             knowledge.councils,
             knowledge.aliases,
-            KNOWN_WORDS,
+            # Everyday words ("stroke", "parking") are never mended into a council's name.
+            KNOWN_WORDS | OFF_TOPIC_WORDS,
             towns=knowledge.towns,
             reserved=self.people.reserved,
         )

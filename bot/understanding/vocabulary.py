@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 from itertools import groupby
-from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -32,6 +31,8 @@ SHORTHAND = {
     "some1": "someone", "every1": "everyone", "4got": "forgot", "l8r": "later", "gr8": "great",
     "msg": "message", "txt": "text", "thanx": "thanks", "coz": "because",
     "cos": "because", "bc": "because", "rn": "now", "atm": "now",
+    # Little words typed together, which the split of run-together words leaves alone.
+    "howmany": "how many", "howfar": "how far", "howlong": "how long",
 }  # fmt: skip
 
 # Words of this subject that settle no intent but show the question is on topic.
@@ -90,7 +91,8 @@ OFF_TOPIC_WORDS = frozenset(
     beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
     playing played game games kickoff fixture fixtures rail fare fares hire book booking
     lighting lights theatre concert gig fostering foster fosterer carers dehydration symptom
-    symptoms illness disease allergy pregnancy traffic
+    symptoms illness disease allergy pregnancy traffic stroke strokes heart attack cancer flu
+    covid diabetes dementia
     """.split()
 )
 
@@ -99,7 +101,8 @@ OFF_TOPIC_WORDS = frozenset(
 _ANCHOR = re.compile(
     r"\b(?:signs of safety|sofs|safeguarding|child protection|social work\w*|practitioners?"
     r"|practice (?:leaders?|leads?|champions?)|champions?|residency|trainers?|training"
-    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*)\b"
+    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*"
+    r"|(?:go|goes|gone|went|going|be|is|are) live|live yet)\b"
 )
 
 
@@ -139,13 +142,19 @@ KNOWN_WORDS = (
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0
-# By first letter: a correction keeps it (as council names' do), and searching only the words
-# that share it keeps each unknown word's search small in a message of hundreds of them.
-_CORRECTABLE_BY_INITIAL = {
-    initial: list(words)
-    for initial, words in groupby(
-        sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
-        key=itemgetter(0),
+# By first letter and length: a correction keeps the first letter (as council names' do) and
+# is at most _LENGTH_SLACK letters longer or shorter ("communities" holds every letter of
+# "counties" but is no typo of it); searching only those words keeps each unknown word's search
+# small in a message of hundreds of them.
+_LENGTH_SLACK = 2
+_CORRECTABLE: dict[tuple[str, int], list[str]] = {
+    key: list(words)
+    for key, words in groupby(
+        sorted(
+            (w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
+            key=lambda w: (w[0], len(w), w),
+        ),
+        key=lambda w: (w[0], len(w)),
     )
 }
 
@@ -162,9 +171,14 @@ def correct_spelling(word: str) -> str:
         return SHORTHAND[word]
     if len(word) < 4 or is_known(word):
         return word
+    near = [
+        candidate
+        for length in range(len(word) - _LENGTH_SLACK, len(word) + _LENGTH_SLACK + 1)
+        for candidate in _CORRECTABLE.get((word[0], length), ())
+    ]
     match = process.extractOne(
         word,
-        _CORRECTABLE_BY_INITIAL.get(word[0], ()),
+        near,
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=INTENT_SPELLING_CUTOFF,
