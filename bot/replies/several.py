@@ -108,6 +108,8 @@ class SeveralReplies(Records):
             citation=self.citation(self.knowledge.network.source),
             actions=self.adopter_choices(Intent.OVERVIEW),
             councils=tuple(a.id for a in kept),
+            # The one council left is "them" in the next question.
+            council_code=kept[0].council if len(kept) == 1 else None,
         )
 
     def _line(self, authority: Authority, found: Filter) -> str:

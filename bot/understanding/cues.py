@@ -109,20 +109,23 @@ CUES: dict[Intent, IntentCues] = {
         ),
         # Missing things is what reminders prevent, negated or not ("don't let me miss …").
         fixed=("miss/missing/missed ... event/events/date/dates/anything/training/out/thing"
-               "/things/one/ones/session/sessions", "let me/us forget", "dont/never forget"),
+               "/things/one/ones/session/sessions/it/them/that/this/those", "let me/us forget", "dont/never forget"),
     ),
     Intent.COUNT: IntentCues(
         strong=("how many/meny/mny/manny", "number/no/nr/num of", "how much", "count", "total",
                 "figure/figures"),
         weak=("number/numbers",),
         # Other subjects ask how long too ("how long is a piece of string").
-        shared=("until/till/til/untill when", "how long is/was/did/does/do/will/are/were/last"
+        shared=("until/till/til/untill when", "when ... end/ends/over",
+                "how long is/was/did/does/do/will/are/were/last"
                 "/lasts"),
     ),
     Intent.LIST: IntentCues(
         strong=(
-            "which/wich/whch/what/list/name/show/all/every ... council/councils/authority"
-            "/authorities/las/adopters/areas/places/counties/ones",
+            # "what stage is her council at" asks about one council, not for a list.
+            "which/wich/whch/what/list/name/show/all/every ... councils/authorities/las/adopters"
+            "/areas/places/counties/ones",
+            "which/wich/whch/what/every/each council/authority/la/area/place/county",
             "list*",
             "who else? is/are/has/have ... implement*/using/adopt*/signed",
             "who else? is/are/has/have ... doing it/this/that/sofs/signs+of+safety",
@@ -162,6 +165,9 @@ CUES: dict[Intent, IntentCues] = {
             "who ... train/trains/training/deliver*/teach*/coach*/support*/facilitat*/consult*",
             "who ... runs the training", "deliver* the/their? training", "training provider",
             "train/trains/training them", "who ... work* with",
+            "who ... run/runs/ran/running/deliver*/give/gives/gave/teach*/lead/leads/led ... training"
+            "/intro/introduction/course/courses/session/sessions/overview/overviews/residency"
+            "/residential",
         ),
     ),
     Intent.EVENTS: IntentCues(
@@ -199,6 +205,8 @@ CUES: dict[Intent, IntentCues] = {
             "who ... lead*/charge/involved/runs/running/manag*/director/chair*/responsible"
             "/behind/contact/talk*/spoke/speak*/met/discuss*/head*/spearhead*/driv*",
             "project lead*/manager", "key people/staff/contacts",
+            "which/what/whose director/directors/manager/managers/lead/leader/chair/person",
+            "who ... went/go/goes/attend*/sent/visit*",
         ),
         weak=("who", "whom", "lead/leads/leader/leaders/director/directors/manager/managers"
               "/chair/chairs/person/persons/individual/individuals"),

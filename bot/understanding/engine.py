@@ -66,25 +66,32 @@ _THANKS = re.compile(
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-# Where a sentence of a message ends.
-_SENTENCE_END = re.compile(r"[.?!;\n]+")
+# A sentence of a message, and what ends it.
+_SENTENCE = re.compile(r"([^.?!;\n]*)([.?!;\n]*)")
 # A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
 _ABBREVIATION_LETTERS = 3
 
 
-def _clauses(text: str) -> list[str]:
-    """The sentences of `text` that have a word in them. A piece that goes on in small
-    letters after a short word ("total no. of authorities") is the same sentence."""
-    sentences: list[str] = []
+def _points_back(whole: str, rest_text: str) -> bool:
+    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them"."""
+    return bool(_FOLLOW_UP.match(whole) or _PRONOUN.search(rest_text))
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """The sentences of `text` that have a word in them, each with whether it is a question
+    (ends with "?"). A piece that goes on in small letters after a short word ("total no. of
+    authorities") is the same sentence."""
+    sentences: list[tuple[str, bool]] = []
     last = ""  # the last word of the sentence before
-    for piece in _SENTENCE_END.split(text):
+    for found in _SENTENCE.finditer(text):
+        piece, end = found.groups()
         words_of = normalise(piece).split()
         if not words_of:
             continue
         if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
-            sentences[-1] += " " + piece
+            sentences[-1] = (f"{sentences[-1][0]} {piece}", "?" in end)
         else:
-            sentences.append(piece)
+            sentences.append((piece, "?" in end))
         last = words_of[-1]
     return sentences
 
@@ -195,7 +202,8 @@ class Engine:
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
         is, and its words outside the council's name."""
-        clauses = [self._mended(words(clause)) for clause in _clauses(text)] or [[]]
+        sentences = _clauses(text)
+        clauses = [self._mended(words(clause)) for clause, _ in sentences] or [[]]
         written = [w for clause in clauses for w in clause]
         question = [
             Word(
@@ -208,7 +216,8 @@ class Engine:
         # The question is mostly the last clause that asks something, after an introduction
         # ("I've just joined a team in Felixstowe. Are we doing this?"); the council is the one
         # named anywhere in the message.
-        focus = self._focus([len(clause) for clause in clauses], question, found)
+        asking = [question for _, question in sentences]
+        focus = self._focus([len(clause) for clause in clauses], asking, question, found)
         # The words around the council's name, spelling mended, and as written.
         beside = [
             i for i in range(len(question)) if found is None or not found.start <= i < found.end
@@ -227,6 +236,10 @@ class Engine:
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
+        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest_text):
+            # "does it support the CAF?": a question no cue reads, about the last council, which
+            # the page's own sentences may answer (or else it is refused).
+            found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         return intent, found, round(certainty * council_certainty, 3), tuple(rest)
 
@@ -240,15 +253,21 @@ class Engine:
 
     @staticmethod
     def _focus(
-        lengths: list[int], question: list[Word], found: CouncilMatch | CouncilChoice | None
+        lengths: list[int],
+        asking: list[bool],
+        question: list[Word],
+        found: CouncilMatch | CouncilChoice | None,
     ) -> range:
-        """The word positions of the last clause with a cue (outside the council's name), or
-        of the whole message where none has one or there is one clause."""
+        """The word positions of the last question (a clause ending with "?") with a cue
+        (outside the council's name), else of the last clause with one ("Who trains East
+        Riding? I'm trying to get in touch about the sessions"), or of the whole message where
+        none has one or there is one clause."""
         whole = range(len(question))
         if len(lengths) < 2:
             return whole
         end = len(question)
-        for length in reversed(lengths):
+        last_with_cue: range | None = None
+        for length, is_question in zip(reversed(lengths), reversed(asking), strict=True):
             clause = range(end - length, end)
             end -= length
             text = " ".join(
@@ -256,9 +275,12 @@ class Engine:
                 for i in clause
                 if found is None or not found.start <= i < found.end
             )
-            if classify(text) is not None:
+            if classify(text) is None:
+                continue
+            if is_question or not any(asking):
                 return clause
-        return whole
+            last_with_cue = last_with_cue or clause
+        return last_with_cue or whole
 
     def _decide(
         self,

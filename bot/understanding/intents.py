@@ -13,6 +13,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import re
+
 import re2
 
 from bot.understanding.cues import (
@@ -54,6 +56,7 @@ _OWN: dict[Intent, str] = {
 }
 
 _PRECEDENCE = tuple(CUES)
+_PRACTICE_ROLES = re.compile(r"\bpractice (?:leaders?|leads?)\b")
 
 
 class _CueCounter:
@@ -114,6 +117,9 @@ class IntentGuess:
 def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess | None:
     """The best-supported intent of normalised `text`, or None when nothing points anywhere.
     Between subscribing and unsubscribing, its negations decide (`polarity`)."""
+    # Practice leaders are practitioners: "who do the practice leaders work with" asks for no
+    # one who leads.
+    text = _PRACTICE_ROLES.sub("practitioners", text)
     best: IntentGuess | None = None
     strong, weak = _STRONG_CUES.counts(text), _WEAK_CUES.counts(text)
     for intent in _PRECEDENCE:

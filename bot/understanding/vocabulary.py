@@ -106,14 +106,22 @@ _ANCHOR = re.compile(
 )
 
 
+# Adopting a child is not adopting an approach.
+_ADOPTING_A_CHILD = re.compile(
+    r"\badopt\w* (?:a |an |my |our |the )?(?:child|children|baby|babies|kid|kids|son|daughter)\b"
+)
+
+
 def is_on_topic(text: str) -> bool:
     """Whether normalised `text` has a word that only this subject uses."""
-    return bool(_ANCHOR.search(text))
+    return bool(_ANCHOR.search(_ADOPTING_A_CHILD.sub(" ", text)))
 
 
 def off_topic_words(words: list[str]) -> list[str]:
-    """The words of `words` that are everyday council business, plurals included."""
-    return [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
+    """The words of `words` that are everyday council business, plurals included, and the
+    phrases of other business ("adopting a child")."""
+    found = [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
+    return found + [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
 
 
 # The words of the intent cues (bot.understanding.cues), and the stems of their `*` words:
