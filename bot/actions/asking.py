@@ -56,8 +56,8 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
             reply = view.councils.person(name)
             if passages := view.passages.naming(name):
                 reply = view.quoting.beneath(reply, passages)
-        case Ask(intent, council, words):
-            reply = _ask(view, intent, council, words, now)
+        case Ask(intent, council, words, settled):
+            reply = _ask(view, intent, council, words, now, settled=settled)
         case Compare(intent, named):
             several = SeveralReplies(view.knowledge, view.timezone)
             reply = several.compare(intent, named, view.councils, now)
@@ -74,6 +74,8 @@ def _ask(
     found: CouncilMatch | CouncilChoice | None,
     words: tuple[str, ...],
     now: datetime,
+    *,
+    settled: bool = False,
 ) -> Reply:
     if intent is Intent.UNKNOWN and not _names_adopter(view, found):
         return helping.cannot_help()
@@ -81,7 +83,7 @@ def _ask(
         return view.councils.did_you_mean(intent, found.options)
     if found is None:
         return _about_the_network(view, intent, words, now)
-    return _about_council(view, intent, found, words, now)
+    return _about_council(view, intent, found, words, now, settled=settled)
 
 
 def _about_the_network(
@@ -111,6 +113,8 @@ def _about_council(
     found: CouncilMatch,
     asked: tuple[str, ...],
     now: datetime,
+    *,
+    settled: bool = False,
 ) -> Reply:
     replies = view.councils
     responsible = found.responsible
@@ -135,11 +139,12 @@ def _about_council(
             return helping.cannot_help()
         return replies.overview(authority, *lead)
     structured = _structured(view, intent, authority, asked, now, lead)
-    # A sentence that fits the question much better than its intent's cue words alone is its
-    # answer ("what are the team managers noticing?"), or, where the structured answer says
-    # the rest too ("who chairs the steering group?"), is quoted below it.
+    # A sentence that fits the question much better than its intent's weak cue words alone is
+    # its answer ("what are the team managers noticing?"); where a strong cue settled the
+    # intent or the structured answer says the rest too ("who chairs the steering group?"), it
+    # is quoted below that answer.
     if passages := view.passages.find(asked, authority.id, STRONG):
-        if view.passages.said_in(asked, passages, render_plain(structured)):
+        if settled or view.passages.said_in(asked, passages, render_plain(structured)):
             return view.quoting.beneath(structured, passages)
         return view.quoting.quoting(authority, passages, *lead)
     return structured

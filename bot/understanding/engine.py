@@ -133,8 +133,8 @@ class Engine:
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
         if (person := self.people.named(text, normalised)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
-        intent, found, confidence, rest = self._read(text, normalised, conversation)
-        request = self._request(intent, found, rest)
+        intent, found, confidence, rest, settled = self._read(text, normalised, conversation)
+        request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
             # A filter read where no cue settled the intent is as sure as a weak cue.
@@ -179,11 +179,13 @@ class Engine:
         intent: Intent,
         found: CouncilMatch | CouncilChoice | None,
         rest: tuple[str, ...],
+        *,
+        settled: bool = False,
     ) -> Request:
         """The request an intent about `found` makes. A name that fits several councils is
         asked about first, whatever the intent."""
         if intent is Intent.UNKNOWN or isinstance(found, CouncilChoice):
-            return Ask(intent, found, rest)
+            return Ask(intent, found, rest, settled)
         code = (found.responsible or found.named).code if found is not None else None
         match intent:
             case Intent.SUBSCRIBE:
@@ -195,13 +197,13 @@ class Engine:
             case Intent.SUBSCRIPTIONS:
                 return ListSubscriptions()
             case _:
-                return Ask(intent, found, rest)
+                return Ask(intent, found, rest, settled)
 
     def _read(
         self, text: str, whole: str, conversation: Conversation
-    ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
+    ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
-        is, and its words outside the council's name."""
+        is, its words outside the council's name, and whether a strong cue settled it."""
         sentences = _clauses(text)
         clauses = [self._mended(words(clause)) for clause, _ in sentences] or [[]]
         written = [w for clause in clauses for w in clause]
@@ -230,7 +232,7 @@ class Engine:
         if off_topic_words([written[i].text for i in beside]) and not is_on_topic(
             " ".join(question[i].text for i in beside)
         ):
-            return Intent.UNKNOWN, None, 0.1, tuple(rest)
+            return Intent.UNKNOWN, None, 0.1, tuple(rest), False
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
         foreign = foreign_words(rest, self.councils.council_words)
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
@@ -241,7 +243,8 @@ class Engine:
             # the page's own sentences may answer (or else it is refused).
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
-        return intent, found, round(certainty * council_certainty, 3), tuple(rest)
+        settled = guess is not None and guess.strong and intent is guess.intent
+        return intent, found, round(certainty * council_certainty, 3), tuple(rest), settled
 
     def _mended(self, written: list[Word]) -> list[Word]:
         """Words run together split ("whotrains" → who trains), council names left whole."""

@@ -56,6 +56,7 @@ _OWN: dict[Intent, str] = {
 }
 
 _PRECEDENCE = tuple(CUES)
+_WHO = ("who ", "whom ")
 _PRACTICE_ROLES = re.compile(r"\bpractice (?:leaders?|leads?)\b")
 
 
@@ -132,6 +133,9 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
             best = IntentGuess(intent, score, strong_hits > 0)
     if best is None:
         return None
+    if best.intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
+        # "who went to the conference": a date answers no question of who.
+        best = IntentGuess(Intent.PEOPLE, best.score, best.strong)
     if best.intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
         return IntentGuess(polarity(text), best.score, best.strong)
     shared = best.strong and not _OWN_CUES.counts(text)

@@ -20,6 +20,8 @@ class Ask:
     intent: Intent
     council: CouncilMatch | CouncilChoice | None = None
     words: tuple[str, ...] = ()
+    # Whether a strong cue settled the intent ("who chairs …"), not weak ones ("managers").
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 # (list), "how many are planning" (count), "what was on in July 2013" (events), "who's furthest
 # along" (stage), and the questions no cue settled.
 _FILTERABLE = frozenset(
-    {Intent.LIST, Intent.COUNT, Intent.EVENTS, Intent.STAGE, Intent.PEOPLE, Intent.UNKNOWN}
+    {
+        *(Intent.LIST, Intent.COUNT, Intent.EVENTS, Intent.STAGE, Intent.PEOPLE),
+        *(Intent.OVERVIEW, Intent.UNKNOWN),
+    }
 )
 
 # Intents that "which is further along" between several councils turns into stage.
@@ -56,7 +59,7 @@ class Several:
         if found is None:
             return ask, ask.intent
         intent = Intent.COUNT if ask.intent is Intent.COUNT or "many" in words else Intent.LIST
-        if found.kind == "date" and ask.intent is Intent.EVENTS:
+        if found.kind == "date" and ask.intent in (Intent.EVENTS, Intent.OVERVIEW):
             intent = Intent.EVENTS  # "what happened in July 2013": the events then
         return Filtered(intent, found), intent
 
