@@ -64,6 +64,10 @@ _THANKS = re.compile(
     r"(?: (?:very much|a lot|so much|again))?$"
 )
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
+# What a question naming a person and a council may ask of the council rather than the person.
+_ASKED_OF_A_COUNCIL = frozenset(
+    {Intent.STAGE, Intent.TRAINERS, Intent.EVENTS, Intent.COUNT, *SUBSCRIPTION_INTENTS}
+)
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
 # A sentence of a message, and what ends it.
@@ -131,9 +135,11 @@ class Engine:
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        if (person := self.people.named(text, normalised)) is not None:
-            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         intent, found, confidence, rest, settled = self._read(text, normalised, conversation)
+        # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
+        about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
+        if not about_council and (person := self.people.named(text, normalised)) is not None:
+            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
