@@ -18,7 +18,7 @@ from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.figures import asks_duration
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
-from bot.understanding.passages import STRONG
+from bot.understanding.passages import STRONG, THRESHOLD
 from bot.understanding.people import role_asked
 from bot.understanding.requests import (
     Ask,
@@ -143,7 +143,7 @@ def _about_council(
     # its answer ("what are the team managers noticing?"); where a strong cue settled the
     # intent or the structured answer says the rest too ("who chairs the steering group?"), it
     # is quoted below that answer.
-    if passages := view.passages.find(asked, authority.id, STRONG):
+    if passages := view.passages.find(asked, authority.id, STRONG if settled else THRESHOLD):
         if settled or view.passages.said_in(asked, passages, render_plain(structured)):
             return view.quoting.beneath(structured, passages)
         return view.quoting.quoting(authority, passages, *lead)

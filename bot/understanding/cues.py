@@ -218,6 +218,8 @@ CUES: dict[Intent, IntentCues] = {
             "summarise/summarize", "details", "anything on/about",
             "what do you know/have on/about", "happening", "going on",
             "run/low down", "rundown/lowdown", "brief*", "everything", "profile",
+            # The services in scope are the overview's.
+            "which/what services/service", "services ... cover/covers/covered/in+scope",
         ),
         shared=("news", "update", "record"),
     ),

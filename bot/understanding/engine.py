@@ -249,7 +249,7 @@ class Engine:
             # the page's own sentences may answer (or else it is refused).
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
-        settled = guess is not None and guess.strong and intent is guess.intent
+        settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent
         return intent, found, round(certainty * council_certainty, 3), tuple(rest), settled
 
     def _mended(self, written: list[Word]) -> list[Word]:
