@@ -11,7 +11,7 @@ from bot.replies.councils import CouncilReplies
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Paragraph, Reply
 from bot.understanding.councils import CouncilMatch
-from bot.understanding.filters import matching, stage_order
+from bot.understanding.filters import dated_in, matching, stage_order
 from bot.understanding.intents import Intent
 from bot.understanding.requests import Filter
 from knowledge.models import Authority
@@ -117,7 +117,7 @@ class SeveralReplies(Records):
             dated = [
                 f"{m.when_text or self.span(m.when, m.until)}: {m.what}"
                 for m in authority.milestones
-                if m.when.startswith(found.value)
+                if dated_in(m, found.value)
             ]
             return f"{authority.name}: {'; '.join(dated)}"
         if found.kind == "service":

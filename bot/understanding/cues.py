@@ -194,7 +194,7 @@ CUES: dict[Intent, IntentCues] = {
             "far along", "establish*", "embedded", "still planning",
             f"on {_SOFS}/board", "yet", "already", "done anything", "starting",
             "go/goes/gone/went/going/gone/be/is/are live", "live yet", "still/only/just ... at the",
-            "planning bit/stage/phase",
+            "planning bit/stage/phase", f"{_SOFS}/it a thing",
         ),
         weak=("using", "use", "used", "doing", "where", "going"),
         shared=("stage", "status", "phase", "mature", "level"),

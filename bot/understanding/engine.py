@@ -240,6 +240,12 @@ class Engine:
         ):
             return Intent.UNKNOWN, None, 0.1, tuple(rest), False
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
+        if found is not None and (guess is None or not guess.strong):
+            # "what is Lincolnshire doing with Signs of Safety": what Signs of Safety is, asked
+            # of a council, is its overview.
+            whole_guess = classify(rest_text)
+            if whole_guess is not None and whole_guess.intent is Intent.ABOUT:
+                guess = IntentGuess(Intent.OVERVIEW, whole_guess.score, whole_guess.strong)
         foreign = foreign_words(rest, self.councils.council_words)
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from bot.understanding.requests import Filter
 from bot.understanding.text import normalise
 from knowledge.base import Knowledge
-from knowledge.models import Authority, Stage
+from knowledge.models import Authority, Milestone, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -234,10 +234,17 @@ def matching(knowledge: Knowledge, found: Filter) -> tuple[Authority, ...]:
             )
         case "date":
             return tuple(
-                a for a in authorities if any(m.when.startswith(found.value) for m in a.milestones)
+                a for a in authorities if any(dated_in(m, found.value) for m in a.milestones)
             )
         case _:
             return tuple(sorted(authorities, key=stage_order))
+
+
+def dated_in(milestone: Milestone, value: str) -> bool:
+    """Whether a milestone falls in a year or month ("2013", "2013-12"), or its span covers it
+    (July to December 2013 is on in December 2013)."""
+    until = milestone.until or milestone.when
+    return milestone.when[: len(value)] <= value <= until[: len(value)]
 
 
 def _stem(words: Sequence[str]) -> str:
