@@ -30,8 +30,10 @@ def main() -> None:
         wrong = [outcome for outcome in outcomes if outcome.problems]
         right = len(outcomes) - len(wrong)
         off_topic = sum(outcome.off_topic_answered for outcome in outcomes)
-        print(f"{path}: {right}/{len(outcomes)} = {right / len(outcomes):.1%}; "
-              f"off-topic answered as on-topic: {off_topic}")
+        print(
+            f"{path}: {right}/{len(outcomes)} = {right / len(outcomes):.1%}; "
+            f"off-topic answered as on-topic: {off_topic}"
+        )
         print(kind_table(accuracy_by_kind(outcomes)))
         if not arguments.quiet:
             for outcome in wrong:

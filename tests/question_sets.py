@@ -21,7 +21,9 @@ from tests.conftest import Ask
 
 DATA = Path(__file__).parent / "data"
 # The sets the engine is held to: those written with it, and those written blind (held_out/).
-QUESTION_SETS = sorted([*DATA.glob("questions*.yaml"), *(DATA / "held_out").glob("questions*.yaml")])
+QUESTION_SETS = sorted(
+    [*DATA.glob("questions*.yaml"), *(DATA / "held_out").glob("questions*.yaml")]
+)
 
 
 @dataclass(frozen=True)

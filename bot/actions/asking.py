@@ -26,6 +26,7 @@ from bot.understanding.requests import (
     BareMention,
     Compare,
     Filtered,
+    ListSubscriptions,
     Request,
     Subscribe,
     Thanks,
@@ -130,9 +131,10 @@ def _about_council(
     if intent is Intent.OVERVIEW and role_asked(asked, named_only=True):
         # "which director in Suffolk backed it": a role named is a question about people.
         intent = Intent.PEOPLE
-    if intent in _UNSTRUCTURED:
-        # No structured answer fits: the page's own sentences; else, for a question the engine
-        # could read, the overview to choose from (one it could not read is refused).
+    if intent in _UNSTRUCTURED and not (intent is Intent.OVERVIEW and settled):
+        # No structured answer fits (an overview asked for, "tell me about …", is one): the
+        # page's own sentences; else, for a question the engine could read, the overview to
+        # choose from (one it could not read is refused).
         if passages := view.passages.find(asked, authority.id):
             return view.quoting.quoting(authority, passages, *lead)
         if intent is Intent.UNKNOWN:
@@ -193,7 +195,11 @@ def answer_in_console(
         reply = answer(view, request, now, understanding.confidence)
     else:
         # The council a subscription request names (not ALL, which names none).
-        scope = request.scope if isinstance(request, Subscribe | Unsubscribe) else None
+        scope = (
+            request.scope
+            if isinstance(request, Subscribe | Unsubscribe | ListSubscriptions)
+            else None
+        )
         code = scope if scope != ALL else None
         reply = view.subscriptions.hint(understanding.intent, code).model_copy(
             update={"confidence": understanding.confidence}

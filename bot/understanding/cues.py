@@ -97,7 +97,8 @@ CUES: dict[Intent, IntentCues] = {
             "subscri*/remind*/notif*", "alert/alerts/alerted/email/message/text/ping me",
             "sub me/us", "^ sub to",
             "keep/keeping/kept me posted/updated/informed/in+the+loop/up+to+date/in+touch",
-            "in the loop", f"want/like/need/get/getting/send/give ... {_REMINDING}", "keep ... coming",
+            "in the loop", f"want/like/need/get/getting/send/give ... {_REMINDING}",
+            "keep ... coming",
             "nudge*", "warn me", "give me a shout/nudge/buzz", "flag ... to me",
             "keep me in mind", "on my list", "add ... to my list", "mailing list",
             "add/enrol/enroll/register/include me", "get me on/onto/in",
@@ -109,7 +110,8 @@ CUES: dict[Intent, IntentCues] = {
         ),
         # Missing things is what reminders prevent, negated or not ("don't let me miss …").
         fixed=("miss/missing/missed ... event/events/date/dates/anything/training/out/thing"
-               "/things/one/ones/session/sessions/it/them/that/this/those", "let me/us forget", "dont/never forget"),
+               "/things/one/ones/session/sessions/it/them/that/this/those",
+               "let me/us forget", "dont/never forget"),
     ),
     Intent.COUNT: IntentCues(
         strong=("how many/meny/mny/manny", "number/no/nr/num of", "how much", "count", "total",
@@ -165,9 +167,9 @@ CUES: dict[Intent, IntentCues] = {
             "who ... train/trains/training/deliver*/teach*/coach*/support*/facilitat*/consult*",
             "who ... runs the training", "deliver* the/their? training", "training provider",
             "train/trains/training them", "who ... work* with",
-            "who ... run/runs/ran/running/deliver*/give/gives/gave/teach*/lead/leads/led ... training"
-            "/intro/introduction/course/courses/session/sessions/overview/overviews/residency"
-            "/residential",
+            "who ... run/runs/ran/running/deliver*/give/gives/gave/teach*/lead/leads/led"
+            " ... training/intro/introduction/course/courses/session/sessions/overview/overviews"
+            "/residency/residential",
         ),
     ),
     Intent.EVENTS: IntentCues(
@@ -220,7 +222,10 @@ CUES: dict[Intent, IntentCues] = {
             "run/low down", "rundown/lowdown", "brief*", "everything", "profile",
             # The services in scope are the overview's.
             "which/what services/service", "services ... cover/covers/covered/in+scope",
+            # "is Devon on your list?": whether a council is on record is its overview.
+            "on your/the list/records/books", "in your records", "on record",
         ),
+        weak=("cover/covers/covered/include/includes",),
         shared=("news", "update", "record"),
     ),
 }  # fmt: skip

@@ -33,7 +33,7 @@ from bot.understanding.requests import (
     Unsubscribe,
 )
 from bot.understanding.several import Several
-from bot.understanding.text import Word, normalise, words
+from bot.understanding.text import Word, clauses, normalise, words
 from bot.understanding.vocabulary import (
     KNOWN_WORDS,
     OFF_TOPIC_WORDS,
@@ -70,34 +70,11 @@ _ASKED_OF_A_COUNCIL = frozenset(
 )
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-# A sentence of a message, and what ends it.
-_SENTENCE = re.compile(r"([^.?!;\n]*)([.?!;\n]*)")
-# A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
-_ABBREVIATION_LETTERS = 3
 
 
 def _points_back(whole: str, rest_text: str) -> bool:
     """Whether a message means the previous turn's council: "and Suffolk?", "who trains them"."""
     return bool(_FOLLOW_UP.match(whole) or _PRONOUN.search(rest_text))
-
-
-def _clauses(text: str) -> list[tuple[str, bool]]:
-    """The sentences of `text` that have a word in them, each with whether it is a question
-    (ends with "?"). A piece that goes on in small letters after a short word ("total no. of
-    authorities") is the same sentence."""
-    sentences: list[tuple[str, bool]] = []
-    last = ""  # the last word of the sentence before
-    for found in _SENTENCE.finditer(text):
-        piece, end = found.groups()
-        words_of = normalise(piece).split()
-        if not words_of:
-            continue
-        if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
-            sentences[-1] = (f"{sentences[-1][0]} {piece}", "?" in end)
-        else:
-            sentences.append((piece, "?" in end))
-        last = words_of[-1]
-    return sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +178,7 @@ class Engine:
                 # "stop reminding me": no council named means every reminder.
                 return Unsubscribe(code or ALL)
             case Intent.SUBSCRIPTIONS:
-                return ListSubscriptions()
+                return ListSubscriptions(code)
             case _:
                 return Ask(intent, found, rest, settled)
 
@@ -210,9 +187,9 @@ class Engine:
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
         is, its words outside the council's name, and whether a strong cue settled it."""
-        sentences = _clauses(text)
-        clauses = [self._mended(words(clause)) for clause, _ in sentences] or [[]]
-        written = [w for clause in clauses for w in clause]
+        sentences = clauses(text)
+        pieces = [self._mended(words(sentence)) for sentence, _ in sentences] or [[]]
+        written = [w for piece in pieces for w in piece]
         question = [
             Word(
                 correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
@@ -225,7 +202,7 @@ class Engine:
         # ("I've just joined a team in Felixstowe. Are we doing this?"); the council is the one
         # named anywhere in the message.
         asking = [question for _, question in sentences]
-        focus = self._focus([len(clause) for clause in clauses], asking, question, found)
+        focus = self._focus([len(piece) for piece in pieces], asking, question, found)
         # The words around the council's name, spelling mended, and as written.
         beside = [
             i for i in range(len(question)) if found is None or not found.start <= i < found.end

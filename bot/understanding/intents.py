@@ -10,10 +10,9 @@ so than to answer about a council nobody asked about.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import re
 
 import re2
 

@@ -83,7 +83,10 @@ class Unsubscribe:
 
 @dataclass(frozen=True, slots=True)
 class ListSubscriptions:
-    pass
+    """ "What am I subscribed to?"; `scope`: the council asked about, if one ("am I subscribed
+    to Suffolk?")."""
+
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,3 +85,28 @@ def unanswered_key(text: str) -> str:
         return masked
     # Cut at a word boundary, so no half word is counted as a different question.
     return masked[: _UNANSWERED_MAX_CHARS + 1].rsplit(" ", 1)[0]
+
+
+# What ends a sentence of a message (kept by the split, which tells a question by its "?").
+_SENTENCE_END = re.compile(r"([.?!;\n]+)")
+# A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
+_ABBREVIATION_LETTERS = 3
+
+
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """The sentences of `text` that have a word in them, each with whether it is a question
+    (ends with "?"). A piece that goes on in small letters after a short word ("total no. of
+    authorities") is the same sentence."""
+    sentences: list[tuple[str, bool]] = []
+    last = ""  # the last word of the sentence before
+    parts = _SENTENCE_END.split(text)
+    for piece, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        words_of = normalise(piece).split()
+        if not words_of:
+            continue
+        if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
+            sentences[-1] = (f"{sentences[-1][0]} {piece}", "?" in end)
+        else:
+            sentences.append((piece, "?" in end))
+        last = words_of[-1]
+    return sentences

@@ -155,15 +155,13 @@ INTENT_SPELLING_CUTOFF = 80.0
 # "counties" but is no typo of it); searching only those words keeps each unknown word's search
 # small in a message of hundreds of them.
 _LENGTH_SLACK = 2
+_CORRECTABLE_WORDS = sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4)
 _CORRECTABLE: dict[tuple[str, int], list[str]] = {
-    key: list(words)
-    for key, words in groupby(
-        sorted(
-            (w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
-            key=lambda w: (w[0], len(w), w),
-        ),
-        key=lambda w: (w[0], len(w)),
+    (initial, length): [w for w in words if abs(len(w) - length) <= _LENGTH_SLACK]
+    for initial, words in (
+        (initial, list(group)) for initial, group in groupby(_CORRECTABLE_WORDS, key=lambda w: w[0])
     )
+    for length in range(4, max(map(len, words)) + _LENGTH_SLACK + 1)
 }
 
 
@@ -179,14 +177,9 @@ def correct_spelling(word: str) -> str:
         return SHORTHAND[word]
     if len(word) < 4 or is_known(word):
         return word
-    near = [
-        candidate
-        for length in range(len(word) - _LENGTH_SLACK, len(word) + _LENGTH_SLACK + 1)
-        for candidate in _CORRECTABLE.get((word[0], length), ())
-    ]
     match = process.extractOne(
         word,
-        near,
+        _CORRECTABLE.get((word[0], len(word)), ()),
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=INTENT_SPELLING_CUTOFF,
