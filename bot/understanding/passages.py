@@ -20,7 +20,7 @@ import Stemmer
 
 from bot.understanding.councils import CouncilIndex, CouncilMatch
 from bot.understanding.text import normalise, words
-from bot.understanding.vocabulary import KNOWN_WORDS, STOPWORDS
+from bot.understanding.vocabulary import DOMAIN_WORDS, KNOWN_WORDS, STOPWORDS
 from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,10 @@ _UNINFORMATIVE = frozenset(
 )
 
 _STEMMER = Stemmer.Stemmer("english")
-# The stems of the subject's, the intents' and everyday words: what any answer about the
-# subject speaks to, unlike "noticing" or "steering".
-_KNOWN_STEMS = frozenset(_STEMMER.stemWords(sorted(KNOWN_WORDS)))
+# The stems of the intents' and everyday words: what any answer speaks to, unlike "noticing",
+# "steering" or the subject's own words ("direct work tools"), which a sentence may say and a
+# structured answer not.
+_KNOWN_STEMS = frozenset(_STEMMER.stemWords(sorted(KNOWN_WORDS - DOMAIN_WORDS)))
 
 
 @dataclass(frozen=True, slots=True)
