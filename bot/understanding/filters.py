@@ -117,12 +117,28 @@ def _places(knowledge: Knowledge) -> dict[str, tuple[str | None, str | None]]:
     return places
 
 
+def _region_parts(
+    places: dict[str, tuple[str | None, str | None]],
+) -> dict[str, tuple[str | None, str | None]]:
+    """The parts of regions named "A and B" that people name alone: "anything in Yorkshire?"."""
+    parts: dict[str, tuple[str | None, str | None]] = {}
+    for name, place in places.items():
+        if " and " not in name:
+            continue
+        for part in name.split(" and "):
+            part = part.removeprefix("the ")
+            if part not in places:
+                parts[part] = place
+    return parts
+
+
 class FilterReader:
     """The filters one Knowledge can answer."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._places = _places(knowledge)
+        self._region_parts = _region_parts(self._places)
         self._services = _services(knowledge)
         # The most words of a name the tables hold ("yorkshire and the humber").
         self._longest = max(
@@ -147,8 +163,10 @@ class FilterReader:
         """Whether a filter reads `word` ("adults", "midlands"), singular or plural."""
         return word in self.words or _stem([word]) in self.words
 
-    def read(self, words: Sequence[str]) -> Filter | None:
-        """The filter `words` (normalised, no council named) ask for, if they ask a list."""
+    def read(self, words: Sequence[str], *, region_parts: bool = False) -> Filter | None:
+        """The filter `words` (normalised, no council named) ask for, if they ask a list;
+        `region_parts`: a part of a region's name counts ("Yorkshire"), where no council's
+        name holds it ("North Yorkshire")."""
         present = set(words)
         if not present & _LISTING and "how" not in present:
             return None
@@ -159,8 +177,11 @@ class FilterReader:
                 service = self._services[phrase]
                 return Filter("service", phrase, f"with {service.casefold()} in scope")
         for phrase in _phrases(words, self._longest):
-            if phrase in self._places:
-                nation, region = self._places[phrase]
+            place = self._places.get(phrase) or (
+                self._region_parts.get(phrase) if region_parts else None
+            )
+            if place is not None:
+                nation, region = place
                 return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
             if phrase in _STAGE_WORDS:
                 stage = _STAGE_WORDS[phrase]

@@ -46,7 +46,7 @@ class Several:
         foreign = foreign_words(
             [w for w in words if not self.filters.knows(w)], self.councils.council_words
         )
-        place = None if foreign else self.filters.read(written)
+        place = None if foreign else self.filters.read(written, region_parts=ask.council is None)
         if place is not None and place.kind == "place" and not self._names_adopter(ask):
             # "which councils are there in London": a region, not the council inside its name.
             intent = Intent.COUNT if "many" in written else Intent.LIST
