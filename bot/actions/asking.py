@@ -79,7 +79,12 @@ def _ask(
     settled: bool = False,
 ) -> Reply:
     if intent is Intent.UNKNOWN and not _names_adopter(view, found):
-        return helping.cannot_help()
+        # A question of the page's own words about one adopter, naming none, is about it.
+        passages = view.passages.find_anywhere(words) if found is None else ()
+        authority = view.knowledge.authority(passages[0].authority) if passages else None
+        if authority is None:
+            return helping.cannot_help()
+        return view.quoting.quoting(authority, passages)
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
     if found is None:

@@ -168,3 +168,16 @@ class PassageIndex:
             (i for i in indices if scores[i] >= best * _RUNNER_UP), key=lambda i: -scores[i]
         )
         return tuple(self.passages[i] for i in sorted(ranked[:_MOST_QUOTED]))
+
+    def find_anywhere(self, words: Sequence[str]) -> tuple[Passage, ...]:
+        """For a question that names no council ("what is the LCC vision?"): the sentences
+        of the one adopter whose sentence holds every word of it that tells sentences apart
+        (two at least), scoring STRONG; none otherwise."""
+        query = terms(words)
+        if len(query) < 2 or not self.passages:
+            return ()
+        scores = self._bm25.get_scores(query)
+        top = max(range(len(self.passages)), key=lambda i: float(scores[i]))
+        if float(scores[top]) < STRONG or not set(query) <= self._terms[top]:
+            return ()
+        return self.find(words, self.passages[top].authority, STRONG)
