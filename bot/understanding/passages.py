@@ -171,10 +171,12 @@ class PassageIndex:
 
     def find_anywhere(self, words: Sequence[str]) -> tuple[Passage, ...]:
         """For a question that names no council ("what is the LCC vision?"): the sentences
-        of the one adopter whose sentence holds every word of it that tells sentences apart
-        (two at least), scoring STRONG; none otherwise."""
+        of the one adopter whose sentence holds every word of it that tells sentences apart,
+        two at least of them its own (not the intents' or everyday words: "when is Swansea
+        playing next" is no question of the page's), scoring STRONG; none otherwise."""
         query = terms(words)
-        if len(query) < 2 or not self.passages:
+        own = [stem for stem in query if stem not in _KNOWN_STEMS]
+        if len(own) < 2 or not self.passages:
             return ()
         scores = self._bm25.get_scores(query)
         top = max(range(len(self.passages)), key=lambda i: float(scores[i]))
