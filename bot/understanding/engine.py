@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.scopes import ALL
@@ -188,7 +189,7 @@ class Engine:
         """The intent of `text` (`whole` normalised), the council it means, how sure that
         is, its words outside the council's name, and whether a strong cue settled it."""
         sentences = clauses(text)
-        pieces = [self._mended(words(sentence)) for sentence, _ in sentences] or [[]]
+        pieces = [self._mended(sentence.words) for sentence in sentences] or [[]]
         written = [w for piece in pieces for w in piece]
         question = [
             Word(
@@ -201,7 +202,7 @@ class Engine:
         # The question is mostly the last clause that asks something, after an introduction
         # ("I've just joined a team in Felixstowe. Are we doing this?"); the council is the one
         # named anywhere in the message.
-        asking = [question for _, question in sentences]
+        asking = [sentence.asks for sentence in sentences]
         focus = self._focus([len(piece) for piece in pieces], asking, question, found)
         # The words around the council's name, spelling mended, and as written.
         beside = [
@@ -235,7 +236,7 @@ class Engine:
         settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent
         return intent, found, round(certainty * council_certainty, 3), tuple(rest), settled
 
-    def _mended(self, written: list[Word]) -> list[Word]:
+    def _mended(self, written: Sequence[Word]) -> list[Word]:
         """Words run together split ("whotrains" → who trains), council names left whole."""
         mended: list[Word] = []
         for word in written:

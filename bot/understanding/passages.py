@@ -109,6 +109,12 @@ class PassageIndex:
         self._bm25 = bm25s.BM25()
         corpus = [terms(normalise(p.text).split()) or ["-"] for p in self.passages]
         self._terms = [frozenset(stems) for stems in corpus]
+        # Every stem of an adopter's sentences: a question sharing too few of them with an
+        # adopter is answered by none of its sentences, without scoring any.
+        self._stems_of = {
+            authority: frozenset().union(*(self._terms[i] for i in indices))
+            for authority, indices in self._of.items()
+        }
         if corpus:
             self._bm25.index(corpus, show_progress=False)
 
@@ -157,6 +163,9 @@ class PassageIndex:
         indices = self._of.get(authority)
         query = terms(words)
         if not indices or not query:
+            return ()
+        # The best sentence holds no more of the question than all the adopter's sentences do.
+        if sum(1 for stem in query if stem in self._stems_of[authority]) < _COVERAGE * len(query):
             return ()
         scores = self._bm25.get_scores(query)
         top = max(indices, key=lambda i: float(scores[i]))

@@ -67,7 +67,8 @@ def words(text: str, normalised: str | None = None) -> list[Word]:
         part
         for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
         if raw[:1].isupper()
-        for part in normalise(raw).split()
+        # A plain word is its own lower case: most are, and need no normalising.
+        for part in (raw.lower() if raw.isascii() and raw.isalpha() else normalise(raw)).split()
     }
     whole = normalise(text) if normalised is None else normalised
     return [Word(part, part in capitalised) for part in whole.split()]
@@ -93,20 +94,30 @@ _SENTENCE_END = re.compile(r"([.?!;\n]+)")
 _ABBREVIATION_LETTERS = 3
 
 
-def clauses(text: str) -> list[tuple[str, bool]]:
-    """The sentences of `text` that have a word in them, each with whether it is a question
-    (ends with "?"). A piece that goes on in small letters after a short word ("total no. of
-    authorities") is the same sentence."""
-    sentences: list[tuple[str, bool]] = []
-    last = ""  # the last word of the sentence before
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence of a message as written, its words (`words`), and whether it is a question
+    (ends with "?")."""
+
+    written: str
+    words: tuple[Word, ...]
+    asks: bool
+
+
+def clauses(text: str) -> list[Clause]:
+    """The sentences of `text` that have a word in them. A piece that goes on in small letters
+    after a short word ("total no. of authorities") is the same sentence."""
+    found: list[Clause] = []
     parts = _SENTENCE_END.split(text)
     for piece, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        words_of = normalise(piece).split()
-        if not words_of:
+        normalised = normalise(piece)
+        if not normalised:
             continue
-        if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
-            sentences[-1] = (f"{sentences[-1][0]} {piece}", "?" in end)
+        asks = "?" in end
+        last = found[-1].words[-1].text if found else ""
+        if found and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
+            joined = f"{found[-1].written} {piece}"
+            found[-1] = Clause(joined, (*found[-1].words, *words(piece, normalised)), asks)
         else:
-            sentences.append((piece, "?" in end))
-        last = words_of[-1]
-    return sentences
+            found.append(Clause(piece, tuple(words(piece, normalised)), asks))
+    return found
