@@ -59,32 +59,45 @@ _WHO = ("who ", "whom ")
 _PRACTICE_ROLES = re.compile(r"\bpractice (?:leaders?|leads?)\b")
 
 
+# Each pattern by its kind and intent: "strong" and "weak" ones are counted, and whether any
+# "own" one matches says whether the strong cues found are only words other subjects use too.
+_CueKey = tuple[str, Intent]
+
+
 class _CueCounter:
     """How many times each of several patterns matches a normalised text, in time linear in it.
 
-    One pass of a re2 Set finds the few patterns that match at all, and only those are counted.
-    The text goes in as bytes: it is ASCII, and re2's wrapper maps no offsets back for bytes.
+    One pass of a re2 Set finds the few patterns that match at all, and only those are counted
+    (an "own" pattern is only said to match, once). The text goes in as bytes: it is ASCII, and
+    re2's wrapper maps no offsets back for bytes.
     """
 
-    def __init__(self, patterns: Mapping[Intent, str]) -> None:
-        self._intents = list(patterns)
+    def __init__(self, patterns: Mapping[_CueKey, str]) -> None:
+        self._keys = list(patterns)
         self._counters = [re2.compile(pattern.encode()) for pattern in patterns.values()]
         self._any = re2.Set.SearchSet()
         for pattern in patterns.values():
             self._any.Add(pattern.encode())
         self._any.Compile()
 
-    def counts(self, text: str) -> dict[Intent, int]:
+    def counts(self, text: str) -> dict[_CueKey, int]:
         data = text.encode()
-        return {
-            self._intents[index]: sum(1 for _ in self._counters[index].finditer(data))
-            for index in self._any.Match(data) or ()
-        }
+        found = {}
+        for index in self._any.Match(data) or ():
+            key = self._keys[index]
+            found[key] = (
+                1 if key[0] == "own" else sum(1 for _ in self._counters[index].finditer(data))
+            )
+        return found
 
 
-_STRONG_CUES = _CueCounter(_STRONG)
-_WEAK_CUES = _CueCounter(_WEAK)
-_OWN_CUES = _CueCounter(_OWN)
+_CUES = _CueCounter(
+    {
+        **{("strong", intent): pattern for intent, pattern in _STRONG.items()},
+        **{("weak", intent): pattern for intent, pattern in _WEAK.items()},
+        **{("own", intent): pattern for intent, pattern in _OWN.items()},
+    }
+)
 # For reading a subscription's negations: where the first stopping and reminding cues are.
 _STOPPING = re2.compile(_STRONG[Intent.UNSUBSCRIBE].encode())
 _REMINDING = re2.compile(_rx(CUES[Intent.SUBSCRIBE].strong).encode())
@@ -119,14 +132,15 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     Between subscribing and unsubscribing, its negations decide (`polarity`)."""
     # Practice leaders are practitioners: "who do the practice leaders work with" asks for no
     # one who leads.
-    text = _PRACTICE_ROLES.sub("practitioners", text)
+    if "practice" in text:
+        text = _PRACTICE_ROLES.sub("practitioners", text)
     best: IntentGuess | None = None
-    strong, weak = _STRONG_CUES.counts(text), _WEAK_CUES.counts(text)
+    found = _CUES.counts(text)
     for intent in _PRECEDENCE:
         if intent in exclude:
             continue
-        strong_hits = strong.get(intent, 0)
-        weak_hits = weak.get(intent, 0)
+        strong_hits = found.get(("strong", intent), 0)
+        weak_hits = found.get(("weak", intent), 0)
         score = _WEIGHT.get(intent, 2) * strong_hits + weak_hits
         if score and (best is None or score > best.score):
             best = IntentGuess(intent, score, strong_hits > 0)
@@ -137,7 +151,7 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
         best = IntentGuess(Intent.PEOPLE, best.score, best.strong)
     if best.intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
         return IntentGuess(polarity(text), best.score, best.strong)
-    shared = best.strong and not _OWN_CUES.counts(text)
+    shared = best.strong and not any(kind == "own" for kind, _ in found)
     return IntentGuess(best.intent, best.score, best.strong, shared)
 
 
