@@ -34,7 +34,7 @@ from bot.understanding.requests import (
     Unsubscribe,
 )
 from bot.understanding.several import Several
-from bot.understanding.text import Word, clauses, normalise, words
+from bot.understanding.text import Clause, Word, clauses, normalise, words
 from bot.understanding.vocabulary import (
     KNOWN_WORDS,
     OFF_TOPIC_WORDS,
@@ -113,10 +113,12 @@ class Engine:
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        intent, found, confidence, rest, settled = self._read(text, normalised, conversation)
+        sentences = clauses(text)
+        intent, found, confidence, rest, settled = self._read(sentences, normalised, conversation)
         # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
         about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
-        if not about_council and (person := self.people.named(text, normalised)) is not None:
+        written = [word for sentence in sentences for word in sentence.words]
+        if not about_council and (person := self.people.named_in(written)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
@@ -184,11 +186,11 @@ class Engine:
                 return Ask(intent, found, rest, settled)
 
     def _read(
-        self, text: str, whole: str, conversation: Conversation
+        self, sentences: list[Clause], whole: str, conversation: Conversation
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
-        """The intent of `text` (`whole` normalised), the council it means, how sure that
-        is, its words outside the council's name, and whether a strong cue settled it."""
-        sentences = clauses(text)
+        """The intent of a message (its `sentences`, `whole` normalised), the council it
+        means, how sure that is, its words outside the council's name, and whether a strong cue
+        settled it."""
         pieces = [self._mended(sentence.words) for sentence in sentences] or [[]]
         written = [w for piece in pieces for w in piece]
         question = [

@@ -98,7 +98,10 @@ class PeopleIndex:
     def named(self, text: str, normalised: str | None = None) -> str | None:
         """The person on record `text` names, if any; `normalised`, its normalised form where
         the caller has it already."""
-        written = words(text, normalised)
+        return self.named_in(words(text, normalised))
+
+    def named_in(self, written: Sequence[Word]) -> str | None:
+        """The person on record the words of a message name, if any."""
         plain = [w.text for w in written]
         whole = f" {' '.join(plain)} "
         exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
@@ -119,7 +122,7 @@ class PeopleIndex:
                 return self.names[found[0]]
         return None
 
-    def _by_surname(self, written: list[Word]) -> str | None:
+    def _by_surname(self, written: Sequence[Word]) -> str | None:
         for i, word in enumerate(written):
             name = self._surnames.get(word.text)
             if name is not None and (word.capitalised or (i and written[i - 1].text in _TITLES)):
