@@ -106,7 +106,6 @@ class PassageIndex:
         self._of: dict[str, list[int]] = {}
         for index, passage in enumerate(self.passages):
             self._of.setdefault(passage.authority, []).append(index)
-        self._bm25 = bm25s.BM25()
         corpus = [terms(normalise(p.text).split()) or ["-"] for p in self.passages]
         self._terms = [frozenset(stems) for stems in corpus]
         # Every stem of an adopter's sentences: a question sharing too few of them with an
@@ -115,8 +114,23 @@ class PassageIndex:
             authority: frozenset().union(*(self._terms[i] for i in indices))
             for authority, indices in self._of.items()
         }
+        self._score_of: dict[str, dict[int, float]] = {}
         if corpus:
-            self._bm25.index(corpus, show_progress=False)
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+            # A BM25 score is the sum of its query words' scores: each word's, sentence by
+            # sentence, is worked out once here, and a question only adds up its words'.
+            for stem in sorted(frozenset().union(*self._terms)):
+                scores = bm25.get_scores([stem])
+                self._score_of[stem] = {i: float(s) for i, s in enumerate(scores) if s}
+
+    def _scores(self, query: Sequence[str]) -> dict[int, float]:
+        """Each sentence's BM25 score for the query's stems (sentences scoring 0 left out)."""
+        scores: dict[int, float] = {}
+        for stem in query:
+            for index, score in self._score_of.get(stem, {}).items():
+                scores[index] = scores.get(index, 0.0) + score
+        return scores
 
     def _adopter_named(self, heading: str) -> str | None:
         """The id of the adopter a heading names, else None (the heading ends a section)."""
@@ -167,14 +181,15 @@ class PassageIndex:
         # The best sentence holds no more of the question than all the adopter's sentences do.
         if sum(1 for stem in query if stem in self._stems_of[authority]) < _COVERAGE * len(query):
             return ()
-        scores = self._bm25.get_scores(query)
-        top = max(indices, key=lambda i: float(scores[i]))
-        best = float(scores[top])
+        scores = self._scores(query)
+        top = max(indices, key=lambda i: scores.get(i, 0.0))
+        best = scores.get(top, 0.0)
         held = sum(1 for stem in query if stem in self._terms[top])
         if best < threshold or held < _COVERAGE * len(query):
             return ()
         ranked = sorted(
-            (i for i in indices if scores[i] >= best * _RUNNER_UP), key=lambda i: -scores[i]
+            (i for i in indices if scores.get(i, 0.0) >= best * _RUNNER_UP),
+            key=lambda i: -scores[i],
         )
         return tuple(self.passages[i] for i in sorted(ranked[:_MOST_QUOTED]))
 
@@ -187,8 +202,8 @@ class PassageIndex:
         own = [stem for stem in query if stem not in _KNOWN_STEMS]
         if len(own) < 2 or not self.passages:
             return ()
-        scores = self._bm25.get_scores(query)
-        top = max(range(len(self.passages)), key=lambda i: float(scores[i]))
-        if float(scores[top]) < STRONG or not set(query) <= self._terms[top]:
+        scores = self._scores(query)
+        top = max(scores, key=scores.__getitem__, default=None)
+        if top is None or scores[top] < STRONG or not set(query) <= self._terms[top]:
             return ()
         return self.find(words, self.passages[top].authority, STRONG)
