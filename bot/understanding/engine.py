@@ -194,10 +194,9 @@ class Engine:
         pieces = [self._mended(sentence.words) for sentence in sentences] or [[]]
         written = [w for piece in pieces for w in piece]
         question = [
-            Word(
-                correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
-                w.capitalised,
-            )
+            w
+            if w.text in self.councils.vocabulary or (mended := correct_spelling(w.text)) == w.text
+            else Word(mended, w.capitalised)
             for w in written
         ]
         found = self.councils.find(question)

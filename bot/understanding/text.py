@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word of a question: its normalised form and whether it was written with a capital."""
+class Word(NamedTuple):
+    """A word of a question: its normalised form and whether it was written with a capital.
+    (A tuple: a question makes dozens, and a tuple is several times quicker to make than a
+    frozen dataclass.)"""
 
     text: str
     capitalised: bool
