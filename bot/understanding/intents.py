@@ -134,15 +134,15 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     # one who leads.
     if "practice" in text:
         text = _PRACTICE_ROLES.sub("practitioners", text)
-    best: IntentGuess | None = None
     found = _CUES.counts(text)
+    if not found:
+        return None
+    best: IntentGuess | None = None
     for intent in _PRECEDENCE:
-        if intent in exclude:
-            continue
         strong_hits = found.get(("strong", intent), 0)
         weak_hits = found.get(("weak", intent), 0)
         score = _WEIGHT.get(intent, 2) * strong_hits + weak_hits
-        if score and (best is None or score > best.score):
+        if score and (best is None or score > best.score) and intent not in exclude:
             best = IntentGuess(intent, score, strong_hits > 0)
     if best is None:
         return None
