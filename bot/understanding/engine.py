@@ -108,16 +108,16 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed)."""
         conversation = conversation if conversation is not None else Conversation()
-        normalised = normalise(text)
+        sentences = clauses(text)  # each normalised once, into its words
+        written = [word for sentence in sentences for word in sentence.words]
+        normalised = " ".join(word.text for word in written)
         if _THANKS.match(normalised):
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        sentences = clauses(text)
         intent, found, confidence, rest, settled = self._read(sentences, normalised, conversation)
         # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
         about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
-        written = [word for sentence in sentences for word in sentence.words]
         if not about_council and (person := self.people.named_in(written)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
         request = self._request(intent, found, rest, settled=settled)
