@@ -4,6 +4,7 @@ cue patterns that weigh them."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from itertools import groupby
@@ -171,6 +172,12 @@ def is_known(word: str) -> bool:
     return word in KNOWN_WORDS
 
 
+# Corrections and splits depend on the word alone (and the fixed vocabulary): each is worked
+# out once per word, however many questions it comes in.
+_WORDS_REMEMBERED = 8192
+
+
+@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
 def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
@@ -208,7 +215,8 @@ _SHORTEST_RUN, _LONGEST_RUN = 5, 32
 _LONGEST_PIECE = 16
 
 
-def split_run_together(word: str, council_words: frozenset[str]) -> list[str] | None:
+@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+def split_run_together(word: str, council_words: frozenset[str]) -> tuple[str, ...] | None:
     """`word` as the few known words it runs together ("whotrains" → who, trains), or None.
 
     A dynamic programme over the word's letters (fewest pieces wins), each piece a word of this
@@ -236,4 +244,4 @@ def split_run_together(word: str, council_words: frozenset[str]) -> list[str] | 
     pieces = best[len(word)]
     if pieces is None or len(pieces) < 2 or all(p in STOPWORDS for p in pieces):
         return None
-    return pieces
+    return tuple(pieces)
