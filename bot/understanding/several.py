@@ -44,13 +44,14 @@ class Several:
         message's normalised words, where a nation's or region's name is looked for whole."""
         # Words foreign to the subject and its filters: looked for only where they decide.
         words = list(ask.words)
-        place = self.filters.read(written, region_parts=ask.council is None)
-        if (
-            place is not None
-            and place.kind == "place"
-            and not self._names_adopter(ask)
-            and not self._foreign(words)
-        ):
+        # An adopter named is asked about, whatever region its name holds ("East Riding of
+        # Yorkshire"); otherwise a region named may be the list asked for.
+        place = (
+            None
+            if self._names_adopter(ask)
+            else self.filters.read(written, region_parts=ask.council is None)
+        )
+        if place is not None and place.kind == "place" and not self._foreign(words):
             # "which councils are there in London": a region, not the council inside its name.
             intent = Intent.COUNT if "many" in written else Intent.LIST
             return Filtered(intent, place), intent
