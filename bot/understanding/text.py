@@ -48,7 +48,9 @@ def _fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; possessives and symbols dropped."""
     folded = _fold(text).replace("&", " and ")
-    folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
+    # Most questions have no apostrophe to look for (the curly ones are not ASCII).
+    if not folded.isascii() or "'" in folded or "`" in folded:
+        folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
@@ -65,13 +67,18 @@ def words(text: str, normalised: str | None = None) -> list[Word]:
     """The question's words in order, normalised, each marked if it was written with a
     capital (any of its spellings in the question was). `normalised`: `normalise(text)`, where
     the caller has it already."""
-    capitalised = {
-        part
-        for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
-        if raw[:1].isupper()
-        # A plain word is its own lower case: most are, and need no normalising.
-        for part in (raw.lower() if raw.isascii() and raw.isalpha() else normalise(raw)).split()
-    }
+    # Messages typed all in small letters (most) have no capital to look for.
+    capitalised = (
+        set()
+        if text.islower()
+        else {
+            part
+            for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
+            if raw[:1].isupper()
+            # A plain word is its own lower case: most are, and need no normalising.
+            for part in (raw.lower() if raw.isascii() and raw.isalpha() else normalise(raw)).split()
+        }
+    )
     whole = normalise(text) if normalised is None else normalised
     return [Word(part, part in capitalised) for part in whole.split()]
 
