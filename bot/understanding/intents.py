@@ -118,6 +118,12 @@ _WEIGHT = {
 }
 
 
+# Each intent in order of precedence, its strong cues' weight, and its cues' keys.
+_SCORING = tuple(
+    (intent, _WEIGHT.get(intent, 2), ("strong", intent), ("weak", intent)) for intent in _PRECEDENCE
+)
+
+
 @dataclass(frozen=True, slots=True)
 class IntentGuess:
     intent: Intent
@@ -138,10 +144,9 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     if not found:
         return None
     best: IntentGuess | None = None
-    for intent in _PRECEDENCE:
-        strong_hits = found.get(("strong", intent), 0)
-        weak_hits = found.get(("weak", intent), 0)
-        score = _WEIGHT.get(intent, 2) * strong_hits + weak_hits
+    for intent, weight, strong_key, weak_key in _SCORING:
+        strong_hits = found.get(strong_key, 0)
+        score = weight * strong_hits + found.get(weak_key, 0)
         if score and (best is None or score > best.score) and intent not in exclude:
             best = IntentGuess(intent, score, strong_hits > 0)
     if best is None:

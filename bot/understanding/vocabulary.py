@@ -122,7 +122,9 @@ def off_topic_words(words: list[str]) -> list[str]:
     """The words of `words` that are everyday council business, plurals included, and the
     phrases of other business ("adopting a child")."""
     found = [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
-    return found + [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
+    if any(w.startswith("adopt") for w in words):
+        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
+    return found
 
 
 # The words of the intent cues (bot.understanding.cues), and the stems of their `*` words:
