@@ -80,15 +80,21 @@ class _CueCounter:
             self._any.Add(pattern.encode())
         self._any.Compile()
 
-    def counts(self, text: str) -> dict[_CueKey, int]:
+    def counts(self, text: str) -> tuple[dict[Intent, int], dict[Intent, int], bool]:
+        """How many times each intent's strong and weak cues match, and whether any own cue
+        does."""
         data = text.encode()
-        found = {}
+        strong: dict[Intent, int] = {}
+        weak: dict[Intent, int] = {}
+        own = False
         for index in self._any.Match(data) or ():
-            key = self._keys[index]
-            found[key] = (
-                1 if key[0] == "own" else sum(1 for _ in self._counters[index].finditer(data))
-            )
-        return found
+            kind, intent = self._keys[index]
+            if kind == "own":
+                own = True
+                continue
+            hits = sum(1 for _ in self._counters[index].finditer(data))
+            (strong if kind == "strong" else weak)[intent] = hits
+        return strong, weak, own
 
 
 _CUES = _CueCounter(
@@ -118,10 +124,8 @@ _WEIGHT = {
 }
 
 
-# Each intent in order of precedence, its strong cues' weight, and its cues' keys.
-_SCORING = tuple(
-    (intent, _WEIGHT.get(intent, 2), ("strong", intent), ("weak", intent)) for intent in _PRECEDENCE
-)
+# Each intent's place in the order of precedence: on equal scores the first listed wins.
+_RANK = {intent: rank for rank, intent in enumerate(_PRECEDENCE)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,24 +144,22 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     # one who leads.
     if "practice" in text:
         text = _PRACTICE_ROLES.sub("practitioners", text)
-    found = _CUES.counts(text)
-    if not found:
+    strong, weak, own = _CUES.counts(text)
+    scores = {
+        intent: _WEIGHT.get(intent, 2) * strong.get(intent, 0) + weak.get(intent, 0)
+        for intent in strong.keys() | weak.keys()
+        if intent not in exclude
+    }
+    if not scores:
         return None
-    best: IntentGuess | None = None
-    for intent, weight, strong_key, weak_key in _SCORING:
-        strong_hits = found.get(strong_key, 0)
-        score = weight * strong_hits + found.get(weak_key, 0)
-        if score and (best is None or score > best.score) and intent not in exclude:
-            best = IntentGuess(intent, score, strong_hits > 0)
-    if best is None:
-        return None
-    if best.intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
+    intent = max(scores, key=lambda candidate: (scores[candidate], -_RANK[candidate]))
+    score, settled = scores[intent], intent in strong
+    if intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
         # "who went to the conference": a date answers no question of who.
-        best = IntentGuess(Intent.PEOPLE, best.score, best.strong)
-    if best.intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
-        return IntentGuess(polarity(text), best.score, best.strong)
-    shared = best.strong and not any(kind == "own" for kind, _ in found)
-    return IntentGuess(best.intent, best.score, best.strong, shared)
+        intent = Intent.PEOPLE
+    if intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
+        return IntentGuess(polarity(text), score, settled)
+    return IntentGuess(intent, score, settled, settled and not own)
 
 
 def _negated(words: list[str], at: int, trailing: bool) -> bool:
