@@ -103,9 +103,14 @@ class PeopleIndex:
     def named_in(self, written: Sequence[Word]) -> str | None:
         """The person on record the words of a message name, if any."""
         plain = [w.text for w in written]
-        whole = f" {' '.join(plain)} "
-        exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
-        return exact or self._near(plain) or self._by_surname(written)
+        # A name written whole, or a surname alone, needs its surname among the words.
+        surname = not self._surnames.keys().isdisjoint(plain)
+        if surname:
+            whole = f" {' '.join(plain)} "
+            exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
+            if exact is not None:
+                return exact
+        return self._near(plain) or (self._by_surname(written) if surname else None)
 
     def _near(self, plain: list[str]) -> str | None:
         for first, second in pairwise(plain):

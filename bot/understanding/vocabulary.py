@@ -107,6 +107,8 @@ _ANCHOR = re.compile(
 )
 
 
+# The everyday words and their plurals, looked up at once.
+_OFF_TOPIC_FORMS = OFF_TOPIC_WORDS | {f"{word}s" for word in OFF_TOPIC_WORDS}
 # Adopting a child is not adopting an approach.
 _ADOPTING_A_CHILD = re.compile(
     r"\badopt\w* (?:a |an |my |our |the )?(?:child|children|baby|babies|kid|kids|son|daughter)\b"
@@ -121,7 +123,7 @@ def is_on_topic(text: str) -> bool:
 def off_topic_words(words: list[str]) -> list[str]:
     """The words of `words` that are everyday council business, plurals included, and the
     phrases of other business ("adopting a child")."""
-    found = [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
+    found = [w for w in words if w in _OFF_TOPIC_FORMS]
     if any(w.startswith("adopt") for w in words):
         found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
     return found
