@@ -241,6 +241,10 @@ class Engine:
         """Words run together split ("whotrains" → who trains), council names left whole."""
         mended: list[Word] = []
         for word in written:
+            # A known word is whole: most are, and need no looking into.
+            if word.text in KNOWN_WORDS:
+                mended.append(word)
+                continue
             pieces = split_run_together(word.text, self.councils.vocabulary)
             mended.extend([word] if pieces is None else [Word(p, word.capitalised) for p in pieces])
         return mended
