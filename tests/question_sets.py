@@ -63,7 +63,9 @@ class Outcome:
 def conversations(path: Path) -> list[list[dict[str, Any]]]:
     """A set's conversations, each a list of turns (a lone question is a conversation of one).
     Read once: several tests look at each set, and parsing YAML is most of their time."""
-    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's safe loader where PyYAML has it: the sets are over a thousand questions.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    items = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     return [item.get("conversation", [item]) for item in items]
 
 
