@@ -88,14 +88,17 @@ def main() -> None:
     print(f"{len(questions)} questions, {len(names)} council names, {rounds} rounds")
     print("(each question's time is its median over the rounds)")
     print(f"{'':28} {'p50 µs':>9} {'p99 µs':>9} {'questions/s':>12}")
-    p50s = {}
+    p50s, p99s = {}, {}
     for name, runs in samples.items():
         per_question = [statistics.median(run[i] for run in runs) for i in range(len(questions))]
         p50s[name] = percentile(per_question, 0.5)
+        p99s[name] = percentile(per_question, 0.99)
         rate = len(questions) / (sum(per_question) / 1e6)
-        print(f"{name:28} {p50s[name]:9.1f} {percentile(per_question, 0.99):9.1f} {rate:12.0f}")
+        print(f"{name:28} {p50s[name]:9.1f} {p99s[name]:9.1f} {rate:12.0f}")
     engine_p50, baseline_p50 = p50s.values()
+    engine_p99 = next(iter(p99s.values()))
     print(f"engine p50 / baseline p50 = {engine_p50 / baseline_p50:.2f} (target ≤ 0.25)")
+    print(f"engine p99 / baseline p50 = {engine_p99 / baseline_p50:.2f} (target ≤ 1)")
 
 
 if __name__ == "__main__":

@@ -72,15 +72,19 @@ def engine(view: KnowledgeView) -> Engine:
 Ask = Callable[..., Reply]
 
 
-@pytest.fixture(scope="session")
-def ask(view: KnowledgeView) -> Ask:
+def console_asker(view: KnowledgeView) -> Ask:
     """The console's answer to a question at FIXED_NOW, in a conversation (a fresh one if none
-    is given), which it updates."""
+    is given), which it updates (also scripts/score_questions.py's)."""
 
     def asking(text: str, conversation: Conversation | None = None) -> Reply:
         return answer_in_console(view, text, conversation or Conversation(), FIXED_NOW)
 
     return asking
+
+
+@pytest.fixture(scope="session")
+def ask(view: KnowledgeView) -> Ask:
+    return console_asker(view)
 
 
 async def reload_knowledge(runtime: Runtime, *, confirmed: bool = False) -> reload.ReloadOutcome:

@@ -18,7 +18,7 @@ from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
 from bot.understanding.figures import asks_duration
 from bot.understanding.intents import COUNCIL_INTENTS, Intent
-from bot.understanding.passages import STRONG
+from bot.understanding.passages import STRONG, THRESHOLD
 from bot.understanding.people import role_asked
 from bot.understanding.requests import (
     Ask,
@@ -26,6 +26,7 @@ from bot.understanding.requests import (
     BareMention,
     Compare,
     Filtered,
+    ListSubscriptions,
     Request,
     Subscribe,
     Thanks,
@@ -56,8 +57,8 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
             reply = view.councils.person(name)
             if passages := view.passages.naming(name):
                 reply = view.quoting.beneath(reply, passages)
-        case Ask(intent, council, words):
-            reply = _ask(view, intent, council, words, now)
+        case Ask(intent, council, words, settled):
+            reply = _ask(view, intent, council, words, now, settled=settled)
         case Compare(intent, named):
             several = SeveralReplies(view.knowledge, view.timezone)
             reply = several.compare(intent, named, view.councils, now)
@@ -74,14 +75,21 @@ def _ask(
     found: CouncilMatch | CouncilChoice | None,
     words: tuple[str, ...],
     now: datetime,
+    *,
+    settled: bool = False,
 ) -> Reply:
     if intent is Intent.UNKNOWN and not _names_adopter(view, found):
-        return helping.cannot_help()
+        # A question of the page's own words about one adopter, naming none, is about it.
+        passages = view.passages.find_anywhere(words) if found is None else ()
+        authority = view.knowledge.authority(passages[0].authority) if passages else None
+        if authority is None:
+            return helping.cannot_help()
+        return view.quoting.quoting(authority, passages)
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
     if found is None:
         return _about_the_network(view, intent, words, now)
-    return _about_council(view, intent, found, words, now)
+    return _about_council(view, intent, found, words, now, settled=settled)
 
 
 def _about_the_network(
@@ -111,6 +119,8 @@ def _about_council(
     found: CouncilMatch,
     asked: tuple[str, ...],
     now: datetime,
+    *,
+    settled: bool = False,
 ) -> Reply:
     replies = view.councils
     responsible = found.responsible
@@ -126,20 +136,22 @@ def _about_council(
     if intent is Intent.OVERVIEW and role_asked(asked, named_only=True):
         # "which director in Suffolk backed it": a role named is a question about people.
         intent = Intent.PEOPLE
-    if intent in _UNSTRUCTURED:
-        # No structured answer fits: the page's own sentences; else, for a question the engine
-        # could read, the overview to choose from (one it could not read is refused).
+    if intent in _UNSTRUCTURED and not (intent is Intent.OVERVIEW and settled):
+        # No structured answer fits (an overview asked for, "tell me about …", is one): the
+        # page's own sentences; else, for a question the engine could read, the overview to
+        # choose from (one it could not read is refused).
         if passages := view.passages.find(asked, authority.id):
             return view.quoting.quoting(authority, passages, *lead)
         if intent is Intent.UNKNOWN:
             return helping.cannot_help()
         return replies.overview(authority, *lead)
     structured = _structured(view, intent, authority, asked, now, lead)
-    # A sentence that fits the question much better than its intent's cue words alone is its
-    # answer ("what are the team managers noticing?"), or, where the structured answer says
-    # the rest too ("who chairs the steering group?"), is quoted below it.
-    if passages := view.passages.find(asked, authority.id, STRONG):
-        if view.passages.said_in(asked, passages, render_plain(structured)):
+    # A sentence that fits the question much better than its intent's weak cue words alone is
+    # its answer ("what are the team managers noticing?"); where a strong cue settled the
+    # intent or the structured answer says the rest too ("who chairs the steering group?"), it
+    # is quoted below that answer.
+    if passages := view.passages.find(asked, authority.id, STRONG if settled else THRESHOLD):
+        if settled or view.passages.said_in(asked, passages, render_plain(structured)):
             return view.quoting.beneath(structured, passages)
         return view.quoting.quoting(authority, passages, *lead)
     return structured
@@ -188,7 +200,11 @@ def answer_in_console(
         reply = answer(view, request, now, understanding.confidence)
     else:
         # The council a subscription request names (not ALL, which names none).
-        scope = request.scope if isinstance(request, Subscribe | Unsubscribe) else None
+        scope = (
+            request.scope
+            if isinstance(request, Subscribe | Unsubscribe | ListSubscriptions)
+            else None
+        )
         code = scope if scope != ALL else None
         reply = view.subscriptions.hint(understanding.intent, code).model_copy(
             update={"confidence": understanding.confidence}

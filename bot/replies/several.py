@@ -11,7 +11,7 @@ from bot.replies.councils import CouncilReplies
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Paragraph, Reply
 from bot.understanding.councils import CouncilMatch
-from bot.understanding.filters import matching, stage_order
+from bot.understanding.filters import dated_in, matching, stage_order
 from bot.understanding.intents import Intent
 from bot.understanding.requests import Filter
 from knowledge.models import Authority
@@ -108,6 +108,8 @@ class SeveralReplies(Records):
             citation=self.citation(self.knowledge.network.source),
             actions=self.adopter_choices(Intent.OVERVIEW),
             councils=tuple(a.id for a in kept),
+            # The one council left is "them" in the next question.
+            council_code=kept[0].council if len(kept) == 1 else None,
         )
 
     def _line(self, authority: Authority, found: Filter) -> str:
@@ -115,7 +117,7 @@ class SeveralReplies(Records):
             dated = [
                 f"{m.when_text or self.span(m.when, m.until)}: {m.what}"
                 for m in authority.milestones
-                if m.when.startswith(found.value)
+                if dated_in(m, found.value)
             ]
             return f"{authority.name}: {'; '.join(dated)}"
         if found.kind == "service":

@@ -40,6 +40,7 @@ EVERYDAY_WORDS = frozenset(
     church cliffe crook croft dale deal dollar eye fleet flint ford forth grove hale hay hill hook
     hope law lea mere moss mold nash pant par pool porth reed sale saline sandy scone send
     settle shaw stock stone street sway tong tumble valley wall ware warden wells wick wing wool
+    down
     """.split()
 ) | frozenset({"west end", "east dean", "new inn", "cold ash", "hope valley", "tow law"})
 # Words that are never a town, whatever the gazetteer holds: months and days, and the words

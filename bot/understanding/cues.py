@@ -74,7 +74,7 @@ CUES: dict[Intent, IntentCues] = {
         strong=(
             "unsubscribe*", "un subscribe*", "unsub", "unfollow*", "opt* out", "mute*",
             "remove/delete/drop/take me", "leave me alone", "turn/switch off", "off my list",
-            "take ... off", "^ ok/okay/thats? enough now? $",
+            "take ... off", "^ ok/okay/thats? enough now? $", "stop the/those/these/my ones",
             "^ actually/please/ok/okay? stop that/it/this/them? $",
             f"{_STOPPING} ... {_REMINDING}", f"{_REMINDING} ... {_STOPPING}",
         ),
@@ -95,32 +95,39 @@ CUES: dict[Intent, IntentCues] = {
     Intent.SUBSCRIBE: IntentCues(
         strong=(
             "subscri*/remind*/notif*", "alert/alerts/alerted/email/message/text/ping me",
+            "sub me/us", "^ sub to",
             "keep/keeping/kept me posted/updated/informed/in+the+loop/up+to+date/in+touch",
-            "in the loop", f"want/like/need/get/getting ... {_REMINDING}", "keep ... coming",
+            "in the loop", f"want/like/need/get/getting/send/give ... {_REMINDING}",
+            "keep ... coming",
             "nudge*", "warn me", "give me a shout/nudge/buzz", "flag ... to me",
             "keep me in mind", "on my list", "add ... to my list", "mailing list",
             "add/enrol/enroll/register/include me", "get me on/onto/in",
             "let me know", "sign/put/add me up/in/on/down", "sign up", "follow",
-            "hear about/of", "heads up", "turn/switch on",
+            "hear about/of", "a/any/the heads up", "heads up about/on/for/when/if/before",
+            "turn/switch on",
             "want/need ... any+more/anymore", "no longer want/need",
             f"no more/longer ... {_REMINDING}",
         ),
         # Missing things is what reminders prevent, negated or not ("don't let me miss …").
         fixed=("miss/missing/missed ... event/events/date/dates/anything/training/out/thing"
-               "/things/one/ones/session/sessions",),
+               "/things/one/ones/session/sessions/it/them/that/this/those",
+               "let me/us forget", "dont/never forget"),
     ),
     Intent.COUNT: IntentCues(
-        strong=("how many/meny/mny/manny", "number of", "how much", "count", "total",
+        strong=("how many/meny/mny/manny", "number/no/nr/num of", "how much", "count", "total",
                 "figure/figures"),
         weak=("number/numbers",),
         # Other subjects ask how long too ("how long is a piece of string").
-        shared=("until/till/til/untill when", "how long is/was/did/does/do/will/are/were/last"
+        shared=("until/till/til/untill when", "when ... end/ends/over",
+                "how long is/was/did/does/do/will/are/were/last"
                 "/lasts"),
     ),
     Intent.LIST: IntentCues(
         strong=(
-            "which/wich/whch/what/list/name/show/all/every ... council/councils/authority"
-            "/authorities/las/adopters/areas/places/counties/ones",
+            # "what stage is her council at" asks about one council, not for a list.
+            "which/wich/whch/what/list/name/show/all/every ... councils/authorities/las/adopters"
+            "/areas/places/counties/ones",
+            "which/wich/whch/what/every/each council/authority/la/area/place/county",
             "list*",
             "who else? is/are/has/have ... implement*/using/adopt*/signed",
             "who else? is/are/has/have ... doing it/this/that/sofs/signs+of+safety",
@@ -160,6 +167,9 @@ CUES: dict[Intent, IntentCues] = {
             "who ... train/trains/training/deliver*/teach*/coach*/support*/facilitat*/consult*",
             "who ... runs the training", "deliver* the/their? training", "training provider",
             "train/trains/training them", "who ... work* with",
+            "who ... run/runs/ran/running/deliver*/give/gives/gave/teach*/lead/leads/led"
+            " ... training/intro/introduction/course/courses/session/sessions/overview/overviews"
+            "/residency/residential",
         ),
     ),
     Intent.EVENTS: IntentCues(
@@ -185,6 +195,8 @@ CUES: dict[Intent, IntentCues] = {
             "on board", "roll/rolled/rolling out", "rollout", "how is/are ... doing/going/getting",
             "far along", "establish*", "embedded", "still planning",
             f"on {_SOFS}/board", "yet", "already", "done anything", "starting",
+            "go/goes/gone/went/going/gone/be/is/are live", "live yet", "still/only/just ... at the",
+            "planning bit/stage/phase", f"{_SOFS}/it a thing",
         ),
         weak=("using", "use", "used", "doing", "where", "going"),
         shared=("stage", "status", "phase", "mature", "level"),
@@ -195,6 +207,8 @@ CUES: dict[Intent, IntentCues] = {
             "who ... lead*/charge/involved/runs/running/manag*/director/chair*/responsible"
             "/behind/contact/talk*/spoke/speak*/met/discuss*/head*/spearhead*/driv*",
             "project lead*/manager", "key people/staff/contacts",
+            "which/what/whose director/directors/manager/managers/lead/leader/chair/person",
+            "who ... went/go/goes/attend*/sent/visit*",
         ),
         weak=("who", "whom", "lead/leads/leader/leaders/director/directors/manager/managers"
               "/chair/chairs/person/persons/individual/individuals"),
@@ -206,7 +220,12 @@ CUES: dict[Intent, IntentCues] = {
             "summarise/summarize", "details", "anything on/about",
             "what do you know/have on/about", "happening", "going on",
             "run/low down", "rundown/lowdown", "brief*", "everything", "profile",
+            # The services in scope are the overview's.
+            "which/what services/service", "services ... cover/covers/covered/in+scope",
+            # "is Devon on your list?": whether a council is on record is its overview.
+            "on your/the list/records/books", "in your records", "on record",
         ),
+        weak=("cover/covers/covered/include/includes",),
         shared=("news", "update", "record"),
     ),
 }  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.languages import Language
@@ -34,9 +35,10 @@ from bot.understanding.requests import (
     Unsubscribe,
 )
 from bot.understanding.several import Several
-from bot.understanding.text import Word, normalise, words
+from bot.understanding.text import Clause, Word, clauses, normalise, words
 from bot.understanding.vocabulary import (
     KNOWN_WORDS,
+    OFF_TOPIC_WORDS,
     correct_spelling,
     foreign_words,
     is_on_topic,
@@ -64,29 +66,17 @@ _THANKS = re.compile(
     r"(?: (?:very much|a lot|so much|again))?$"
 )
 _ABOUT_SOFS = re.compile(r"\b(?:signs of safety|sofs)\b")
+# What a question naming a person and a council may ask of the council rather than the person.
+_ASKED_OF_A_COUNCIL = frozenset(
+    {Intent.STAGE, Intent.TRAINERS, Intent.EVENTS, Intent.COUNT, *SUBSCRIPTION_INTENTS}
+)
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-# Where a sentence of a message ends.
-_SENTENCE_END = re.compile(r"[.?!;\n]+")
-# A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
-_ABBREVIATION_LETTERS = 3
 
 
-def _clauses(text: str) -> list[str]:
-    """The sentences of `text` that have a word in them. A piece that goes on in small
-    letters after a short word ("total no. of authorities") is the same sentence."""
-    sentences: list[str] = []
-    last = ""  # the last word of the sentence before
-    for piece in _SENTENCE_END.split(text):
-        words_of = normalise(piece).split()
-        if not words_of:
-            continue
-        if sentences and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
-            sentences[-1] += " " + piece
-        else:
-            sentences.append(piece)
-        last = words_of[-1]
-    return sentences
+def _points_back(whole: str, rest_text: str) -> bool:
+    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them"."""
+    return bool(_FOLLOW_UP.match(whole) or _PRONOUN.search(rest_text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +100,8 @@ class Engine:
         self.councils = CouncilIndex(
             knowledge.councils,
             knowledge.aliases,
-            KNOWN_WORDS,
+            # Everyday words ("stroke", "parking") are never mended into a council's name.
+            KNOWN_WORDS | OFF_TOPIC_WORDS,
             towns=knowledge.towns,
             reserved=self.people.reserved,
         )
@@ -119,15 +110,19 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed)."""
         conversation = conversation if conversation is not None else Conversation()
-        normalised = normalise(text)
+        sentences = clauses(text)  # each normalised once, into its words
+        written = [word for sentence in sentences for word in sentence.words]
+        normalised = " ".join(word.text for word in written)
         if _THANKS.match(normalised):
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
             return Understanding(BareMention(), Intent.HELP, None, 1.0)
-        if (person := self.people.named(text, normalised)) is not None:
+        intent, found, confidence, rest, settled = self._read(sentences, normalised, conversation)
+        # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
+        about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
+        if not about_council and (person := self.people.named_in(written)) is not None:
             return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
-        intent, found, confidence, rest = self._read(text, normalised, conversation)
-        request = self._request(intent, found, rest)
+        request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
             # A filter read where no cue settled the intent is as sure as a weak cue.
@@ -172,11 +167,13 @@ class Engine:
         intent: Intent,
         found: CouncilMatch | CouncilChoice | None,
         rest: tuple[str, ...],
+        *,
+        settled: bool = False,
     ) -> Request:
         """The request an intent about `found` makes. A name that fits several councils is
         asked about first, whatever the intent."""
         if intent is Intent.UNKNOWN or isinstance(found, CouncilChoice):
-            return Ask(intent, found, rest)
+            return Ask(intent, found, rest, settled)
         code = (found.responsible or found.named).code if found is not None else None
         match intent:
             case Intent.SUBSCRIBE:
@@ -186,29 +183,30 @@ class Engine:
                 # "stop reminding me": no council named means every reminder.
                 return Unsubscribe(code or ALL)
             case Intent.SUBSCRIPTIONS:
-                return ListSubscriptions()
+                return ListSubscriptions(code)
             case _:
-                return Ask(intent, found, rest)
+                return Ask(intent, found, rest, settled)
 
     def _read(
-        self, text: str, whole: str, conversation: Conversation
-    ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...]]:
-        """The intent of `text` (`whole` normalised), the council it means, how sure that
-        is, and its words outside the council's name."""
-        clauses = [self._mended(words(clause)) for clause in _clauses(text)] or [[]]
-        written = [w for clause in clauses for w in clause]
+        self, sentences: list[Clause], whole: str, conversation: Conversation
+    ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
+        """The intent of a message (its `sentences`, `whole` normalised), the council it
+        means, how sure that is, its words outside the council's name, and whether a strong cue
+        settled it."""
+        pieces = [self._mended(sentence.words) for sentence in sentences] or [[]]
+        written = [w for piece in pieces for w in piece]
         question = [
-            Word(
-                correct_spelling(w.text) if w.text not in self.councils.vocabulary else w.text,
-                w.capitalised,
-            )
+            w
+            if w.text in self.councils.vocabulary or (mended := correct_spelling(w.text)) == w.text
+            else Word(mended, w.capitalised)
             for w in written
         ]
         found = self.councils.find(question)
         # The question is mostly the last clause that asks something, after an introduction
         # ("I've just joined a team in Felixstowe. Are we doing this?"); the council is the one
         # named anywhere in the message.
-        focus = self._focus([len(clause) for clause in clauses], question, found)
+        asking = [sentence.asks for sentence in sentences]
+        focus = self._focus([len(piece) for piece in pieces], asking, question, found)
         # The words around the council's name, spelling mended, and as written.
         beside = [
             i for i in range(len(question)) if found is None or not found.start <= i < found.end
@@ -221,34 +219,55 @@ class Engine:
         if off_topic_words([written[i].text for i in beside]) and not is_on_topic(
             " ".join(question[i].text for i in beside)
         ):
-            return Intent.UNKNOWN, None, 0.1, tuple(rest)
+            return Intent.UNKNOWN, None, 0.1, tuple(rest), False
         guess = classify(rest_text, exclude=_NETWORK_INTENTS if found is not None else frozenset())
+        if found is not None and (guess is None or not guess.strong):
+            # "what is Lincolnshire doing with Signs of Safety": what Signs of Safety is, asked
+            # of a council, is its overview.
+            whole_guess = classify(rest_text)
+            if whole_guess is not None and whole_guess.intent is Intent.ABOUT:
+                guess = IntentGuess(Intent.OVERVIEW, whole_guess.score, whole_guess.strong)
         foreign = foreign_words(rest, self.councils.council_words)
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
+        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest_text):
+            # "does it support the CAF?": a question no cue reads, about the last council, which
+            # the page's own sentences may answer (or else it is refused).
+            found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
-        return intent, found, round(certainty * council_certainty, 3), tuple(rest)
+        settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent
+        return intent, found, round(certainty * council_certainty, 3), tuple(rest), settled
 
-    def _mended(self, written: list[Word]) -> list[Word]:
+    def _mended(self, written: Sequence[Word]) -> list[Word]:
         """Words run together split ("whotrains" → who trains), council names left whole."""
         mended: list[Word] = []
         for word in written:
+            # A known word is whole: most are, and need no looking into.
+            if word.text in KNOWN_WORDS:
+                mended.append(word)
+                continue
             pieces = split_run_together(word.text, self.councils.vocabulary)
             mended.extend([word] if pieces is None else [Word(p, word.capitalised) for p in pieces])
         return mended
 
     @staticmethod
     def _focus(
-        lengths: list[int], question: list[Word], found: CouncilMatch | CouncilChoice | None
+        lengths: list[int],
+        asking: list[bool],
+        question: list[Word],
+        found: CouncilMatch | CouncilChoice | None,
     ) -> range:
-        """The word positions of the last clause with a cue (outside the council's name), or
-        of the whole message where none has one or there is one clause."""
+        """The word positions of the last question (a clause ending with "?") with a cue
+        (outside the council's name), else of the last clause with one ("Who trains East
+        Riding? I'm trying to get in touch about the sessions"), or of the whole message where
+        none has one or there is one clause."""
         whole = range(len(question))
         if len(lengths) < 2:
             return whole
         end = len(question)
-        for length in reversed(lengths):
+        last_with_cue: range | None = None
+        for length, is_question in zip(reversed(lengths), reversed(asking), strict=True):
             clause = range(end - length, end)
             end -= length
             text = " ".join(
@@ -256,9 +275,12 @@ class Engine:
                 for i in clause
                 if found is None or not found.start <= i < found.end
             )
-            if classify(text) is not None:
+            if classify(text) is None:
+                continue
+            if is_question or not any(asking):
                 return clause
-        return whole
+            last_with_cue = last_with_cue or clause
+        return last_with_cue or whole
 
     def _decide(
         self,

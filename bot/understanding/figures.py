@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 # Words after which a question names what it counts: "how many leads", "number of staff".
 _COUNTING = frozenset("many meny mny manny much".split())
+_NUMBER = frozenset("number no nr num".split())
 # How many words after those name the thing counted ("how many practice champions").
 _COUNTED_WORDS = 2
 _TIME_UNITS = frozenset("day week month year hour".split())
@@ -20,8 +21,10 @@ FIGURE_WORDS = frozenset(
     "day days week weeks month months year years hour hours intro introduction introductory"
     " overviews".split()
 )
-# Words asking for an end: "until when", answered by a dated milestone, not a figure.
+# Words asking for an end: "until when", "when will … end", answered by a dated milestone, not a
+# figure.
 _UNTIL = frozenset("until till til untill".split())
+_ENDING = frozenset("end ends finish finishes finished over stop stops complete completed".split())
 # Shorter words are seldom the substance of a question; nor are these.
 _SUBSTANTIAL = 4
 _POINTERS = frozenset("them they their theirs this that these those there".split())
@@ -32,7 +35,7 @@ def _stem(word: str) -> str:
 
 
 def asks_until(words: Sequence[str]) -> bool:
-    return not _UNTIL.isdisjoint(words)
+    return not _UNTIL.isdisjoint(words) or ("when" in words and not _ENDING.isdisjoint(words))
 
 
 def asks_duration(words: Sequence[str]) -> bool:
@@ -53,7 +56,7 @@ def content_words(words: Iterable[str], everyday: frozenset[str]) -> frozenset[s
 def _counted(words: Sequence[str]) -> frozenset[str]:
     """The words naming what a question counts: those after "how many" or "number of"."""
     for i, word in enumerate(words):
-        if word in _COUNTING or (word == "of" and i and words[i - 1] == "number"):
+        if word in _COUNTING or (word == "of" and i and words[i - 1] in _NUMBER):
             return frozenset(_stem(w) for w in words[i + 1 : i + 1 + _COUNTED_WORDS])
     return frozenset()
 

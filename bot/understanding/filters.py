@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from bot.understanding.requests import Filter
 from bot.understanding.text import normalise
 from knowledge.base import Knowledge
-from knowledge.models import Authority, Stage
+from knowledge.models import Authority, Milestone, Stage
 
 logger = logging.getLogger(__name__)
 
-# The longest cue phrase of the fixed tables ("more advanced", "further ahead").
-_LONGEST_CUE = 2
 # Words that ask for a list of councils rather than a fact about one.
 _LISTING = frozenset(
     """
@@ -117,16 +116,34 @@ def _places(knowledge: Knowledge) -> dict[str, tuple[str | None, str | None]]:
     return places
 
 
+def _region_parts(
+    places: dict[str, tuple[str | None, str | None]],
+) -> dict[str, tuple[str | None, str | None]]:
+    """The parts of regions named "A and B" that people name alone: "anything in Yorkshire?"."""
+    parts: dict[str, tuple[str | None, str | None]] = {}
+    for name, place in places.items():
+        if " and " not in name:
+            continue
+        for part in name.split(" and "):
+            part = part.removeprefix("the ")
+            if part not in places:
+                parts[part] = place
+    return parts
+
+
 class FilterReader:
     """The filters one Knowledge can answer."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._places = _places(knowledge)
+        self._region_parts = _region_parts(self._places)
         self._services = _services(knowledge)
-        # The most words of a name the tables hold ("yorkshire and the humber").
-        self._longest = max(
-            len(phrase.split()) for phrase in (*self._places, *self._services, *_STAGE_WORDS)
+        self._service_table = _PhraseTable(self._services)
+        # Places and stage words, read together: the first in the message wins.
+        self._place_or_stage = _PhraseTable([*self._places, *_STAGE_WORDS])
+        self._place_part_or_stage = _PhraseTable(
+            [*self._places, *self._region_parts, *_STAGE_WORDS]
         )
         # Every word a filter reads: not foreign to the subject, though the cue table lacks it.
         self.words = (
@@ -147,24 +164,26 @@ class FilterReader:
         """Whether a filter reads `word` ("adults", "midlands"), singular or plural."""
         return word in self.words or _stem([word]) in self.words
 
-    def read(self, words: Sequence[str]) -> Filter | None:
-        """The filter `words` (normalised, no council named) ask for, if they ask a list."""
+    def read(self, words: Sequence[str], *, region_parts: bool = False) -> Filter | None:
+        """The filter `words` (normalised, no council named) ask for, if they ask a list;
+        `region_parts`: a part of a region's name counts ("Yorkshire"), where no council's
+        name holds it ("North Yorkshire")."""
         present = set(words)
         if not present & _LISTING and "how" not in present:
             return None
         if is_furthest(words):
             return Filter("furthest", "", "furthest along")
-        for phrase in _phrases(_stem(_core(words)).split(), self._longest):
-            if phrase in self._services:
-                service = self._services[phrase]
-                return Filter("service", phrase, f"with {service.casefold()} in scope")
-        for phrase in _phrases(words, self._longest):
-            if phrase in self._places:
-                nation, region = self._places[phrase]
+        if (phrase := self._service_table.first(_stem(_core(words)).split())) is not None:
+            service = self._services[phrase]
+            return Filter("service", phrase, f"with {service.casefold()} in scope")
+        table = self._place_part_or_stage if region_parts else self._place_or_stage
+        if (phrase := table.first(words)) is not None:
+            place = self._places.get(phrase) or self._region_parts.get(phrase)
+            if place is not None:
+                nation, region = place
                 return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
-            if phrase in _STAGE_WORDS:
-                stage = _STAGE_WORDS[phrase]
-                return Filter("stage", stage.value, f"at the {stage.label.casefold()} stage")
+            stage = _STAGE_WORDS[phrase]
+            return Filter("stage", stage.value, f"at the {stage.label.casefold()} stage")
         return self._date(words)
 
     def person(self, authority: Authority, words: Sequence[str]) -> Filter | None:
@@ -195,23 +214,39 @@ class FilterReader:
 
 def is_furthest(words: Sequence[str]) -> bool:
     """Whether the words ask who is furthest along: "who started first", "at it longest"."""
-    return any(phrase in _FURTHEST for phrase in _phrases(words, _LONGEST_CUE))
+    return _FURTHEST_PHRASES.first(words) is not None
 
 
 def is_comparing_progress(words: Sequence[str]) -> bool:
     """Whether words beside several councils ask which is further along: "which was first",
     "who is more advanced", "who's been doing it longer"."""
-    return is_furthest(words) or any(phrase in _AHEAD for phrase in _phrases(words, _LONGEST_CUE))
+    return is_furthest(words) or _AHEAD_PHRASES.first(words) is not None
 
 
-def _phrases(words: Sequence[str], longest: int) -> list[str]:
-    """Every run of up to `longest` words, longest first at each position."""
-    return [
-        " ".join(words[start : start + size])
-        for start in range(len(words))
-        for size in range(longest, 0, -1)
-        if start + size <= len(words)
-    ]
+class _PhraseTable:
+    """Phrases of a few words, found in a message word by word: a word that begins none is
+    passed over, and one that does is joined only to the lengths of the phrases it begins."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for phrase in phrases:
+            parts = phrase.split()
+            sizes[parts[0]].add(len(parts))
+        self._phrases = frozenset(phrases)
+        self._sizes = {word: sorted(lengths, reverse=True) for word, lengths in sizes.items()}
+
+    def first(self, words: Sequence[str]) -> str | None:
+        """The first phrase of the table in `words`, the longest where several begin there."""
+        for start, word in enumerate(words):
+            for size in self._sizes.get(word, ()):
+                phrase = " ".join(words[start : start + size])
+                if phrase in self._phrases:
+                    return phrase
+        return None
+
+
+_FURTHEST_PHRASES = _PhraseTable(_FURTHEST)
+_AHEAD_PHRASES = _PhraseTable(_AHEAD)
 
 
 def matching(knowledge: Knowledge, found: Filter) -> tuple[Authority, ...]:
@@ -234,10 +269,17 @@ def matching(knowledge: Knowledge, found: Filter) -> tuple[Authority, ...]:
             )
         case "date":
             return tuple(
-                a for a in authorities if any(m.when.startswith(found.value) for m in a.milestones)
+                a for a in authorities if any(dated_in(m, found.value) for m in a.milestones)
             )
         case _:
             return tuple(sorted(authorities, key=stage_order))
+
+
+def dated_in(milestone: Milestone, value: str) -> bool:
+    """Whether a milestone falls in a year or month ("2013", "2013-12"), or its span covers it
+    (July to December 2013 is on in December 2013)."""
+    until = milestone.until or milestone.when
+    return milestone.when[: len(value)] <= value <= until[: len(value)]
 
 
 def _stem(words: Sequence[str]) -> str:

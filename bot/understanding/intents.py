@@ -10,6 +10,7 @@ so than to answer about a council nobody asked about.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,34 +55,55 @@ _OWN: dict[Intent, str] = {
 }
 
 _PRECEDENCE = tuple(CUES)
+_WHO = ("who ", "whom ")
+_PRACTICE_ROLES = re.compile(r"\bpractice (?:leaders?|leads?)\b")
+
+
+# Each pattern by its kind and intent: "strong" and "weak" ones are counted, and whether any
+# "own" one matches says whether the strong cues found are only words other subjects use too.
+_CueKey = tuple[str, Intent]
 
 
 class _CueCounter:
     """How many times each of several patterns matches a normalised text, in time linear in it.
 
-    One pass of a re2 Set finds the few patterns that match at all, and only those are counted.
-    The text goes in as bytes: it is ASCII, and re2's wrapper maps no offsets back for bytes.
+    One pass of a re2 Set finds the few patterns that match at all, and only those are counted
+    (an "own" pattern is only said to match, once). The text goes in as bytes: it is ASCII, and
+    re2's wrapper maps no offsets back for bytes.
     """
 
-    def __init__(self, patterns: Mapping[Intent, str]) -> None:
-        self._intents = list(patterns)
+    def __init__(self, patterns: Mapping[_CueKey, str]) -> None:
+        self._keys = list(patterns)
         self._counters = [re2.compile(pattern.encode()) for pattern in patterns.values()]
         self._any = re2.Set.SearchSet()
         for pattern in patterns.values():
             self._any.Add(pattern.encode())
         self._any.Compile()
 
-    def counts(self, text: str) -> dict[Intent, int]:
+    def counts(self, text: str) -> tuple[dict[Intent, int], dict[Intent, int], bool]:
+        """How many times each intent's strong and weak cues match, and whether any own cue
+        does."""
         data = text.encode()
-        return {
-            self._intents[index]: sum(1 for _ in self._counters[index].finditer(data))
-            for index in self._any.Match(data) or ()
-        }
+        strong: dict[Intent, int] = {}
+        weak: dict[Intent, int] = {}
+        own = False
+        for index in self._any.Match(data) or ():
+            kind, intent = self._keys[index]
+            if kind == "own":
+                own = True
+                continue
+            hits = sum(1 for _ in self._counters[index].finditer(data))
+            (strong if kind == "strong" else weak)[intent] = hits
+        return strong, weak, own
 
 
-_STRONG_CUES = _CueCounter(_STRONG)
-_WEAK_CUES = _CueCounter(_WEAK)
-_OWN_CUES = _CueCounter(_OWN)
+_CUES = _CueCounter(
+    {
+        **{("strong", intent): pattern for intent, pattern in _STRONG.items()},
+        **{("weak", intent): pattern for intent, pattern in _WEAK.items()},
+        **{("own", intent): pattern for intent, pattern in _OWN.items()},
+    }
+)
 # For reading a subscription's negations: where the first stopping and reminding cues are.
 _STOPPING = re2.compile(_STRONG[Intent.UNSUBSCRIBE].encode())
 _REMINDING = re2.compile(_rx(CUES[Intent.SUBSCRIBE].strong).encode())
@@ -102,6 +124,10 @@ _WEIGHT = {
 }
 
 
+# Each intent's place in the order of precedence: on equal scores the first listed wins.
+_RANK = {intent: rank for rank, intent in enumerate(_PRECEDENCE)}
+
+
 @dataclass(frozen=True, slots=True)
 class IntentGuess:
     intent: Intent
@@ -114,22 +140,26 @@ class IntentGuess:
 def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess | None:
     """The best-supported intent of normalised `text`, or None when nothing points anywhere.
     Between subscribing and unsubscribing, its negations decide (`polarity`)."""
-    best: IntentGuess | None = None
-    strong, weak = _STRONG_CUES.counts(text), _WEAK_CUES.counts(text)
-    for intent in _PRECEDENCE:
-        if intent in exclude:
-            continue
-        strong_hits = strong.get(intent, 0)
-        weak_hits = weak.get(intent, 0)
-        score = _WEIGHT.get(intent, 2) * strong_hits + weak_hits
-        if score and (best is None or score > best.score):
-            best = IntentGuess(intent, score, strong_hits > 0)
-    if best is None:
+    # Practice leaders are practitioners: "who do the practice leaders work with" asks for no
+    # one who leads.
+    if "practice" in text:
+        text = _PRACTICE_ROLES.sub("practitioners", text)
+    strong, weak, own = _CUES.counts(text)
+    scores = {
+        intent: _WEIGHT.get(intent, 2) * strong.get(intent, 0) + weak.get(intent, 0)
+        for intent in strong.keys() | weak.keys()
+        if intent not in exclude
+    }
+    if not scores:
         return None
-    if best.intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
-        return IntentGuess(polarity(text), best.score, best.strong)
-    shared = best.strong and not _OWN_CUES.counts(text)
-    return IntentGuess(best.intent, best.score, best.strong, shared)
+    intent = max(scores, key=lambda candidate: (scores[candidate], -_RANK[candidate]))
+    score, settled = scores[intent], intent in strong
+    if intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
+        # "who went to the conference": a date answers no question of who.
+        intent = Intent.PEOPLE
+    if intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
+        return IntentGuess(polarity(text), score, settled)
+    return IntentGuess(intent, score, settled, settled and not own)
 
 
 def _negated(words: list[str], at: int, trailing: bool) -> bool:

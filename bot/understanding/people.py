@@ -98,11 +98,19 @@ class PeopleIndex:
     def named(self, text: str, normalised: str | None = None) -> str | None:
         """The person on record `text` names, if any; `normalised`, its normalised form where
         the caller has it already."""
-        written = words(text, normalised)
+        return self.named_in(words(text, normalised))
+
+    def named_in(self, written: Sequence[Word]) -> str | None:
+        """The person on record the words of a message name, if any."""
         plain = [w.text for w in written]
-        whole = f" {' '.join(plain)} "
-        exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
-        return exact or self._near(plain) or self._by_surname(written)
+        # A name written whole, or a surname alone, needs its surname among the words.
+        surname = not self._surnames.keys().isdisjoint(plain)
+        if surname:
+            whole = f" {' '.join(plain)} "
+            exact = next((name for key, name in self.names.items() if f" {key} " in whole), None)
+            if exact is not None:
+                return exact
+        return self._near(plain) or (self._by_surname(written) if surname else None)
 
     def _near(self, plain: list[str]) -> str | None:
         for first, second in pairwise(plain):
@@ -119,7 +127,7 @@ class PeopleIndex:
                 return self.names[found[0]]
         return None
 
-    def _by_surname(self, written: list[Word]) -> str | None:
+    def _by_surname(self, written: Sequence[Word]) -> str | None:
         for i, word in enumerate(written):
             name = self._surnames.get(word.text)
             if name is not None and (word.capitalised or (i and written[i - 1].text in _TITLES)):

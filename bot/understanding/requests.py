@@ -20,6 +20,8 @@ class Ask:
     intent: Intent
     council: CouncilMatch | CouncilChoice | None = None
     words: tuple[str, ...] = ()
+    # Whether a strong cue settled the intent ("who chairs …"), not weak ones ("managers").
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,10 @@ class Unsubscribe:
 
 @dataclass(frozen=True, slots=True)
 class ListSubscriptions:
-    pass
+    """ "What am I subscribed to?"; `scope`: the council asked about, if one ("am I subscribed
+    to Suffolk?")."""
+
+    scope: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 # (list), "how many are planning" (count), "what was on in July 2013" (events), "who's furthest
 # along" (stage), and the questions no cue settled.
 _FILTERABLE = frozenset(
-    {Intent.LIST, Intent.COUNT, Intent.EVENTS, Intent.STAGE, Intent.PEOPLE, Intent.UNKNOWN}
+    {
+        *(Intent.LIST, Intent.COUNT, Intent.EVENTS, Intent.STAGE, Intent.PEOPLE),
+        *(Intent.OVERVIEW, Intent.UNKNOWN),
+    }
 )
 
 # Intents that "which is further along" between several councils turns into stage.
@@ -39,32 +42,39 @@ class Several:
         """The request `ask` is once several councils or a filter are read in it, and its
         intent; `ask` itself where it names one council and no filter. `written`: the
         message's normalised words, where a nation's or region's name is looked for whole."""
+        # Words foreign to the subject and its filters: looked for only where they decide.
         words = list(ask.words)
-        foreign = foreign_words(
-            [w for w in words if not self.filters.knows(w)], self.councils.council_words
+        # An adopter named is asked about, whatever region its name holds ("East Riding of
+        # Yorkshire"); otherwise a region named may be the list asked for.
+        place = (
+            None
+            if self._names_adopter(ask)
+            else self.filters.read(written, region_parts=ask.council is None)
         )
-        place = None if foreign else self.filters.read(written)
-        if place is not None and place.kind == "place" and not self._names_adopter(ask):
+        if place is not None and place.kind == "place" and not self._foreign(words):
             # "which councils are there in London": a region, not the council inside its name.
             intent = Intent.COUNT if "many" in written else Intent.LIST
             return Filtered(intent, place), intent
         if isinstance(ask.council, CouncilMatch):
-            return self._about(ask, ask.council, words, foreign)
-        if foreign or ask.council is not None or ask.intent not in _FILTERABLE:
+            return self._about(ask, ask.council, words)
+        if ask.council is not None or ask.intent not in _FILTERABLE:
             return ask, ask.intent
         found = self.filters.read(words)
-        if found is None:
+        if found is None or self._foreign(words):
             return ask, ask.intent
         intent = Intent.COUNT if ask.intent is Intent.COUNT or "many" in words else Intent.LIST
-        if found.kind == "date" and ask.intent is Intent.EVENTS:
+        if found.kind == "date" and ask.intent in (Intent.EVENTS, Intent.OVERVIEW):
             intent = Intent.EVENTS  # "what happened in July 2013": the events then
         return Filtered(intent, found), intent
 
-    def _about(
-        self, ask: Ask, first: CouncilMatch, words: list[str], foreign: list[str]
-    ) -> tuple[Request, Intent]:
+    def _foreign(self, words: list[str]) -> list[str]:
+        return foreign_words(
+            [w for w in words if not self.filters.knows(w)], self.councils.council_words
+        )
+
+    def _about(self, ask: Ask, first: CouncilMatch, words: list[str]) -> tuple[Request, Intent]:
         # "compare swansea and suffolk": no cue but the councils, and no word foreign to this.
-        unread = ask.intent is Intent.UNKNOWN and not foreign
+        unread = ask.intent is Intent.UNKNOWN and not self._foreign(words)
         if ask.intent not in COUNCIL_INTENTS and not unread:
             return ask, ask.intent
         seen = {_code(first)}

@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +48,16 @@ def _fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; possessives and symbols dropped."""
     folded = _fold(text).replace("&", " and ")
-    folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
+    # Most questions have no apostrophe to look for (the curly ones are not ASCII).
+    if not folded.isascii() or "'" in folded or "`" in folded:
+        folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word of a question: its normalised form and whether it was written with a capital."""
+class Word(NamedTuple):
+    """A word of a question: its normalised form and whether it was written with a capital.
+    (A tuple: a question makes dozens, and a tuple is several times quicker to make than a
+    frozen dataclass.)"""
 
     text: str
     capitalised: bool
@@ -63,12 +67,18 @@ def words(text: str, normalised: str | None = None) -> list[Word]:
     """The question's words in order, normalised, each marked if it was written with a
     capital (any of its spellings in the question was). `normalised`: `normalise(text)`, where
     the caller has it already."""
-    capitalised = {
-        part
-        for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
-        if raw[:1].isupper()
-        for part in normalise(raw).split()
-    }
+    # Messages typed all in small letters (most) have no capital to look for.
+    capitalised = (
+        set()
+        if text.islower()
+        else {
+            part
+            for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
+            if raw[:1].isupper()
+            # A plain word is its own lower case: most are, and need no normalising.
+            for part in (raw.lower() if raw.isascii() and raw.isalpha() else normalise(raw)).split()
+        }
+    )
     whole = normalise(text) if normalised is None else normalised
     return [Word(part, part in capitalised) for part in whole.split()]
 
@@ -85,3 +95,38 @@ def unanswered_key(text: str) -> str:
         return masked
     # Cut at a word boundary, so no half word is counted as a different question.
     return masked[: _UNANSWERED_MAX_CHARS + 1].rsplit(" ", 1)[0]
+
+
+# What ends a sentence of a message (kept by the split, which tells a question by its "?").
+_SENTENCE_END = re.compile(r"([.?!;\n]+)")
+# A full stop after a word this short, before a small letter, is an abbreviation: "no. of".
+_ABBREVIATION_LETTERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence of a message as written, its words (`words`), and whether it is a question
+    (ends with "?")."""
+
+    written: str
+    words: tuple[Word, ...]
+    asks: bool
+
+
+def clauses(text: str) -> list[Clause]:
+    """The sentences of `text` that have a word in them. A piece that goes on in small letters
+    after a short word ("total no. of authorities") is the same sentence."""
+    found: list[Clause] = []
+    parts = _SENTENCE_END.split(text)
+    for piece, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
+        normalised = normalise(piece)
+        if not normalised:
+            continue
+        asks = "?" in end
+        last = found[-1].words[-1].text if found else ""
+        if found and len(last) <= _ABBREVIATION_LETTERS and piece.lstrip()[:1].islower():
+            joined = f"{found[-1].written} {piece}"
+            found[-1] = Clause(joined, (*found[-1].words, *words(piece, normalised)), asks)
+        else:
+            found.append(Clause(piece, tuple(words(piece, normalised)), asks))
+    return found

@@ -4,10 +4,10 @@ cue patterns that weigh them."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from itertools import groupby
-from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -32,6 +32,8 @@ SHORTHAND = {
     "some1": "someone", "every1": "everyone", "4got": "forgot", "l8r": "later", "gr8": "great",
     "msg": "message", "txt": "text", "thanx": "thanks", "coz": "because",
     "cos": "because", "bc": "because", "rn": "now", "atm": "now",
+    # Little words typed together, which the split of run-together words leaves alone.
+    "howmany": "how many", "howfar": "how far", "howlong": "how long",
 }  # fmt: skip
 
 # Words of this subject that settle no intent but show the question is on topic.
@@ -90,7 +92,8 @@ OFF_TOPIC_WORDS = frozenset(
     beach beaches museum castle cathedral hospital doctor gp dentist recipe joke jokes play
     playing played game games kickoff fixture fixtures rail fare fares hire book booking
     lighting lights theatre concert gig fostering foster fosterer carers dehydration symptom
-    symptoms illness disease allergy pregnancy traffic
+    symptoms illness disease allergy pregnancy traffic stroke strokes heart attack cancer flu
+    covid diabetes dementia
     """.split()
 )
 
@@ -99,18 +102,31 @@ OFF_TOPIC_WORDS = frozenset(
 _ANCHOR = re.compile(
     r"\b(?:signs of safety|sofs|safeguarding|child protection|social work\w*|practitioners?"
     r"|practice (?:leaders?|leads?|champions?)|champions?|residency|trainers?|training"
-    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*)\b"
+    r"|consultants?|implement\w*|adopt\w*|reminders?|remind|subscri\w*"
+    r"|(?:go|goes|gone|went|going|be|is|are) live|live yet)\b"
+)
+
+
+# The everyday words and their plurals, looked up at once.
+_OFF_TOPIC_FORMS = OFF_TOPIC_WORDS | {f"{word}s" for word in OFF_TOPIC_WORDS}
+# Adopting a child is not adopting an approach.
+_ADOPTING_A_CHILD = re.compile(
+    r"\badopt\w* (?:a |an |my |our |the )?(?:child|children|baby|babies|kid|kids|son|daughter)\b"
 )
 
 
 def is_on_topic(text: str) -> bool:
     """Whether normalised `text` has a word that only this subject uses."""
-    return bool(_ANCHOR.search(text))
+    return bool(_ANCHOR.search(_ADOPTING_A_CHILD.sub(" ", text)))
 
 
 def off_topic_words(words: list[str]) -> list[str]:
-    """The words of `words` that are everyday council business, plurals included."""
-    return [w for w in words if w in OFF_TOPIC_WORDS or w.removesuffix("s") in OFF_TOPIC_WORDS]
+    """The words of `words` that are everyday council business, plurals included, and the
+    phrases of other business ("adopting a child")."""
+    found = [w for w in words if w in _OFF_TOPIC_FORMS]
+    if any(w.startswith("adopt") for w in words):
+        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
+    return found
 
 
 # The words of the intent cues (bot.understanding.cues), and the stems of their `*` words:
@@ -139,14 +155,18 @@ KNOWN_WORDS = (
 
 # Intent words are spelling-corrected like council names ("trainz", "evnts"); see councils.py.
 INTENT_SPELLING_CUTOFF = 80.0
-# By first letter: a correction keeps it (as council names' do), and searching only the words
-# that share it keeps each unknown word's search small in a message of hundreds of them.
-_CORRECTABLE_BY_INITIAL = {
-    initial: list(words)
-    for initial, words in groupby(
-        sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4),
-        key=itemgetter(0),
+# By first letter and length: a correction keeps the first letter (as council names' do) and
+# is at most _LENGTH_SLACK letters longer or shorter ("communities" holds every letter of
+# "counties" but is no typo of it); searching only those words keeps each unknown word's search
+# small in a message of hundreds of them.
+_LENGTH_SLACK = 2
+_CORRECTABLE_WORDS = sorted(w for w in CUE_WORDS | DOMAIN_WORDS | set(INTENT_STEMS) if len(w) >= 4)
+_CORRECTABLE: dict[tuple[str, int], list[str]] = {
+    (initial, length): [w for w in words if abs(len(w) - length) <= _LENGTH_SLACK]
+    for initial, words in (
+        (initial, list(group)) for initial, group in groupby(_CORRECTABLE_WORDS, key=lambda w: w[0])
     )
+    for length in range(4, max(map(len, words)) + _LENGTH_SLACK + 1)
 }
 
 
@@ -156,6 +176,12 @@ def is_known(word: str) -> bool:
     return word in KNOWN_WORDS
 
 
+# Corrections and splits depend on the word alone (and the fixed vocabulary): each is worked
+# out once per word, however many questions it comes in.
+_WORDS_REMEMBERED = 8192
+
+
+@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
 def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
@@ -164,7 +190,7 @@ def correct_spelling(word: str) -> str:
         return word
     match = process.extractOne(
         word,
-        _CORRECTABLE_BY_INITIAL.get(word[0], ()),
+        _CORRECTABLE.get((word[0], len(word)), ()),
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=INTENT_SPELLING_CUTOFF,
@@ -193,7 +219,8 @@ _SHORTEST_RUN, _LONGEST_RUN = 5, 32
 _LONGEST_PIECE = 16
 
 
-def split_run_together(word: str, council_words: frozenset[str]) -> list[str] | None:
+@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+def split_run_together(word: str, council_words: frozenset[str]) -> tuple[str, ...] | None:
     """`word` as the few known words it runs together ("whotrains" → who, trains), or None.
 
     A dynamic programme over the word's letters (fewest pieces wins), each piece a word of this
@@ -221,4 +248,4 @@ def split_run_together(word: str, council_words: frozenset[str]) -> list[str] | 
     pieces = best[len(word)]
     if pieces is None or len(pieces) < 2 or all(p in STOPWORDS for p in pieces):
         return None
-    return pieces
+    return tuple(pieces)

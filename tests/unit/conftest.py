@@ -18,7 +18,8 @@ LEAD_TIMES = (timedelta(days=7), timedelta(days=1))
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Each question set's accuracy per kind of question, where the sets ran."""
-    from tests.unit.test_understanding import ACCURACY_BY_KIND, kind_table
+    from tests.question_sets import kind_table
+    from tests.unit.test_understanding import ACCURACY_BY_KIND
 
     for name, tally in sorted(ACCURACY_BY_KIND.items()):
         terminalreporter.write_sep("-", f"{name}: accuracy by kind")

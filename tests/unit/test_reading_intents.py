@@ -101,9 +101,9 @@ def test_a_question_that_only_shares_words_with_this_subject_is_refused(
 @pytest.mark.parametrize(
     ("word", "pieces"),
     [
-        ("whotrains", ["who", "trains"]),
-        ("whatstage", ["what", "stage"]),
-        ("eventsinsuffolk", ["events", "in", "suffolk"]),
+        ("whotrains", ("who", "trains")),
+        ("whatstage", ("what", "stage")),
+        ("eventsinsuffolk", ("events", "in", "suffolk")),
         ("together", None),  # only little words: "to get her" says nothing
         ("station", None),  # fragments of council names are no words
         ("dehydration", None),
@@ -111,7 +111,7 @@ def test_a_question_that_only_shares_words_with_this_subject_is_refused(
     ],
 )
 def test_run_together_words_are_split_into_known_words_only(
-    word: str, pieces: list[str] | None
+    word: str, pieces: tuple[str, ...] | None
 ) -> None:
     assert vocabulary.split_run_together(word, frozenset({"suffolk"})) == pieces
 
