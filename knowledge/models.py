@@ -44,7 +44,11 @@ def _printable(value: str) -> str:
 
 Printable = Annotated[str, AfterValidator(_printable)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[Printable, StringConstraints(strip_whitespace=True, min_length=1)]
+# Stripped and measured before the printable check: constraints listed after a validator are not
+# applied in order, and a text of spaces would pass as "".
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)
+]
 
 # The years a date may name: wide enough for any record, narrow enough that a period, a
 # reminder's lead time or a calendar file's time zone rules never run off datetime's range
