@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.understanding.text import Word, normalise
+from bot.understanding.welsh import name_forms, welsh_names
 from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
@@ -106,8 +107,7 @@ def _core(name: str) -> str:
 
 
 def _name_forms(council: Council) -> set[str]:
-    names = [council.name, council.short_name, *council.variants]
-    names += [name for name in (council.welsh_name, council.welsh_official_name) if name]
+    names = [council.name, council.short_name, *council.variants, *welsh_names(council)]
     forms: set[str] = set()
     for name in names:
         for form in (normalise(name), _core(name)):
@@ -162,6 +162,21 @@ class CouncilIndex:
             for form in _with_joined(normalise(town)):
                 if form not in named and form not in excluded:
                     phrases[form].update(codes)
+        # Welsh names after a word that mutates them ("yng Nghaerdydd", "i Sir Fynwy"), where
+        # no name is written so: for Welsh councils' and towns' names and English ones' in Welsh.
+        welsh: dict[str, set[str]] = defaultdict(set)
+        for council in councils.values():
+            for name in welsh_names(council):
+                for form in {normalise(name), _core(name)} - {""}:
+                    for mutated in name_forms(form):
+                        welsh[mutated].add(council.code)
+        for town, codes in (towns or {}).items():
+            if all(code in councils and councils[code].nation == "Wales" for code in codes):
+                for mutated in name_forms(normalise(town)):
+                    welsh[mutated].update(codes)
+        for form, codes in welsh.items():
+            if form not in phrases and form not in excluded:
+                phrases[form] = codes
         self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}
         # For each word, the lengths of the names it begins, longest first.
         sizes: dict[str, set[int]] = defaultdict(set)
@@ -210,6 +225,19 @@ class CouncilIndex:
         """The longest council name in the question once misspelt words are mended."""
         texts, scores, tie = self._correct([word.text for word in question])
         return tie or self._find_exact(question, texts, scores)
+
+    def name_at(self, words: Sequence[str], start: int) -> int:
+        """How many of `words` from `start` make the longest council's or town's name there (0:
+        none), everyday words ("hope", "law") apart."""
+        for size in self._sizes_by_first_word.get(words[start], ()):
+            phrase = " ".join(words[start : start + size])
+            if (
+                start + size <= len(words)
+                and phrase in self._phrases
+                and phrase not in EVERYDAY_WORDS
+            ):
+                return size
+        return 0
 
     def may_name_a_council(self, words: Sequence[str]) -> bool:
         """Whether any of `words` could begin a council's name, as written or misspelt (a word

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.languages import Language
 from bot.scopes import ALL
@@ -43,6 +43,7 @@ from bot.understanding.vocabulary import (
     off_topic_words,
     split_run_together,
 )
+from bot.understanding.welsh import Welsh
 from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,17 @@ class Engine:
             reserved=self.people.reserved,
         )
         self.several = Several(knowledge, self.councils)
+        self.welsh = Welsh(self.councils.name_at, self.councils.council_words)
 
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
-        """What `text` asks for, read in `conversation` (which is not changed)."""
+        """What `text` asks for, read in `conversation` (which is not changed), and the language
+        it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
+        language = self.welsh.language_of(normalise(text))
+        if language is Language.WELSH:
+            text = self.welsh.english(text)
+        return replace(self._understand(text, conversation), language=language)
+
+    def _understand(self, text: str, conversation: Conversation | None) -> Understanding:
         conversation = conversation if conversation is not None else Conversation()
         normalised = normalise(text)
         if _THANKS.match(normalised):
