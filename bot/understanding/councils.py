@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.understanding.text import Word, normalise
-from bot.understanding.welsh import name_forms, welsh_names
+from bot.understanding.welsh import name_forms, shire_names, welsh_names
 from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def _name_forms(council: Council) -> set[str]:
         for form in (normalise(name), _core(name)):
             if form:
                 forms |= _with_joined(form)
-    return forms
+    return forms | {normalise(name) for name in shire_names(council)}
 
 
 def _first_words(council: Council) -> set[str]:

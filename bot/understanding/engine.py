@@ -121,10 +121,8 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed), and the language
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
-        language = self.welsh.language_of(normalise(text))
-        if language is Language.WELSH:
-            text = self.welsh.english(text)
-        return replace(self._understand(text, conversation), language=language)
+        language, read = self.welsh.reading(text, normalise(text))
+        return replace(self._understand(read, conversation), language=language)
 
     def _understand(self, text: str, conversation: Conversation | None) -> Understanding:
         conversation = conversation if conversation is not None else Conversation()

@@ -108,22 +108,30 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "CAM": ("Swydd Gaergrawnt", "Sir Gaergrawnt", "Caergrawnt"),
     "LEC": ("Swydd Gaerlyr", "Sir Gaerlyr"),
     "BST": ("Bryste",),
+    "KEN": ("Caint",),
+    "CON": ("Cernyw",),
+    "DEV": ("Dyfnaint",),
     "LIV": ("Lerpwl",),
     "MAN": ("Manceinion",),
 }
 
 
 def welsh_names(council: Council) -> list[str]:
-    """A council's names in Welsh: the register's, the exonyms above, and "Swydd"/"Sir" before
-    an English shire's name ("Swydd Stafford")."""
+    """A council's names in Welsh: the register's (also without "Cyngor") and the exonyms
+    above."""
     names = [name for name in (council.welsh_name, council.welsh_official_name) if name]
     # "Sir Gâr" for "Cyngor Sir Gâr", "Dinas Caerdydd" for "Cyngor Dinas Caerdydd".
     names += [name[len("cyngor ") :] for name in names if name.lower().startswith("cyngor ")]
-    names += EXONYMS.get(council.code, ())
+    return names + list(EXONYMS.get(council.code, ()))
+
+
+def shire_names(council: Council) -> list[str]:
+    """ "Swydd Stafford" and "Sir Stafford" for an English shire: names that are only whole (the
+    "Stafford" in them is the borough)."""
     short = normalise(council.short_name)
-    if council.nation == "England" and short.endswith("shire") and " " not in short:
-        names += [f"{word} {short.removesuffix('shire')}" for word in _SHIRE_WORDS]
-    return names
+    if council.nation != "England" or not short.endswith("shire") or " " in short:
+        return []
+    return [f"{word} {short.removesuffix('shire')}" for word in _SHIRE_WORDS]
 
 
 # The glossary: Welsh words and phrases (radical forms; "/" separates alternatives), each with
@@ -133,6 +141,22 @@ def welsh_names(council: Council) -> list[str]:
 # Longer phrases are read before shorter ones.
 GLOSSARY = """
 pwy = who
+arni/arnyn nhw/arnyn/arno/ynddo/ynddi/yn llawn/llawn =
+mynd/yn mynd/'n mynd = going
+dal yn/yn dal yn = still
+cyn bo hir/yn fuan/buan = soon
+allweddol = key
+aeth/aethon/aeth i/aethon i/wedi mynychu/mynychu/fynychodd = attended
+cyflwyniad/hyfforddiant cyflwyno/cyflwyniadol/hyfforddiant cyflwyniadol = introduction training
+ychwanegol/pellach = further
+ar gyfer/ar ran = for
+gadael/gad/gadewch = let
+ma/ma'r/ma nhw/mae nhw = is
+rheiny/rheini/rheina/rheina = those
+pa rai = which ones
+rhai = some
+cymharu/cymharwch/cymhara/cymhariaeth = compare
+heddiw = today
 beth/be = what
 pryd/pryd mae/pryd fydd/pryd bydd = when
 ble/lle/ble mae/lle mae = where
@@ -245,7 +269,8 @@ dod ymlaen/dod yn eu blaen/dod yn ei flaen = getting on
 ymlaen = on
 gofyn/holi = ask
 teipio/sgwennu/ysgrifennu = type
-defnyddio/yn defnyddio/'n defnyddio = using
+defnyddio/yn defnyddio/'n defnyddio/iwsio/iwso/yn iwsio/'n iwsio = using
+rolio allan/rholio allan/cyflwyno'n raddol = rolling out
 cychwyn/dechrau/dechreuodd/dechreuwyd = started
 cyrraedd = up to
 cynllunio = planning
@@ -537,6 +562,8 @@ GLOSSARY_ENTRIES = _glossary(GLOSSARY, _ENGLISH_WORDS)
 # A message is read as written in a language on at least this many of its words.
 _LEAST_ENGLISH_WORDS = 2
 _LEAST_WELSH_WORDS = 1
+# The name of the approach, which Welsh speakers write in English too.
+_APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
 
 
 class Welsh:
@@ -554,26 +581,36 @@ class Welsh:
         welsh_words = {
             word for phrase in self._glossary for word in phrase.split() if "'" not in word
         }
-        # Words of both languages ("a", "am", "plant"), shorthand, single letters and the words
-        # of council names ("cyngor", "sir") tell nothing.
-        neutral = (welsh_words & _ENGLISH_WORDS) | set(SHORTHAND) | set(name_words)
+        # Words of both languages ("a", "am", "plant"), shorthand, single letters, the words of
+        # council names ("cyngor", "sir") and the approach's name, which Welsh keeps, tell nothing.
+        neutral = (welsh_words & _ENGLISH_WORDS) | set(SHORTHAND) | set(name_words) | _APPROACH
         self._welsh_words = frozenset(w for w in welsh_words - neutral if len(w) > 1)
         self._english_words = frozenset(w for w in _ENGLISH_WORDS - neutral if len(w) > 1)
 
+    def reading(self, text: str, normalised: str) -> tuple[Language | None, str]:
+        """The language `text` (`normalised`) is written in, and the text to read: Welsh glossed
+        into English, and so is a message with no English word at all ("A Suffolk?": "and
+        Suffolk?", too short to be called Welsh)."""
+        welsh, english = self._counts(normalised)
+        if welsh >= _LEAST_WELSH_WORDS and welsh > english:
+            return Language.WELSH, self.english(text)
+        if english >= _LEAST_ENGLISH_WORDS and english > welsh:
+            return Language.ENGLISH, text
+        return None, self.english(text) if english == 0 else text
+
     def language_of(self, normalised: str) -> Language | None:
-        """The language the normalised message is written in, by counting the words only Welsh
-        or only English has; None for a message with too few of either (a council's name, "ok")."""
+        """The language a normalised message is written in, by counting the words only Welsh or
+        only English has; None for a message with too few of either (a council's name, "ok")."""
+        return self.reading(normalised, normalised)[0]
+
+    def _counts(self, normalised: str) -> tuple[int, int]:
         welsh = english = 0
         for word in normalised.split():
             if word in self._welsh_words:
                 welsh += 1
             elif word in self._english_words:
                 english += 1
-        if welsh >= _LEAST_WELSH_WORDS and welsh > english:
-            return Language.WELSH
-        if english >= _LEAST_ENGLISH_WORDS and english > welsh:
-            return Language.ENGLISH
-        return None
+        return welsh, english
 
     def english(self, text: str) -> str:
         """`text` with its Welsh glossed into English: longest phrase first, names and words
