@@ -141,6 +141,20 @@ def shire_names(council: Council) -> list[str]:
 # Longer phrases are read before shorter ones.
 GLOSSARY = """
 pwy = who
+pan/pan fydd/pan mae = when
+rhywbeth/unrhyw beth newydd = something
+diweddaraf/diweddara/y diweddaraf = latest news
+newydd = new
+rhan = part
+rhedeg/yn rhedeg/'n rhedeg = runs
+sefyllfa = status
+peth/pethau/petha = things
+hanes = summary
+wt ti/wt ti'n/ti'n = are you
+gwbod/gwbo = know
+nath/naeth/nathon = did
+ydio/ydy o/ydy e/ydi o/dio/yw e/ydy hi = is it
+sgen ti/sgin ti/oes gen ti/oes gynnoch chi/oes gennych chi = have you got
 arni/arnyn nhw/arnyn/arno/ynddo/ynddi/yn llawn/llawn =
 mynd/yn mynd/'n mynd = going
 dal yn/yn dal yn = still
@@ -262,7 +276,7 @@ gwneud/neud/ei wneud/yn ei wneud/'n ei wneud/yn gwneud/'n gwneud/yn neud/'n neud
 gweithio = working
 gweithio gyda/gweithio efo/gweithio hefo = work with
 gwaith = work
-cael/ca/cha = get
+cael/ca/cha = getting
 derbyn = receive
 dod = come from
 dod ymlaen/dod yn eu blaen/dod yn ei flaen = getting on
