@@ -171,9 +171,12 @@ class CouncilIndex:
                     for mutated in name_forms(form):
                         welsh[mutated].add(council.code)
         for town, codes in (towns or {}).items():
-            if all(code in councils and councils[code].nation == "Wales" for code in codes):
+            in_wales = {
+                code for code in codes if code in councils and councils[code].nation == "Wales"
+            }
+            if in_wales:
                 for mutated in name_forms(normalise(town)):
-                    welsh[mutated].update(codes)
+                    welsh[mutated] |= in_wales
         for form, codes in welsh.items():
             if form not in phrases and form not in excluded:
                 phrases[form] = codes

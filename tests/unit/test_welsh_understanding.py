@@ -1,0 +1,246 @@
+"""Welsh is understood as English is: council names however they are mutated, accents or none,
+English mixed in; the language of a message is told; and subscribing and unsubscribing are
+never swapped (Welsh mirrored pairs, written as people write them, not taken from a question
+set)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.languages import Language
+from bot.understanding.conversation import Conversation
+from bot.understanding.councils import CouncilMatch
+from bot.understanding.engine import Engine
+from bot.understanding.intents import Intent
+from bot.understanding.requests import Subscribe, Unsubscribe
+from bot.understanding.text import normalise, words
+from bot.understanding.welsh import GLOSSARY, _key, _table_lines, glossary_lines, mutated, radicals
+
+
+@pytest.mark.parametrize(
+    ("radical", "forms"),
+    [
+        ("caerdydd", {"caerdydd", "gaerdydd", "nghaerdydd", "chaerdydd"}),
+        ("powys", {"powys", "bowys", "mhowys", "phowys"}),
+        ("tanysgrifio", {"tanysgrifio", "danysgrifio", "nhanysgrifio", "thanysgrifio"}),
+        ("gwynedd", {"gwynedd", "wynedd", "ngwynedd"}),
+        ("bangor", {"bangor", "fangor", "mangor"}),
+        ("dinbych", {"dinbych", "ddinbych", "ninbych"}),
+        ("merthyr", {"merthyr", "ferthyr"}),
+        ("llanelli", {"llanelli", "lanelli"}),
+        ("rhondda", {"rhondda", "rondda"}),
+        ("abertawe", {"abertawe"}),
+        ("chwefror", {"chwefror"}),  # "ch" is a letter of its own, not a mutated "c"
+    ],
+)
+def test_a_radical_takes_the_soft_nasal_and_aspirate_mutations_its_initial_has(
+    radical: str, forms: set[str]
+) -> None:
+    assert mutated(radical) == forms
+
+
+@pytest.mark.parametrize(
+    ("written", "radical"),
+    [
+        ("gaerfyrddin", "caerfyrddin"),
+        ("ddinbych", "dinbych"),
+        ("fynwy", "mynwy"),
+        ("benfro", "penfro"),
+        ("nghaerdydd", "caerdydd"),
+        ("chyngor", "cyngor"),
+    ],
+)
+def test_a_mutated_name_from_the_register_leads_back_to_its_radical(
+    written: str, radical: str
+) -> None:
+    assert radical in radicals(written)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("yng Nghaerdydd", "CRF"),
+        ("i Gaerdydd", "CRF"),
+        ("a Chaerdydd", "CRF"),
+        ("ym Mhowys", "POW"),
+        ("i Wynedd", "GWN"),
+        ("yng Ngwynedd", "GWN"),
+        ("ym Mro Morgannwg", "VGL"),
+        ("yn Sir Gâr", "CMN"),
+        ("yng Nghaerfyrddin", "CMN"),
+        ("yn Ninbych", "DEN"),
+        ("ym Mhenfro", "PEM"),
+        ("yng Nghastell-nedd Port Talbot", "NTL"),
+        ("i Ben-y-bont ar Ogwr", "BGE"),
+        ("yn Ynys Môn", "AGY"),
+        ("yn Ynys Mon", "AGY"),
+        ("ei Chyngor Dinas Caerdydd", "CRF"),
+        ("yn Swydd Lincoln", "LIN"),
+        ("Sir Stafford", "STS"),
+        ("yn Nwyrain Swydd Efrog", "ERY"),
+        ("i Ddwyrain Swydd Efrog", "ERY"),
+        ("yng Nghaint", "KEN"),
+        ("ym Manceinion", "MAN"),
+        ("i Lanelli", "CMN"),
+        ("ym Mangor", "GWN"),
+    ],
+)
+def test_a_welsh_name_is_found_however_it_is_mutated(engine: Engine, text: str, code: str) -> None:
+    found = engine.councils.find(words(text))
+    assert isinstance(found, CouncilMatch)
+    assert (found.responsible or found.named).code == code
+
+
+def test_lincoln_in_english_is_still_the_city_not_the_county(engine: Engine) -> None:
+    """ "Sir Lincoln" is Lincolnshire only whole: the "Lincoln" in it names the city."""
+    found = engine.councils.find(words("is lincoln using it"))
+    assert isinstance(found, CouncilMatch)
+    assert found.named.code != "LIN"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Pwy sy'n hyfforddi Abertawe?", Language.WELSH),
+        ("pwy sy'n neud y training yn Abertawe", Language.WELSH),
+        ("ymgynghorydd Signs of Safety Dwyrain Efrog?", Language.WELSH),
+        ("diolch", Language.WELSH),
+        ("who trains swansea", Language.ENGLISH),
+        ("Is Cyngor Abertawe past the planning bit yet", Language.ENGLISH),
+        ("how far has Caerdydd got with SofS?", Language.ENGLISH),
+        ("Swansea?", None),
+        ("Abertawe", None),
+        ("Cyngor Abertawe", None),
+        ("/start", None),
+        ("ok", None),
+    ],
+)
+def test_the_language_a_message_is_written_in_is_told(
+    engine: Engine, text: str, language: Language | None
+) -> None:
+    assert engine.understand(text).language is language
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "code"),
+    [
+        ("Pwy sy'n hyfforddi Abertawe?", Intent.TRAINERS, "SWA"),
+        ("pwy sy'n neud y training yn Abertawe", Intent.TRAINERS, "SWA"),
+        ("Pa gam mae Suffolk wedi'i gyrraedd?", Intent.STAGE, "SFK"),
+        ("Beth mae Swydd Lincoln yn ei wneud?", Intent.STAGE, "LIN"),
+        ("Pryd mae'r hyfforddiant nesaf yn Nwyrain Swydd Efrog?", Intent.EVENTS, "ERY"),
+        ("Pwy sy'n cadeirio'r grŵp llywio yn Abertawe?", Intent.PEOPLE, "SWA"),
+        ("PWY SYN CADEIRIO'R GRWP LLYWIO YN ABERTAWE", Intent.PEOPLE, "SWA"),
+        ("Faint o hyrwyddwyr ymarfer sydd gan Swydd Lincoln?", Intent.COUNT, "LIN"),
+        ("Dwed wrtha i am Staffs", Intent.OVERVIEW, "STS"),
+        ("Pwy sy'n hyfforddi yn Sir y Fflint?", Intent.TRAINERS, "FLN"),
+    ],
+)
+def test_a_welsh_question_is_read_with_the_intent_and_council_of_its_english(
+    engine: Engine, text: str, intent: Intent, code: str
+) -> None:
+    understood = engine.understand(text)
+    assert understood.intent is intent
+    assert isinstance(understood.council, CouncilMatch)
+    assert (understood.council.responsible or understood.council.named).code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pwy enillodd y gêm bêl-droed?",
+        "Sut mae'r tywydd yn Abertawe?",
+        "Faint yw treth y cyngor yn Swydd Lincoln?",
+        "Pwy yw maer Abertawe?",
+        "Pwy sy'n hyfforddi tîm pêl-droed Abertawe?",
+    ],
+)
+def test_an_off_topic_welsh_question_is_refused_even_naming_an_adopter(
+    engine: Engine, text: str
+) -> None:
+    understood = engine.understand(text)
+    assert understood.intent is Intent.UNKNOWN
+    assert understood.council is None
+
+
+def test_a_short_welsh_follow_up_asks_the_same_about_another_council(engine: Engine) -> None:
+    conversation = Conversation(intent=Intent.TRAINERS, council_code="ERY")
+    understood = engine.understand("a Lincs?", conversation)
+    assert understood.intent is Intent.TRAINERS
+    assert isinstance(understood.council, CouncilMatch)
+    assert understood.council.named.code == "LIN"
+
+
+def test_each_line_of_the_glossary_gives_its_welsh_one_english() -> None:
+    malformed = [line for line in glossary_lines(GLOSSARY) if line.count("=") != 1]
+    assert malformed == []
+
+
+def test_each_welsh_phrase_of_the_glossary_has_one_meaning() -> None:
+    meanings: dict[str, set[str]] = {}
+    for welsh, english in _table_lines(GLOSSARY):
+        meanings.setdefault(_key(welsh), set()).add(english)
+    assert {phrase: m for phrase, m in meanings.items() if len(m) > 1} == {}
+
+
+def test_a_long_welsh_message_is_read_into_english_in_time_linear_in_its_length(
+    engine: Engine,
+) -> None:
+    """Telegram's longest message, made of phrase openers that never complete a phrase; what
+    the engine then does with its English is timed by tests/unit/test_understanding_speed.py."""
+    text = ("pwy sy'n dim mwy o yng Ng pa mor beth wyt ti'n rhoi'r gorau " * 100)[:4096]
+    start = time.perf_counter()
+    engine.welsh.reading(text, normalise(text))
+    assert time.perf_counter() - start < 0.025
+
+
+# (subscribe, unsubscribe): the same request turned round, in Welsh.
+WELSH_MIRRORED = [
+    ("Atgoffa fi am Suffolk", "Paid ag atgoffa fi am Suffolk"),
+    ("Atgoffwch fi am ddigwyddiadau Abertawe", "Peidiwch â fy atgoffa am ddigwyddiadau Abertawe"),
+    ("Dw i eisiau nodiadau atgoffa am Lincs", "Dw i ddim eisiau nodiadau atgoffa am Lincs"),
+    ("dwi isio negeseuon am Staffs", "dwi ddim isio negeseuon am Staffs"),
+    ("Anfonwch negeseuon ata i am Abertawe", "Paid ag anfon negeseuon ata i am Abertawe"),
+    ("Tanysgrifio i Abertawe", "Dad-danysgrifio o Abertawe"),
+    ("tanysgrifiwch fi i Suffolk", "dad-danysgrifiwch fi o Suffolk"),
+    ("Peidiwch â stopio'r negeseuon am Abertawe", "Stopiwch y negeseuon am Abertawe"),
+    ("Paid a canslo fy nhanysgrifiad i Lincs", "Canslo fy nhanysgrifiad i Lincs"),
+    ("Paid â diffodd y rhybuddion am Staffs", "Diffodd y rhybuddion am Staffs"),
+    ("Rhowch wybod i mi am Swydd Lincoln", "Dim mwy o negeseuon am Swydd Lincoln"),
+    ("Cadwch fi yn y lwp am Suffolk", "Digon o'r negeseuon am Suffolk"),
+    ("Paid â gadael i mi golli digwyddiadau Abertawe", "Dim rhagor o nodiadau atgoffa am Abertawe"),
+    ("Hoffwn gael negeseuon am Lincs", "Hoffwn beidio cael negeseuon am Lincs"),
+    ("Dilyn Swydd Stafford", "Stopio dilyn Swydd Stafford"),
+    ("ga i nodiadau atgoffa ar gyfer Suffolk plis", "tynnwch fi oddi ar y rhestr ar gyfer Suffolk"),
+    ("atgoffa fi am y training yn Abertawe", "stopia'r reminders am y training yn Abertawe"),
+    ("Dw i dal eisiau negeseuon am Lincs", "Dw i ddim eisiau negeseuon am Lincs mwyach"),
+    ("ATGOFFA FI AM DDWYRAIN SWYDD EFROG", "PAID AG ATGOFFA FI AM DDWYRAIN SWYDD EFROG"),
+    ("Atgoffa fi am Gyngor Abertawe", "Tawelu negeseuon Cyngor Abertawe"),
+]
+
+WELSH_COUNCILS = {
+    "suffolk": "SFK",
+    "lincs": "LIN",
+    "swydd lincoln": "LIN",
+    "staffs": "STS",
+    "swydd stafford": "STS",
+    "abertawe": "SWA",
+    "swydd efrog": "ERY",
+}
+
+
+def _welsh_council_in(text: str) -> str:
+    lowered = text.lower()
+    return next(code for name, code in WELSH_COUNCILS.items() if name in lowered)
+
+
+@pytest.mark.parametrize(("text", "mirror"), WELSH_MIRRORED, ids=[p[0] for p in WELSH_MIRRORED])
+def test_a_welsh_request_to_be_reminded_subscribes(engine: Engine, text: str, mirror: str) -> None:
+    assert engine.understand(text).request == Subscribe(_welsh_council_in(text)), mirror
+
+
+@pytest.mark.parametrize(("mirror", "text"), WELSH_MIRRORED, ids=[p[1] for p in WELSH_MIRRORED])
+def test_its_welsh_mirror_unsubscribes(engine: Engine, mirror: str, text: str) -> None:
+    assert engine.understand(text).request == Unsubscribe(_welsh_council_in(text)), mirror
