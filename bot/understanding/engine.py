@@ -121,12 +121,16 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed), and the language
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
-        language, read = self.welsh.reading(text, normalise(text))
-        return replace(self._understand(read, conversation), language=language)
-
-    def _understand(self, text: str, conversation: Conversation | None) -> Understanding:
-        conversation = conversation if conversation is not None else Conversation()
         normalised = normalise(text)
+        language, read = self.welsh.reading(text, normalised)
+        if read is not text:
+            normalised = normalise(read)
+        return replace(self._understand(read, normalised, conversation), language=language)
+
+    def _understand(
+        self, text: str, normalised: str, conversation: Conversation | None
+    ) -> Understanding:
+        conversation = conversation if conversation is not None else Conversation()
         if _THANKS.match(normalised):
             return Understanding(Thanks(), Intent.HELP, None, 1.0)
         if not text.strip():  # a bare mention in a group
