@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.languages import Language
 from bot.understanding.text import normalise
-from bot.understanding.vocabulary import KNOWN_WORDS, SHORTHAND
+from bot.understanding.vocabulary import KNOWN_WORDS, OFF_TOPIC_WORDS, SHORTHAND
 from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
@@ -197,15 +197,17 @@ def _glossary(table: str, english_words: frozenset[str]) -> dict[str, str]:
     return glossary
 
 
-# Words that count as English in a message: the engine's vocabulary, bar shorthand that is also
-# Welsh ("da", "n", "r").
-_ENGLISH_WORDS = KNOWN_WORDS - set(SHORTHAND)
+# Words that count as English in a message: the engine's vocabulary and its off-topic words, bar
+# shorthand that is also Welsh ("da", "n", "r").
+_ENGLISH_WORDS = (KNOWN_WORDS | OFF_TOPIC_WORDS) - set(SHORTHAND)
 GLOSSARY_ENTRIES = _glossary(GLOSSARY, _ENGLISH_WORDS)
 # A message is read as written in a language on at least this many of its words.
 _LEAST_ENGLISH_WORDS = 2
 _LEAST_WELSH_WORDS = 1
 # The last letter of "'r" ("the") and "'n" (a particle), written onto the word before.
 _CLITIC_ENDINGS = frozenset("rn")
+# Shorter words with such an ending are words of their own ("win", "mon"), not "wi'n", "mo'n".
+_SHORTEST_CLITIC_HOST = 3
 # The name of the approach, which Welsh speakers write in English too.
 _APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
 
@@ -260,7 +262,9 @@ class Welsh:
                 english += 1
             # "stopia'r", "mae'n" lose their apostrophe when normalised: "stopiar", "maen".
             elif word in self._welsh_words or (
-                word[-1] in _CLITIC_ENDINGS and word[:-1] in self._welsh_words
+                len(word) > _SHORTEST_CLITIC_HOST
+                and word[-1] in _CLITIC_ENDINGS
+                and word[:-1] in self._welsh_words
             ):
                 welsh += 1
         return welsh, english
