@@ -124,6 +124,25 @@ def _first_words(council: Council) -> set[str]:
     return set()
 
 
+def _mutated_welsh_names(
+    councils: Mapping[str, Council], towns: Mapping[str, Iterable[str]]
+) -> dict[str, set[str]]:
+    """Welsh names as a word before them mutates them ("yng Nghaerdydd", "i Sir Fynwy"): Welsh
+    councils' names, English councils' names in Welsh, and the names of towns in Wales; council
+    codes by name."""
+    mutated: dict[str, set[str]] = defaultdict(set)
+    for council in councils.values():
+        for name in welsh_names(council):
+            for form in {normalise(name), _core(name)} - {""}:
+                for written in name_forms(form):
+                    mutated[written].add(council.code)
+    for town, codes in towns.items():
+        in_wales = {code for code in codes if code in councils and councils[code].nation == "Wales"}
+        for written in name_forms(normalise(town)) if in_wales else ():
+            mutated[written] |= in_wales
+    return mutated
+
+
 class CouncilIndex:
     """Every UK council by every name people use for it."""
 
@@ -162,22 +181,7 @@ class CouncilIndex:
             for form in _with_joined(normalise(town)):
                 if form not in named and form not in excluded:
                     phrases[form].update(codes)
-        # Welsh names after a word that mutates them ("yng Nghaerdydd", "i Sir Fynwy"), where
-        # no name is written so: for Welsh councils' and towns' names and English ones' in Welsh.
-        welsh: dict[str, set[str]] = defaultdict(set)
-        for council in councils.values():
-            for name in welsh_names(council):
-                for form in {normalise(name), _core(name)} - {""}:
-                    for mutated in name_forms(form):
-                        welsh[mutated].add(council.code)
-        for town, codes in (towns or {}).items():
-            in_wales = {
-                code for code in codes if code in councils and councils[code].nation == "Wales"
-            }
-            if in_wales:
-                for mutated in name_forms(normalise(town)):
-                    welsh[mutated] |= in_wales
-        for form, codes in welsh.items():
+        for form, codes in _mutated_welsh_names(councils, towns or {}).items():
             if form not in phrases and form not in excluded:
                 phrases[form] = codes
         self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}

@@ -123,7 +123,7 @@ class Engine:
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
         normalised = normalise(text)
         language, read = self.welsh.reading(text, normalised)
-        if read is not text:
+        if read is not text:  # glossed from Welsh
             normalised = normalise(read)
         return replace(self._understand(read, normalised, conversation), language=language)
 

@@ -28,8 +28,8 @@ from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
 
-# Radical (dictionary) initial → (soft, nasal, aspirate) mutation; None where the initial takes
-# no such mutation. A soft-mutated g is dropped: "Gwynedd" → "yn Wynedd"? no: "i Wynedd".
+# Radical (dictionary) initial → its (soft, nasal, aspirate) mutation; None where the initial
+# takes no such mutation. A soft-mutated g is dropped: "Gwynedd" → "i Wynedd".
 MUTATIONS: dict[str, tuple[str | None, str | None, str | None]] = {
     "c": ("g", "ngh", "ch"),
     "p": ("b", "mh", "ph"),
@@ -69,7 +69,7 @@ def radicals(word: str) -> set[str]:
         for prefix in prefixes:
             if prefix and word.startswith(prefix) and len(word) > len(prefix) + 1:
                 rest = word[len(prefix) :]
-                # "ch" + "wefror" is not a mutated c: the rest must not make a digraph.
+                # Not where the radical would begin with another letter: "c" + "host" is "ch…".
                 if _initial(radical + rest) == radical:
                     found.add(radical + rest)
     return found
@@ -172,14 +172,17 @@ _FOLD = _fold_table()
 _PIECE = re.compile(r"'?[^\W_]+")
 
 
-def _pieces(text: str) -> list[tuple[int, int, str]]:
-    """The words of `text` as (start, end, folded form), in order."""
-    folded = text.translate(_FOLD).lower()
+def _fold(text: str) -> str:
+    return text.translate(_FOLD).lower()
+
+
+def _pieces(folded: str) -> list[tuple[int, int, str]]:
+    """The words of folded text as (start, end, word), in order."""
     return [(m.start(), m.end(), m.group()) for m in _PIECE.finditer(folded)]
 
 
 def _key(phrase: str) -> str:
-    return " ".join(piece for _, _, piece in _pieces(phrase))
+    return " ".join(piece for _, _, piece in _pieces(_fold(phrase)))
 
 
 def _glossary(table: str, english_words: frozenset[str]) -> dict[str, str]:
@@ -210,6 +213,16 @@ _CLITIC_ENDINGS = frozenset("rn")
 _SHORTEST_CLITIC_HOST = 3
 # The name of the approach, which Welsh speakers write in English too.
 _APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
+
+
+def _language(welsh: int, english: int) -> Language | None:
+    """The language of a message with `welsh` words only Welsh has and `english` only English.
+    Welsh with English nouns ("stopia'r reminders am y training") is Welsh."""
+    if welsh >= _LEAST_WELSH_WORDS and welsh >= english:
+        return Language.WELSH
+    if english >= _LEAST_ENGLISH_WORDS and english > welsh:
+        return Language.ENGLISH
+    return None
 
 
 class Welsh:
@@ -243,17 +256,15 @@ class Welsh:
         into English, and so is a message with no English word at all ("A Suffolk?": "and
         Suffolk?", too short to be called Welsh)."""
         welsh, english = self._counts(normalised)
-        # Welsh with English nouns ("stopia'r reminders am y training") is Welsh.
-        if welsh >= _LEAST_WELSH_WORDS and welsh >= english:
-            return Language.WELSH, self.english(text)
-        if english >= _LEAST_ENGLISH_WORDS and english > welsh:
-            return Language.ENGLISH, text
-        return None, self.english(text) if english == 0 else text
+        language = _language(welsh, english)
+        if language is Language.WELSH or (language is None and english == 0):
+            return language, self.english(text)
+        return language, text
 
     def language_of(self, normalised: str) -> Language | None:
         """The language a normalised message is written in, by counting the words only Welsh or
         only English has; None for a message with too few of either (a council's name, "ok")."""
-        return self.reading(normalised, normalised)[0]
+        return _language(*self._counts(normalised))
 
     def _counts(self, normalised: str) -> tuple[int, int]:
         welsh = english = 0
@@ -273,7 +284,10 @@ class Welsh:
         """`text` with its Welsh glossed into English: longest phrase first, names and words
         the glossary does not know left as written (with their capitals and the punctuation
         between them). Linear: each word looks ahead a bounded number of words."""
-        pieces = _pieces(text)
+        folded_text = _fold(text)
+        if len(folded_text) != len(text):  # a letter of a rare alphabet lengthened by `lower`
+            text = folded_text
+        pieces = _pieces(folded_text)
         folded = [piece for _, _, piece in pieces]
         plain = [piece.lstrip("'") for piece in folded]
         out: list[str] = []
