@@ -37,7 +37,8 @@ WELSH_SETS = sorted([*DATA.glob("questions_cy*.yaml"), *DATA.glob("held_out/ques
 QUESTION_SETS = sorted(set(DATA.glob("questions*.yaml")) - set(WELSH_SETS))
 
 
-def load_questions(paths: list[Path]) -> list[str]:
+def load_questions(paths: list[Path] = QUESTION_SETS) -> list[str]:
+    """The questions of `paths`, conversations' turns included (by default the English sets)."""
     return [
         turn["ask"]
         for path in paths

@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from bot.languages import Language
 from bot.understanding.text import normalise
 from bot.understanding.vocabulary import KNOWN_WORDS, OFF_TOPIC_WORDS, SHORTHAND
@@ -211,6 +213,10 @@ _LEAST_WELSH_WORDS = 1
 _CLITIC_ENDINGS = frozenset("rn")
 # Shorter words with such an ending are words of their own ("win", "mon"), not "wi'n", "mo'n".
 _SHORTEST_CLITIC_HOST = 3
+# A word the glossary does not hold, this long or longer, is mended to the glossary's word it is
+# nearly (fuzz.ratio at least the cutoff, same first letter): "hyfforddiand", "digwyddiadua".
+_SHORTEST_MENDED = 6
+WELSH_SPELLING_CUTOFF = 85.0
 # The name of the approach, which Welsh speakers write in English too.
 _APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
 
@@ -249,6 +255,10 @@ class Welsh:
         # council names ("cyngor", "sir") and the approach's name, which Welsh keeps, tell nothing.
         neutral = (welsh_words & _ENGLISH_WORDS) | set(SHORTHAND) | set(name_words) | _APPROACH
         self._welsh_words = frozenset(w for w in welsh_words - neutral if len(w) > 1)
+        self._mendable: dict[str, list[str]] = {}
+        for word in sorted(self._welsh_words & set(self._glossary)):
+            if len(word) >= _SHORTEST_MENDED - 1:
+                self._mendable.setdefault(word[0], []).append(word)
         self._english_words = frozenset(w for w in _ENGLISH_WORDS - neutral if len(w) > 1)
 
     def reading(self, text: str, normalised: str) -> tuple[Language | None, str]:
@@ -257,7 +267,9 @@ class Welsh:
         Suffolk?", too short to be called Welsh)."""
         welsh, english = self._counts(normalised)
         language = _language(welsh, english)
-        if language is Language.WELSH or (language is None and english == 0):
+        if language is Language.WELSH:
+            return language, self.english(text, mend=True)
+        if language is None and english == 0:
             return language, self.english(text)
         return language, text
 
@@ -280,10 +292,11 @@ class Welsh:
                 welsh += 1
         return welsh, english
 
-    def english(self, text: str) -> str:
+    def english(self, text: str, *, mend: bool = False) -> str:
         """`text` with its Welsh glossed into English: longest phrase first, names and words
         the glossary does not know left as written (with their capitals and the punctuation
-        between them). Linear: each word looks ahead a bounded number of words."""
+        between them), or, where `mend`, misspelt Welsh words mended. Linear: each word looks
+        ahead a bounded number of words."""
         folded_text = _fold(text)
         if len(folded_text) != len(text):  # a letter of a rare alphabet lengthened by `lower`
             text = folded_text
@@ -301,6 +314,8 @@ class Welsh:
                 written_up_to, position = end, position + named
                 continue
             size, english = self._phrase_at(folded, position)
+            if not size and mend:
+                size, english = self._mended(folded[position])
             if size:
                 out.append(f"{text[written_up_to:start]} {english} ")
                 written_up_to, position = pieces[position + size - 1][1], position + size
@@ -317,3 +332,16 @@ class Welsh:
                 if english is not None:
                     return size, english
         return 0, ""
+
+    def _mended(self, word: str) -> tuple[int, str]:
+        """The English of the glossary's word `word` nearly is, as a one-word phrase."""
+        if len(word) < _SHORTEST_MENDED or not word.isalpha() or word in _ENGLISH_WORDS:
+            return 0, ""
+        match = process.extractOne(
+            word,
+            self._mendable.get(word[0], ()),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=WELSH_SPELLING_CUTOFF,
+        )
+        return (1, self._glossary[match[0]]) if match else (0, "")

@@ -6,6 +6,7 @@ set)."""
 from __future__ import annotations
 
 import time
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,35 @@ def test_a_welsh_question_is_read_with_the_intent_and_council_of_its_english(
     assert understood.intent is intent
     assert isinstance(understood.council, CouncilMatch)
     assert (understood.council.responsible or understood.council.named).code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Pwy sy'n hyfordi Abertawe?", Intent.TRAINERS),
+        ("pryd mae'r hyfforddiand nesa yn Abertawe", Intent.EVENTS),
+        ("oes na ddigwyddiadua yn Abertawe", Intent.EVENTS),
+        ("atgofa fi am Abertawe", Intent.SUBSCRIBE),
+    ],
+)
+def test_a_misspelt_welsh_word_is_read_as_the_word_it_nearly_is(
+    engine: Engine, text: str, intent: Intent
+) -> None:
+    understood = engine.understand(text)
+    assert understood.intent is intent
+    assert isinstance(understood.council, CouncilMatch)
+    assert understood.council.named.code == "SWA"
+
+
+def test_a_long_welsh_message_of_distinct_misspellings_is_read_within_the_budget(
+    engine: Engine,
+) -> None:
+    """Each near-miss of a Welsh word is a fresh fuzzy search."""
+    near_misses = (f"pwy hyfforddi{a}{b}" for a, b in product("abcdefghij", repeat=2))
+    text = (" ".join(near_misses) * 3)[:4096]
+    start = time.perf_counter()
+    engine.welsh.reading(text, normalise(text))
+    assert time.perf_counter() - start < 0.025
 
 
 @pytest.mark.parametrize(
