@@ -2,7 +2,8 @@
 
     python benchmarks/bench_understanding.py [--rounds N]
 
-Every question of tests/data/questions*.yaml goes through `answer_in_console` and
+Every question of tests/data/questions*.yaml (the English sets, then the Welsh ones:
+questions_cy*.yaml and held_out/questions_cy*.yaml) goes through `answer_in_console` and
 `render_plain` (a fresh conversation each, as `sosbot ask` does), and through the baseline: one
 `rapidfuzz.process.extractOne(question, all_council_names, scorer=WRatio)` over the official
 names of all 470 UK councils. The two alternate round by round, so that the shared machine's
@@ -30,13 +31,17 @@ from bot.replies.render import render_plain
 from bot.understanding.conversation import Conversation
 from knowledge.loader import load_knowledge
 
-QUESTION_SETS = sorted((Path(__file__).parent.parent / "tests" / "data").glob("questions*.yaml"))
+DATA = Path(__file__).parent.parent / "tests" / "data"
+# The Welsh sets (issue 11) are timed apart: the English figure stays comparable with before.
+WELSH_SETS = sorted([*DATA.glob("questions_cy*.yaml"), *DATA.glob("held_out/questions_cy*.yaml")])
+QUESTION_SETS = sorted(set(DATA.glob("questions*.yaml")) - set(WELSH_SETS))
 
 
-def load_questions() -> list[str]:
+def load_questions(paths: list[Path] = QUESTION_SETS) -> list[str]:
+    """The questions of `paths`, conversations' turns included (by default the English sets)."""
     return [
         turn["ask"]
-        for path in QUESTION_SETS
+        for path in paths
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))
         for turn in item.get("conversation", [item])
     ]
@@ -64,7 +69,6 @@ def main() -> None:
     knowledge = load_knowledge()
     view = KnowledgeView.build(knowledge, ZoneInfo("Europe/London"))
     names = [council.name for council in knowledge.councils.values()]
-    questions = load_questions()
 
     def engine_call(question: str) -> object:
         return render_plain(answer_in_console(view, question, Conversation(), utc_now()))
@@ -72,10 +76,18 @@ def main() -> None:
     def baseline_call(question: str) -> object:
         return process.extractOne(question, names, scorer=fuzz.WRatio)
 
-    subjects = {
-        "engine (answer + render)": engine_call,
-        "baseline extractOne WRatio": baseline_call,
-    }
+    for language, paths in (("English", QUESTION_SETS), ("Welsh", WELSH_SETS)):
+        questions = load_questions(paths)
+        subjects = {
+            f"engine, {language} (answer + render)": engine_call,
+            "baseline extractOne WRatio": baseline_call,
+        }
+        _compare(subjects, questions, rounds, len(names))
+
+
+def _compare(
+    subjects: dict[str, Callable[[str], object]], questions: list[str], rounds: int, names: int
+) -> None:
     samples: dict[str, list[list[float]]] = {name: [] for name in subjects}
     for call in subjects.values():
         time_each(call, questions)  # warm-up
@@ -85,20 +97,19 @@ def main() -> None:
             samples[name].append(time_each(call, questions))
     gc.enable()
 
-    print(f"{len(questions)} questions, {len(names)} council names, {rounds} rounds")
+    print(f"\n{len(questions)} questions, {names} council names, {rounds} rounds")
     print("(each question's time is its median over the rounds)")
-    print(f"{'':28} {'p50 µs':>9} {'p99 µs':>9} {'questions/s':>12}")
+    print(f"{'':34} {'p50 µs':>9} {'p99 µs':>9} {'questions/s':>12}")
     p50s, p99s = {}, {}
     for name, runs in samples.items():
         per_question = [statistics.median(run[i] for run in runs) for i in range(len(questions))]
         p50s[name] = percentile(per_question, 0.5)
         p99s[name] = percentile(per_question, 0.99)
         rate = len(questions) / (sum(per_question) / 1e6)
-        print(f"{name:28} {p50s[name]:9.1f} {p99s[name]:9.1f} {rate:12.0f}")
-    engine_p50, baseline_p50 = p50s.values()
-    engine_p99 = next(iter(p99s.values()))
+        print(f"{name:34} {p50s[name]:9.1f} {p99s[name]:9.1f} {rate:12.0f}")
+    (engine_p50, baseline_p50), (engine_p99, _) = p50s.values(), p99s.values()
     print(f"engine p50 / baseline p50 = {engine_p50 / baseline_p50:.2f} (target ≤ 0.25)")
-    print(f"engine p99 / baseline p50 = {engine_p99 / baseline_p50:.2f} (target ≤ 1)")
+    print(f"engine p99 / baseline p50 = {engine_p99 / baseline_p50:.2f} (target ≤ 1.0)")
 
 
 if __name__ == "__main__":

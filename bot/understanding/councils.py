@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.understanding.text import Word, normalise
+from bot.understanding.welsh import name_forms, shire_names, welsh_names
 from knowledge.models import Council
 
 logger = logging.getLogger(__name__)
@@ -107,14 +108,13 @@ def _core(name: str) -> str:
 
 
 def _name_forms(council: Council) -> set[str]:
-    names = [council.name, council.short_name, *council.variants]
-    names += [name for name in (council.welsh_name, council.welsh_official_name) if name]
+    names = [council.name, council.short_name, *council.variants, *welsh_names(council)]
     forms: set[str] = set()
     for name in names:
         for form in (normalise(name), _core(name)):
             if form:
                 forms |= _with_joined(form)
-    return forms
+    return forms | {normalise(name) for name in shire_names(council)}
 
 
 def _first_words(council: Council) -> set[str]:
@@ -123,6 +123,25 @@ def _first_words(council: Council) -> set[str]:
     if len(_core(council.short_name).split()) > 1 and first and first[0] not in _VAGUE_FIRST_WORDS:
         return set(first) if len(first[0]) >= MIN_CORRECTABLE_LENGTH else set()
     return set()
+
+
+def _mutated_welsh_names(
+    councils: Mapping[str, Council], towns: Mapping[str, Iterable[str]]
+) -> dict[str, set[str]]:
+    """Welsh names as a word before them mutates them ("yng Nghaerdydd", "i Sir Fynwy"): Welsh
+    councils' names, English councils' names in Welsh, and the names of towns in Wales; council
+    codes by name."""
+    mutated: dict[str, set[str]] = defaultdict(set)
+    for council in councils.values():
+        for name in welsh_names(council):
+            for form in {normalise(name), _core(name)} - {""}:
+                for written in name_forms(form):
+                    mutated[written].add(council.code)
+    for town, codes in towns.items():
+        in_wales = {code for code in codes if code in councils and councils[code].nation == "Wales"}
+        for written in name_forms(normalise(town)) if in_wales else ():
+            mutated[written] |= in_wales
+    return mutated
 
 
 class CouncilIndex:
@@ -163,6 +182,9 @@ class CouncilIndex:
             for form in _with_joined(normalise(town)):
                 if form not in named and form not in excluded:
                     phrases[form].update(codes)
+        for form, codes in _mutated_welsh_names(councils, towns or {}).items():
+            if form not in phrases and form not in excluded:
+                phrases[form] = codes
         self._phrases = {phrase: self._settle(codes) for phrase, codes in phrases.items()}
         # For each word, the lengths of the names it begins, longest first.
         sizes: dict[str, set[int]] = defaultdict(set)
@@ -211,6 +233,19 @@ class CouncilIndex:
         """The longest council name in the question once misspelt words are mended."""
         texts, scores, tie = self._correct([word.text for word in question])
         return tie or self._find_exact(question, texts, scores)
+
+    def name_at(self, words: Sequence[str], start: int) -> int:
+        """How many of `words` from `start` make the longest council's or town's name there (0:
+        none), everyday words ("hope", "law") apart."""
+        for size in self._sizes_by_first_word.get(words[start], ()):
+            phrase = " ".join(words[start : start + size])
+            if (
+                start + size <= len(words)
+                and phrase in self._phrases
+                and phrase not in EVERYDAY_WORDS
+            ):
+                return size
+        return 0
 
     def may_name_a_council(self, words: Sequence[str]) -> bool:
         """Whether any of `words` could begin a council's name, as written or misspelt (a word

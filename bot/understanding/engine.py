@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.languages import Language
 from bot.scopes import ALL
@@ -45,6 +45,7 @@ from bot.understanding.vocabulary import (
     off_topic_words,
     split_run_together,
 )
+from bot.understanding.welsh import Welsh
 from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
@@ -106,11 +107,22 @@ class Engine:
             reserved=self.people.reserved,
         )
         self.several = Several(knowledge, self.councils)
+        self.welsh = Welsh(self.councils.name_at, self.councils.council_words)
 
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
-        """What `text` asks for, read in `conversation` (which is not changed)."""
-        conversation = conversation if conversation is not None else Conversation()
+        """What `text` asks for, read in `conversation` (which is not changed), and the language
+        it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
         sentences = clauses(text)  # each normalised once, into its words
+        normalised = " ".join(word.text for sentence in sentences for word in sentence.words)
+        language, read = self.welsh.reading(text, normalised)
+        if read is not text:  # glossed from Welsh
+            sentences = clauses(read)
+        return replace(self._understand(read, sentences, conversation), language=language)
+
+    def _understand(
+        self, text: str, sentences: Sequence[Clause], conversation: Conversation | None
+    ) -> Understanding:
+        conversation = conversation if conversation is not None else Conversation()
         written = [word for sentence in sentences for word in sentence.words]
         normalised = " ".join(word.text for word in written)
         if _THANKS.match(normalised):

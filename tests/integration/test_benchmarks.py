@@ -19,6 +19,10 @@ ROOT = Path(__file__).parents[2]
     [
         pytest.param(["benchmarks/bench_understanding.py", "--rounds", "1"], id="understanding"),
         pytest.param(
+            ["-m", "benchmarks.bench_understanding_ab", "--before", ".", "--rounds", "1"],
+            id="understanding before and after",
+        ),
+        pytest.param(
             [
                 "-m",
                 "benchmarks.bench_reminders",
