@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.actions.asking import answer_in_console
+from bot.actions.asking import ConsoleAnswer, console_answer
 from bot.clock import Clock, utc_now
 from bot.errors import CommandError, SosbotError, TokenRejectedError, UnusableDatabaseError
+from bot.languages import Language
 from bot.logs import configure_logging
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
-from bot.replies.reply import Reply
 from bot.settings import Settings
 from bot.storage.schema import exclusive_use
 from bot.storage.sqlite import SqliteStore
@@ -70,7 +70,12 @@ def _view(settings: Settings) -> KnowledgeView:
     return KnowledgeView.build(knowledge, settings.zone)
 
 
-def reply_as_json(reply: Reply) -> str:
+# `--language`: a language, or "auto" (None), the language each question is written in.
+LANGUAGES: dict[str, Language | None] = {"auto": None, **{str(lang): lang for lang in Language}}
+
+
+def reply_as_json(answered: ConsoleAnswer) -> str:
+    reply = answered.reply
     return json.dumps(
         {
             "intent": reply.intent.value,
@@ -81,6 +86,7 @@ def reply_as_json(reply: Reply) -> str:
             "options": [option.label for option in reply.options],
             "councils": list(reply.councils),
             "quotes": list(reply.quotes),
+            "language": answered.language.value,
         },
         ensure_ascii=False,
     )
@@ -98,21 +104,32 @@ def ask(
     shared: bool,
     out: TextIO,
     clock: Clock = utc_now,
+    language: Language | None = None,
 ) -> None:
-    """Answer each question; with several, one line of output each."""
+    """Answer each question, in `language` (None: each question's own); with several, one line
+    of output each."""
     conversation = Conversation()
+    before = Language.ENGLISH
     for question in questions:
         if not shared:
-            conversation = Conversation()
-        reply = answer_in_console(view, question, conversation, clock())
+            conversation, before = Conversation(), Language.ENGLISH
+        answered = console_answer(view, question, conversation, clock(), language, before)
+        before = answered.language
         if as_json:
-            print(reply_as_json(reply), file=out, flush=True)
+            print(reply_as_json(answered), file=out, flush=True)
         else:
-            print(_one_line(render_plain(reply)), file=out, flush=True)
+            print(_one_line(render_plain(answered.reply)), file=out, flush=True)
 
 
-def chat(view: KnowledgeView, source: TextIO, out: TextIO, clock: Clock = utc_now) -> None:
-    """A console conversation with the same engine and answers as the Telegram bot."""
+def chat(
+    view: KnowledgeView,
+    source: TextIO,
+    out: TextIO,
+    clock: Clock = utc_now,
+    language: Language | None = None,
+) -> None:
+    """A console conversation with the same engine and answers as the Telegram bot, in
+    `language` (None: the language of the last question that showed one)."""
     interactive = source.isatty()
     if interactive:
         import readline  # noqa: F401  (gives input() line editing and history)
@@ -122,6 +139,7 @@ def chat(view: KnowledgeView, source: TextIO, out: TextIO, clock: Clock = utc_no
         file=out,
     )
     conversation = Conversation()
+    before = Language.ENGLISH
     while True:
         try:
             question = input("you> ") if interactive else source.readline()
@@ -135,8 +153,9 @@ def chat(view: KnowledgeView, source: TextIO, out: TextIO, clock: Clock = utc_no
             return
         if not question:
             continue
-        reply = answer_in_console(view, question, conversation, clock())
-        print(f"\n{render_plain(reply)}\n", file=out, flush=True)
+        answered = console_answer(view, question, conversation, clock(), language, before)
+        before = answered.language
+        print(f"\n{render_plain(answered.reply)}\n", file=out, flush=True)
 
 
 def check(
@@ -217,7 +236,16 @@ def _parser() -> argparse.ArgumentParser:
     ask_parser.add_argument(
         "--conversation", action="store_true", help="input lines are one conversation"
     )
-    commands.add_parser("chat", help="talk to the bot in this console; no token needed")
+    chat_parser = commands.add_parser(
+        "chat", help="talk to the bot in this console; no token needed"
+    )
+    for console in (ask_parser, chat_parser):
+        console.add_argument(
+            "--language",
+            choices=list(LANGUAGES),
+            default="auto",
+            help="answer in English (en) or Welsh (cy); auto: the language of the question",
+        )
     check_parser = commands.add_parser("check", help="validate a knowledge folder")
     check_parser.add_argument("folder", nargs="?", type=Path, help="default: the settings' one")
     check_parser.add_argument(
@@ -254,9 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     as_json=arguments.json,
                     shared=arguments.conversation,
                     out=sys.stdout,
+                    language=LANGUAGES[arguments.language],
                 )
             case "chat":
-                chat(_view(settings), sys.stdin, sys.stdout)
+                chat(_view(settings), sys.stdin, sys.stdout, language=LANGUAGES[arguments.language])
             case "check":
                 return check(
                     arguments.folder or settings.knowledge_dir,

@@ -17,6 +17,7 @@ from bot.actions.services import Services
 from bot.actions.statistics import QuestionTally
 from bot.clock import Clock, utc_now
 from bot.errors import StoreError
+from bot.languages import Language
 from bot.reminders.delivery import Delivery
 from bot.reminders.view import EventsView
 from bot.replies.current import CurrentKnowledge, KnowledgeView
@@ -61,7 +62,7 @@ class Runtime:
         settings, view = self.settings, self.current.view
         return EventsView(
             knowledge=view.knowledge,
-            texts=view.events,
+            texts={language: view.speaking(language).events for language in Language},
             timezone=settings.zone,
             lead_times=settings.reminder_lead_times,
             check_interval=timedelta(seconds=settings.reminder_check_seconds),

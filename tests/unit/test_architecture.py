@@ -29,6 +29,7 @@ LAYERS = {
     "bot.logs": 0,
     "bot.commands": 0,
     "bot.languages": 0,
+    "bot.translations": 0,
     "bot.understanding": 1,
     "bot.replies": 2,
     "bot.storage": 3,
