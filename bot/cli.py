@@ -1,4 +1,4 @@
-"""The `sosbot` command: ask, chat, check, run and unanswered.
+"""The `sosbot` command: ask, chat, check, run, unanswered and migrate-db.
 
 `ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
 where nobody has a bot token.
@@ -28,9 +28,9 @@ from bot.languages import Language
 from bot.logs import configure_logging
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
-from bot.settings import Settings
-from bot.storage.schema import exclusive_use
-from bot.storage.sqlite import SqliteStore
+from bot.settings import PostgresUrl, Settings, database_location
+from bot.storage.databases import open_store, sole_use
+from bot.storage.transfer import Copied, copy_database
 from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
@@ -197,7 +197,7 @@ def run(settings: Settings) -> None:
     try:
         # The lock is held until the bot stops: a second bot on the database would send every
         # reminder twice. run_polling opens the database before Telegram is asked anything.
-        with _database_errors(), exclusive_use(settings.database):
+        with _database_errors(), sole_use(settings.database):
             run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
@@ -210,7 +210,7 @@ def run(settings: Settings) -> None:
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
     async def top() -> list[tuple[str, int]]:
         # Only reads: works while the bot runs, and on a file this user may not write.
-        store = await SqliteStore.open(settings.database, writable=False)
+        store = await open_store(settings.database, writable=False)
         try:
             return await store.top_unanswered(limit)
         finally:
@@ -222,6 +222,39 @@ def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
         print("No unanswered questions kept (set SOSBOT_LOG_UNANSWERED=true).", file=out)
     for text, count in rows:
         print(f"{count:6d}  {text}", file=out)
+
+
+def migrate_db(source: Path | PostgresUrl, target: Path | PostgresUrl, out: TextIO) -> None:
+    """Copy what `source` holds into `target` (bot.storage.transfer), both brought up to date
+    first, and say what was copied."""
+
+    async def copy() -> list[Copied]:
+        reading = await open_store(source)
+        try:
+            writing = await open_store(target)
+            try:
+                return await copy_database(reading, writing)
+            finally:
+                await writing.close()
+        finally:
+            await reading.close()
+
+    with _database_errors():
+        copied = asyncio.run(copy())
+    print(f"Copied {source} into {target}:", file=out)
+    for table in copied:
+        print(
+            f"  {table.table:<15} {table.read:8d} read {table.added:8d} added or raised",
+            file=out,
+        )
+
+
+def _database_argument(text: str) -> Path | PostgresUrl:
+    try:
+        return database_location(text)
+    except ValueError as error:
+        # argparse repeats the argument after its own message: say why without the URL.
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -256,6 +289,11 @@ def _parser() -> argparse.ArgumentParser:
         "unanswered", help="the questions most often not understood"
     )
     unanswered_parser.add_argument("--limit", type=int, default=20)
+    migrate_parser = commands.add_parser(
+        "migrate-db", help="copy one database into another (SQLite file or PostgreSQL URL)"
+    )
+    migrate_parser.add_argument("source", metavar="FROM", type=_database_argument)
+    migrate_parser.add_argument("target", metavar="TO", type=_database_argument)
     return parser
 
 
@@ -298,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run(settings)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
+            case "migrate-db":
+                migrate_db(arguments.source, arguments.target, sys.stdout)
     except CommandError as error:
         print(error, file=sys.stderr)
         return error.status
