@@ -34,6 +34,7 @@ from bot.storage.transfer import Copied, copy_database
 from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
+from knowledge.welsh import missing_welsh, missing_welsh_lines
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,14 @@ def check(
         f"{len(knowledge.councils)} councils, {len(knowledge.aliases)} aliases",
         file=out,
     )
+    # Information, not a fault: a Welsh chat is shown the English of a text without its Welsh.
+    if missing := missing_welsh(knowledge):
+        texts = "text has" if len(missing) == 1 else "texts have"
+        print(f"{folder}: {len(missing)} {texts} no Welsh yet (shown in English):", file=out)
+        for line in missing_welsh_lines(folder, missing):
+            print(line, file=out)
+    else:
+        print(f"{folder}: every record text has its Welsh", file=out)
     return 0
 
 

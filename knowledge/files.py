@@ -181,7 +181,7 @@ def line_of(node: yaml.Node | None, location: Sequence[int | str]) -> int | None
     return line
 
 
-def _describe(location: Sequence[int | str]) -> str:
+def describe(location: Sequence[int | str]) -> str:
     parts: list[str] = []
     for step in location:
         if isinstance(step, int):
@@ -195,7 +195,7 @@ def _describe(location: Sequence[int | str]) -> str:
 def explain(item: ErrorDetails) -> tuple[list[int | str], str]:
     """A pydantic error as its location and an operator's sentence: `events[2].start: …`."""
     location = [step for step in item["loc"] if isinstance(step, int | str)]
-    where = _describe(location)
+    where = describe(location)
     message = item["msg"].removeprefix("Value error, ")
     return location, f"{where}: {message}" if where else message
 

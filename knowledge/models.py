@@ -15,9 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -26,6 +24,7 @@ from pydantic import (
 )
 
 from knowledge.dates import Period, period_of
+from knowledge.records import Record, Translated
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,11 @@ def _printable(value: str) -> str:
 
 Printable = Annotated[str, AfterValidator(_printable)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[Printable, StringConstraints(strip_whitespace=True, min_length=1)]
+# Stripped and measured before the printable check: constraints listed after a validator are not
+# applied in order, and a text of spaces would pass as "".
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)
+]
 
 # The years a date may name: wide enough for any record, narrow enough that a period, a
 # reminder's lead time or a calendar file's time zone rules never run off datetime's range
@@ -109,10 +112,6 @@ def timezone_of(info: ValidationInfo) -> ZoneInfo:
     return zone if isinstance(zone, ZoneInfo) else DEFAULT_TIMEZONE
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 class Stage(StrEnum):
     """Where an authority is on its Signs of Safety journey, as its source describes it."""
 
@@ -125,47 +124,55 @@ class Stage(StrEnum):
         return self.value.replace("-", " ").capitalize()
 
 
-class Source(Record):
+class Source(Translated):
     id: Slug
     title: Text
+    title_cy: Text | None = None
     publisher: Text
+    publisher_cy: Text | None = None
     file: Printable | None = Field(None, description="The source's text, relative to the folder")
     url: Printable | None = None
     as_of: PartialDate
     note: Printable | None = None
 
 
-class Person(Record):
+class Person(Translated):
     name: Text
     role: Text
-    quote: Text
+    role_cy: Text | None = None
+    quote: Text = Field(description="The source's own words; they stay in English")
 
 
 # The kinds of role a question can ask about: "who chairs …", "who is the project manager?".
 RoleKind = Literal["chair", "project-lead", "director", "consultant", "social-worker", "manager"]
 
 
-class Role(Record):
+class Role(Translated):
     """A role the source mentions at a council, and who holds it where it names them."""
 
     kind: RoleKind
     title: Text
+    title_cy: Text | None = None
     holder: Text | None = None
     quote: Text
 
 
-class Milestone(Record):
+class Milestone(Translated):
     when: PartialDate
     until: PartialDate | None = None
     when_text: Printable | None = Field(None, description="How the source words a vague date")
+    when_text_cy: Printable | None = None
     what: Text
+    what_cy: Text | None = None
     quote: Text
 
 
-class Figure(Record):
+class Figure(Translated):
     value: int
     unit: Text | None = Field(None, description="What the value counts, when not `what`: days")
+    unit_cy: Text | None = None
     what: Text
+    what_cy: Text | None = None
     year: int | None = None
     keywords: tuple[str, ...] = ()
     quote: Text
@@ -179,31 +186,38 @@ class Network(Record):
     quote: Text
 
 
-class Authority(Record):
+class Authority(Translated):
     id: Slug
     name: Text
+    name_cy: Text | None = None
     council: Printable = Field(description="The council's code in councils.csv, e.g. LIN")
     stage: Stage
     stage_summary: Text
+    stage_summary_cy: Text | None = None
     services: tuple[Text, ...] = ()
+    services_cy: tuple[Text, ...] | None = None
     trainers: tuple[Person, ...] = ()
     people: tuple[Person, ...] = ()
     roles: tuple[Role, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     figures: tuple[Figure, ...] = ()
     notes: tuple[Text, ...] = ()
+    notes_cy: tuple[Text, ...] | None = None
     source: Slug
     as_of: PartialDate
 
 
-class Event(Record):
+class Event(Translated):
     id: Slug
     title: Text
+    title_cy: Text | None = None
     authority: Slug | None = None
     start: EventTime
     end: EventTime | None = None
     location: Printable | None = None
+    location_cy: Printable | None = None
     description: Printable | None = None
+    description_cy: Printable | None = None
     source: Printable | None = None
 
     def period(self, timezone: ZoneInfo) -> Period:
