@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
 from bot.replies.reply import Block, Bullets, Choice, Citation, EventRef, Paragraph
 from bot.translations import N_, Texts
 from bot.understanding.intents import Intent
 from bot.understanding.text import shorten
 from knowledge.base import Knowledge
 from knowledge.models import Authority, Event, Milestone, Person, Stage
+from knowledge.records import Translated
+from knowledge.welsh import ListField, TextField, welsh_items_or_none, welsh_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -39,34 +39,33 @@ class Records:
         self.texts = texts
 
     def name(self, authority: Authority) -> str:
-        """The adopter's name as the records give it; in Welsh, the register's Welsh name."""
+        """The adopter's name as the records give it; in Welsh, its Welsh name in the records,
+        else the register's, else the English (a name, shown without a note)."""
+        if not self.texts.welsh:
+            return authority.name
         council = self.knowledge.councils.get(authority.council)
-        if self.texts.welsh and council is not None and council.welsh_official_name:
-            return council.welsh_official_name
-        return authority.name
+        register = council.welsh_official_name if council is not None else None
+        return welsh_or_none(authority, "name") or register or authority.name
 
     def stage_label(self, stage: Stage) -> str:
         """ "Early implementation" / "Gweithredu cynnar"."""
         return self.texts._(STAGE_LABELS[stage])
 
-    def said(self, record: BaseModel, field: str) -> str:
+    def said(self, record: Translated, field: TextField) -> str:
         """A record's text (`field`): in Welsh its Welsh sibling (`<field>_cy`) where the
         record has one, else the English with a note that the record is in English."""
-        english: str = getattr(record, field)
-        if not self.texts.welsh:
-            return english
-        welsh: str | None = getattr(record, f"{field}_cy", None)
-        return welsh or self.texts.in_english(english)
+        english = getattr(record, field)
+        if not isinstance(english, str) or not self.texts.welsh:
+            return str(english)
+        return welsh_or_none(record, field) or self.texts.in_english(english)
 
-    def said_each(self, record: BaseModel, field: str) -> tuple[str, ...]:
+    def said_each(self, record: Translated, field: ListField) -> tuple[str, ...]:
         """A record's list of texts (`services`, `notes`), each as `said` says it."""
         english: tuple[str, ...] = getattr(record, field)
         if not self.texts.welsh:
             return english
-        welsh: tuple[str, ...] = getattr(record, f"{field}_cy", ()) or ()
-        if len(welsh) == len(english):
-            return welsh
-        return tuple(self.texts.in_english(text) for text in english)
+        welsh = welsh_items_or_none(record, field)
+        return welsh or tuple(self.texts.in_english(text) for text in english)
 
     def role(self, person: Person) -> str:
         return self.said(person, "role")
@@ -74,7 +73,8 @@ class Records:
     def citation(self, source_id: str) -> Citation:
         source = self.knowledge.sources[source_id]
         as_of = self.texts._("as of {date}").format(date=self.date(source.as_of))
-        return Citation(title=source.title, as_of=as_of, label=self.texts._("Source:"))
+        title = welsh_or_none(source, "title") if self.texts.welsh else None
+        return Citation(title=title or source.title, as_of=as_of, label=self.texts._("Source:"))
 
     def citation_if_known(self, source_id: str | None) -> Citation | None:
         """An event's `source` is free text: cite it only when it names a listed source."""
