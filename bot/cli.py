@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -21,17 +20,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.actions.asking import ConsoleAnswer, console_answer
-from bot.clock import Clock, utc_now
+from bot.console import LANGUAGES, ask, chat, one_line
 from bot.errors import CommandError, SosbotError, TokenRejectedError, UnusableDatabaseError
-from bot.languages import Language
 from bot.logs import configure_logging
 from bot.replies.current import KnowledgeView
-from bot.replies.render import render_plain
 from bot.settings import PostgresUrl, Settings, database_location
 from bot.storage.databases import open_store, sole_use
 from bot.storage.transfer import Copied, copy_database
-from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 from knowledge.welsh import missing_welsh, missing_welsh_lines
@@ -69,94 +64,6 @@ def _view(settings: Settings) -> KnowledgeView:
     except KnowledgeError as error:
         raise CommandError(str(error), 1) from error
     return KnowledgeView.build(knowledge, settings.zone)
-
-
-# `--language`: a language, or "auto" (None), the language each question is written in.
-LANGUAGES: dict[str, Language | None] = {"auto": None, **{str(lang): lang for lang in Language}}
-
-
-def reply_as_json(answered: ConsoleAnswer) -> str:
-    reply = answered.reply
-    return json.dumps(
-        {
-            "intent": reply.intent.value,
-            "authority": reply.authority,
-            "council": reply.council,
-            "confidence": reply.confidence,
-            "reply": render_plain(reply),
-            "options": [option.label for option in reply.options],
-            "councils": list(reply.councils),
-            "quotes": list(reply.quotes),
-            "language": answered.language.value,
-        },
-        ensure_ascii=False,
-    )
-
-
-def _one_line(text: str) -> str:
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def ask(
-    view: KnowledgeView,
-    questions: Iterable[str],
-    *,
-    as_json: bool,
-    shared: bool,
-    out: TextIO,
-    clock: Clock = utc_now,
-    language: Language | None = None,
-) -> None:
-    """Answer each question, in `language` (None: each question's own); with several, one line
-    of output each."""
-    conversation = Conversation()
-    before = Language.ENGLISH
-    for question in questions:
-        if not shared:
-            conversation, before = Conversation(), Language.ENGLISH
-        answered = console_answer(view, question, conversation, clock(), language, before)
-        before = answered.language
-        if as_json:
-            print(reply_as_json(answered), file=out, flush=True)
-        else:
-            print(_one_line(render_plain(answered.reply)), file=out, flush=True)
-
-
-def chat(
-    view: KnowledgeView,
-    source: TextIO,
-    out: TextIO,
-    clock: Clock = utc_now,
-    language: Language | None = None,
-) -> None:
-    """A console conversation with the same engine and answers as the Telegram bot, in
-    `language` (None: the language of the last question that showed one)."""
-    interactive = source.isatty()
-    if interactive:
-        import readline  # noqa: F401  (gives input() line editing and history)
-    print(
-        "sosbot: ask about the UK councils adopting Signs of Safety, e.g. "
-        '"what stage is Suffolk at?". Type "quit" or press Ctrl-D to leave.',
-        file=out,
-    )
-    conversation = Conversation()
-    before = Language.ENGLISH
-    while True:
-        try:
-            question = input("you> ") if interactive else source.readline()
-        except (EOFError, KeyboardInterrupt):
-            print(file=out)
-            return
-        if not interactive and not question:
-            return
-        question = question.strip()
-        if question.casefold() in {"quit", "exit", "bye"}:
-            return
-        if not question:
-            continue
-        answered = console_answer(view, question, conversation, clock(), language, before)
-        before = answered.language
-        print(f"\n{render_plain(answered.reply)}\n", file=out, flush=True)
 
 
 def check(
@@ -353,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SosbotError as error:
         # Any other failure sosbot foresaw (a database locked by another program while read,
         # say) is one line too, never a traceback.
-        print(f"sosbot: {_one_line(str(error))}", file=sys.stderr)
+        print(f"sosbot: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         # Ctrl-C while `ask` or `chat` reads standard input: the shell's status for SIGINT.

@@ -37,6 +37,7 @@ LAYERS = {
     "bot.actions": 5,
     "bot.runtime": 6,
     "bot.cli": 6,
+    "bot.console": 6,
     "bot.__main__": 6,
     "handlers": 7,
 }
