@@ -86,6 +86,14 @@ def _date(value: str, timezone: ZoneInfo, language: Language) -> str:
             return f"{day}, {local:%H:%M} ({local.tzname()})"
 
 
+def _aspirated(text: str) -> str:
+    """Welsh "a" (and) mutates the c, p and t of the word after it: "a Chyngor Sir …"."""
+    first = text[:1]
+    if first.casefold() in {"c", "p", "t"} and text[1:2].casefold() != "h":
+        return first + "h" + text[1:]
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     """One language's texts: its catalogue, its dates, its numbers and its council names."""
@@ -145,6 +153,8 @@ class Texts:
             joined = self.translations.pgettext("before a vowel", "{items} and {last}")
         else:
             joined = self._("{items} and {last}")
+            if self.welsh:
+                last = _aspirated(last)
         return joined.format(items=", ".join(first), last=last)
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from bot.actions.conversation import remember
 from bot.languages import Language
 from bot.replies import help as helping
-from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Paragraph, Reply
@@ -119,7 +118,7 @@ def _about_council(
         shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
         return replies.no_record(shown, found.named, responsible)
     lead = (
-        (Paragraph(text=district_note(found.named, responsible, view.texts)),)
+        (Paragraph(text=replies.district_note(found.named, responsible)),)
         if found.is_district and responsible is not None
         else ()
     )

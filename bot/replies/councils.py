@@ -48,21 +48,6 @@ def council_actions(code: str, texts: Texts) -> tuple[Choice, ...]:
     )
 
 
-def district_note(named: Council, responsible: Council, texts: Texts) -> str:
-    if named.current:
-        message = texts._(
-            "{named} is in the area of {responsible}, which runs children's services there."
-        )
-    else:
-        message = texts._(
-            "{named} (a former council) is in the area of {responsible}, which runs "
-            "children's services there."
-        )
-    return message.format(
-        named=texts.council_short_name(named), responsible=texts.council_name(responsible)
-    )
-
-
 class CouncilReplies(Records):
     """Builds the Reply to a question about one council, every fact from the records."""
 
@@ -92,6 +77,23 @@ class CouncilReplies(Records):
                 ),
                 **extra,
             }
+        )
+
+    def district_note(self, named: Council, responsible: Council) -> str:
+        """ "Ipswich is in the area of Suffolk County Council, which runs children's services
+        there." """
+        _ = self.texts._
+        if named.current:
+            message = _(
+                "{named} is in the area of {responsible}, which runs children's services there."
+            )
+        else:
+            message = _(
+                "{named} (a former council) is in the area of {responsible}, which runs "
+                "children's services there."
+            )
+        return message.format(
+            named=self.texts.council_short_name(named), responsible=self.council_name(responsible)
         )
 
     def _people_lines(self, people: Sequence[Person]) -> tuple[str, ...]:
@@ -273,8 +275,7 @@ class CouncilReplies(Records):
             intent=intent,
             blocks=(Paragraph(text=self.texts._("I know more than one council by that name.")),),
             options=tuple(
-                Choice(label=self.texts.council_name(c), intent=intent, council=c.code)
-                for c in councils
+                Choice(label=self.council_name(c), intent=intent, council=c.code) for c in councils
             ),
             options_heading=self.texts._("Did you mean:"),
         )
@@ -284,16 +285,16 @@ class CouncilReplies(Records):
         blocks: list[Block] = []
         subject = responsible or named
         if responsible is not None and responsible.code != named.code:
-            blocks.append(Paragraph(text=district_note(named, responsible, self.texts)))
+            blocks.append(Paragraph(text=self.district_note(named, responsible)))
         if named.nation == "Northern Ireland":
             text = _(
                 "I know {council}, but in Northern Ireland children's social care is run by the "
                 "Health and Social Care trusts, and I have no record of them adopting Signs of "
                 "Safety."
-            ).format(council=self.texts.council_name(named))
+            ).format(council=self.council_name(named))
         else:
             text = _("I know {council}, but have no record of it adopting Signs of Safety.").format(
-                council=self.texts.council_name(subject)
+                council=self.council_name(subject)
             )
         blocks.append(Paragraph(text=text))
         network = self.knowledge.network

@@ -13,7 +13,7 @@ from bot.translations import N_, Texts
 from bot.understanding.intents import Intent
 from bot.understanding.text import shorten
 from knowledge.base import Knowledge
-from knowledge.models import Authority, Event, Milestone, Person, Stage
+from knowledge.models import Authority, Council, Event, Milestone, Person, Stage
 from knowledge.records import Translated
 from knowledge.welsh import ListField, TextField, welsh_items_or_none, welsh_or_none
 
@@ -46,6 +46,13 @@ class Records:
         council = self.knowledge.councils.get(authority.council)
         register = council.welsh_official_name if council is not None else None
         return welsh_or_none(authority, "name") or register or authority.name
+
+    def council_name(self, council: Council) -> str:
+        """A council's name: an adopter's as `name` says it, any other's from the register."""
+        authority = self.knowledge.authority_for_council(council.code)
+        if authority is not None and self.texts.welsh:
+            return self.name(authority)
+        return self.texts.council_name(council)
 
     def stage_label(self, stage: Stage) -> str:
         """ "Early implementation" / "Gweithredu cynnar"."""

@@ -101,7 +101,7 @@ class SubscriptionReplies(Records):
         if scope == ALL:
             return _("every event")
         council = self.knowledge.councils.get(scope)
-        name = self.texts.council_name(council) if council else scope
+        name = self.council_name(council) if council else scope
         return _("{council}'s events").format(council=name)
 
     def _council_code(self, scope: str) -> str | None:
@@ -145,7 +145,7 @@ class SubscriptionReplies(Records):
                     _(
                         "Nothing is on record for {council} yet: I have no record of it adopting "
                         "Signs of Safety. You will hear if an event is added."
-                    ).format(council=self.texts.council_name(council) if council else scope)
+                    ).format(council=self.council_name(council) if council else scope)
                 )
         blocks: list[Block] = [Paragraph(text=line) for line in lines]
         if upcoming:
@@ -216,7 +216,7 @@ class SubscriptionReplies(Records):
             Intent.UNSUBSCRIBE: f"/unsubscribe {argument}",
             Intent.SUBSCRIPTIONS: "/subscriptions",
         }[intent]
-        named = self.texts.council_name(council) if council else None
+        named = self.council_name(council) if council else None
         return Reply(
             intent=intent,
             authority=authority.id if authority else None,

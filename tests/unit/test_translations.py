@@ -121,9 +121,7 @@ def test_the_welsh_catalogue_has_welshs_six_plural_forms() -> None:
 )
 def test_counts_take_each_languages_plural_forms(count: int, english: str, welsh: str) -> None:
     said = [
-        texts_for(language)
-        .ngettext("in {count} day", "in {count} days", count)
-        .format(count=count)
+        texts_for(language).ngettext("in {count} day", "in {count} days", count).format(count=count)
         for language in (Language.ENGLISH, Language.WELSH)
     ]
     assert said == [english, welsh]
