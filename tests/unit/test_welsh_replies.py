@@ -85,9 +85,12 @@ def test_the_welcome_help_and_the_stage_labels_are_welsh(view: KnowledgeView) ->
     for reply in (welsh.help.welcome(), welsh.help.help(), welsh.network.about()):
         assert english_left(render_plain(reply)) == []
     text = render_plain(welsh.help.help())
-    assert "/language" in text and "/iaith" in text and "ENW" in text
+    assert "/language" in text
+    assert "/iaith" in text
+    assert "ENW" in text
     listing = render_plain(welsh.network.listing())
-    assert "Gweithredu cynnar" in listing and "Early implementation" not in listing
+    assert "Gweithredu cynnar" in listing
+    assert "Early implementation" not in listing
 
 
 def test_welsh_council_names_come_from_the_register_and_the_records(view: KnowledgeView) -> None:
@@ -95,7 +98,8 @@ def test_welsh_council_names_come_from_the_register_and_the_records(view: Knowle
     swansea = view.knowledge.authority("swansea")
     assert swansea is not None
     reply = welsh.councils.overview(swansea)
-    assert reply.title is not None and "Abertawe" in reply.title
+    assert reply.title is not None
+    assert "Abertawe" in reply.title
     assert "Abertawe" in [choice.label for choice in welsh.help.welcome().actions]
 
 
