@@ -38,14 +38,24 @@ def _pressed(
     return query, query.message, match
 
 
-async def calendar_button(update: Update, context: SosbotContext) -> None:
-    """Send the event's .ics file, or say it is gone (a button from before a reload)."""
+async def _answered(update: Update, context: SosbotContext) -> tuple[Message, re.Match[str]] | None:
+    """A press whose data the handler's pattern matched, answered at once: its message and
+    the match; None, the press answered and ignored, where there is none (see `_pressed`)."""
     pressed = _pressed(update, context)
     if pressed is None:
         await ignore_button(update, context)
-        return
+        return None
     query, message, match = pressed
     await query.answer()
+    return message, match
+
+
+async def calendar_button(update: Update, context: SosbotContext) -> None:
+    """Send the event's .ics file, or say it is gone (a button from before a reload)."""
+    answered = await _answered(update, context)
+    if answered is None:
+        return
+    message, match = answered
     view = await turn(message.chat.id, update, context).view()
     if not await send_calendar_file(
         context.bot, message.chat.id, context.runtime, view, match["event"]
@@ -55,12 +65,10 @@ async def calendar_button(update: Update, context: SosbotContext) -> None:
 
 async def language_button(update: Update, context: SosbotContext) -> None:
     """English or Cymraeg: kept for the chat, and said in the language chosen."""
-    pressed = _pressed(update, context)
-    if pressed is None:
-        await ignore_button(update, context)
+    answered = await _answered(update, context)
+    if answered is None:
         return
-    query, message, match = pressed
-    await query.answer()
+    message, match = answered
     chosen = Language(match["language"])
     await edit_to_reply(
         message, await choose_language(turn(message.chat.id, update, context), chosen)

@@ -6,7 +6,6 @@ survives a restart on the same database."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -22,6 +21,7 @@ from bot.translations import texts_for
 from handlers.app import menu_entry
 from knowledge.loader import DEFAULT_DIRECTORY
 from tests.bot_process import BotProcess
+from tests.e2e.test_reminders_e2e import buttons
 from tests.english_left import english_left
 from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
 
@@ -99,17 +99,6 @@ async def press(fake: FakeBotApi, call: ApiCall, label: str) -> ApiCall:
 def message_id(call: ApiCall) -> int:
     assert isinstance(call.result, dict)
     return int(call.result["message_id"])
-
-
-def buttons(call: ApiCall) -> dict[str, str]:
-    markup = call.params.get("reply_markup")
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    return {
-        b["text"]: b["callback_data"]
-        for row in (markup or {}).get("inline_keyboard", [])
-        for b in row
-    }
 
 
 def shown(call: ApiCall) -> str:
