@@ -4,6 +4,7 @@ English); which language a chat gets; /language kept per chat and forgotten by /
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,15 @@ import yaml
 from bot.actions import language as languages
 from bot.actions import subscriptions as subscribing
 from bot.actions.asking import QUESTIONS, answer, answer_in_console, console_answer
-from bot.actions.chat import Turn, choose_language, command, forget_chat, offer_languages, press
+from bot.actions.chat import (
+    Turn,
+    choose_language,
+    command,
+    forget_chat,
+    offer_languages,
+    press,
+    respond,
+)
 from bot.actions.chat import welcome as welcome_chat
 from bot.actions.services import Services
 from bot.languages import Language
@@ -22,6 +31,7 @@ from bot.replies.render import render_plain
 from bot.replies.reply import Reply
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
+from bot.understanding.engine import Engine, Understanding
 from bot.understanding.intents import Intent
 from tests.conftest import FIXED_NOW
 from tests.english_left import english_left
@@ -227,3 +237,23 @@ def test_the_console_answers_in_the_language_asked_and_says_which(view: Knowledg
     english = console_answer(view, "who trains Swansea?", Conversation(), FIXED_NOW)
     assert (welsh.language, english.language) == (Language.WELSH, Language.ENGLISH)
     assert "Abertawe" in render_plain(welsh.reply)
+
+
+async def test_a_message_read_as_welsh_is_answered_in_welsh_in_a_chat_that_chose_english(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    understand = Engine.understand
+
+    def read_as_welsh(
+        engine: Engine, text: str, conversation: Conversation | None = None
+    ) -> Understanding:
+        return dataclasses.replace(understand(engine, text, conversation), language=Language.WELSH)
+
+    turn = Turn(services, CHAT, Conversation(), allowed, "en")
+    await choose_language(turn, Language.ENGLISH)
+    english = await respond(turn, "who trains Suffolk?")
+    monkeypatch.setattr(Engine, "understand", read_as_welsh)
+    welsh = await respond(turn, "who trains Suffolk?")
+    assert render_plain(english).startswith("Suffolk County Council")
+    assert render_plain(welsh).startswith("Cyngor Sir Suffolk")
+    assert await services.store.chat_language(CHAT) is Language.ENGLISH
