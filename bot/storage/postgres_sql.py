@@ -66,7 +66,8 @@ class PostgresSql:
             return await transaction.write_many(sql, rows)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+    async def transaction(self, *, writes: bool = True) -> AsyncIterator[PostgresTransaction]:
+        # PostgreSQL's readers never wait for writers: `writes` changes nothing here.
         async with self.connection() as connection, connection.transaction():
             yield PostgresTransaction(connection)
 
@@ -94,6 +95,6 @@ class PostgresTransaction:
             return cursor.rowcount
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+    async def transaction(self, *, writes: bool = True) -> AsyncIterator[PostgresTransaction]:
         """Already in one: the same."""
         yield self

@@ -191,7 +191,7 @@ class SqlStore(SqlChatState):
         )
 
     async def known_events(self) -> dict[str, str | None] | None:
-        async with self._sql.transaction() as sql:
+        async with self._sql.transaction(writes=False) as sql:
             if not await sql.rows("SELECT 1 FROM state WHERE name = ?", (_EVENTS_REMEMBERED,)):
                 return None
             rows = await sql.rows("SELECT event_id, start FROM known_events")

@@ -45,9 +45,10 @@ class Sql(Protocol):
         """One statement for each row, in one transaction; the rows changed in all."""
         ...
 
-    def transaction(self) -> AbstractAsyncContextManager[Sql]:
+    def transaction(self, *, writes: bool = True) -> AbstractAsyncContextManager[Sql]:
         """Statements in one transaction, committed at the end of the block, rolled back if it
-        raises."""
+        raises. Without `writes`, only reads, which another program's write lock on an SQLite
+        file does not hold up."""
         ...
 
 

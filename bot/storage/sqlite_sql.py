@@ -43,8 +43,8 @@ class SqliteSql:
             return await transaction.write_many(sql, rows)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
-        async with self._db.transaction() as db:
+    async def transaction(self, *, writes: bool = True) -> AsyncIterator[SqliteTransaction]:
+        async with self._db.transaction(writes=writes) as db:
             yield SqliteTransaction(db)
 
 
@@ -73,6 +73,6 @@ class SqliteTransaction:
         return changed
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
+    async def transaction(self, *, writes: bool = True) -> AsyncIterator[SqliteTransaction]:
         """Already in one: the same."""
         yield self
