@@ -17,6 +17,7 @@ from bot.settings import PostgresUrl
 from bot.storage.postgres import PostgresStore
 from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
+from tests.store_contract import turns_taken
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CHAT = 1001
@@ -176,24 +177,7 @@ async def test_a_leadership_is_lost_with_a_restart_and_can_be_taken_again(
 async def test_a_chat_turn_in_one_instance_waits_for_another_instances(
     two_stores: tuple[PostgresStore, PostgresStore],
 ) -> None:
-    first, second = two_stores
-    happened: list[str] = []
-    first_inside = asyncio.Event()
-
-    async def in_first() -> None:
-        async with first.chat_turn(CHAT):
-            first_inside.set()
-            happened.append("first in")
-            await asyncio.sleep(0.3)
-            happened.append("first out")
-
-    async def in_second() -> None:
-        await first_inside.wait()
-        async with second.chat_turn(CHAT):
-            happened.append("second in")
-
-    await asyncio.wait_for(asyncio.gather(in_first(), in_second()), 10)
-    assert happened == ["first in", "first out", "second in"]
+    assert await turns_taken(*two_stores) == ["first in", "first out", "second in"]
 
 
 async def test_one_instance_leads_at_a_time_and_a_released_lead_passes_on(
