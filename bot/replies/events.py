@@ -78,7 +78,7 @@ class EventReplies(Records):
             self.said(event, "location") if event.location else None,
             self.said(event, "description") if event.description else None,
             self.name(authority) if authority else None,
-            source.title if source else None,
+            self.source_title(source) if source else None,
             self.texts,
         )
 

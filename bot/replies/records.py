@@ -13,7 +13,7 @@ from bot.translations import N_, Texts
 from bot.understanding.intents import Intent
 from bot.understanding.text import shorten
 from knowledge.base import Knowledge
-from knowledge.models import Authority, Council, Event, Milestone, Person, Stage
+from knowledge.models import Authority, Council, Event, Milestone, Person, Source, Stage
 from knowledge.records import Translated
 from knowledge.welsh import ListField, TextField, welsh_items_or_none, welsh_or_none
 
@@ -80,8 +80,14 @@ class Records:
     def citation(self, source_id: str) -> Citation:
         source = self.knowledge.sources[source_id]
         as_of = self.texts._("as of {date}").format(date=self.date(source.as_of))
-        title = welsh_or_none(source, "title") if self.texts.welsh else None
-        return Citation(title=title or source.title, as_of=as_of, label=self.texts._("Source:"))
+        label = self.texts._("Source:")
+        return Citation(title=self.source_title(source), as_of=as_of, label=label)
+
+    def source_title(self, source: Source) -> str:
+        """A source's title; in Welsh its Welsh title where the records give one (a title is a
+        name: without one, the English, with no note)."""
+        welsh = welsh_or_none(source, "title") if self.texts.welsh else None
+        return welsh or source.title
 
     def citation_if_known(self, source_id: str | None) -> Citation | None:
         """An event's `source` is free text: cite it only when it names a listed source."""

@@ -8,6 +8,7 @@ import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 import yaml
 
@@ -26,6 +27,7 @@ from bot.actions.chat import (
 from bot.actions.chat import welcome as welcome_chat
 from bot.actions.services import Services
 from bot.languages import Language
+from bot.replies.calendar import event_ics
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
@@ -33,7 +35,8 @@ from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.engine import Engine, Understanding
 from bot.understanding.intents import Intent
-from tests.conftest import FIXED_NOW
+from knowledge.base import Knowledge
+from tests.conftest import FIXED_NOW, LONDON
 from tests.english_left import english_left
 
 DATA = Path(__file__).parents[1] / "data"
@@ -257,3 +260,29 @@ async def test_a_message_read_as_welsh_is_answered_in_welsh_in_a_chat_that_chose
     assert render_plain(english).startswith("Suffolk County Council")
     assert render_plain(welsh).startswith("Cyngor Sir Suffolk")
     assert await services.store.chat_language(CHAT) is Language.ENGLISH
+
+
+def test_a_record_text_without_welsh_is_shown_in_english_with_a_welsh_note(
+    knowledge: Knowledge,
+) -> None:
+    suffolk = knowledge.authority("suffolk")
+    assert suffolk is not None
+    untranslated = suffolk.model_copy(update={"stage_summary_cy": None})
+    authorities = tuple(untranslated if a is suffolk else a for a in knowledge.authorities)
+    view = KnowledgeView.build(dataclasses.replace(knowledge, authorities=authorities), LONDON)
+    text = render_plain(_welsh(view).councils.stage(untranslated))
+    assert f"{suffolk.stage_summary} (yn Saesneg yn y cofnod)" in text
+    assert text.startswith("Cyngor Sir Suffolk")
+
+
+def test_the_calendar_file_is_worded_in_welsh(view: KnowledgeView) -> None:
+    welsh = _welsh(view)
+    [event, *_] = view.knowledge.events
+    text = welsh.events.calendar_text(event)
+    calendar = icalendar.Calendar.from_ical(event_ics(event, text, LONDON, stamp=FIXED_NOW))
+    [vevent] = calendar.walk("VEVENT")
+    description = str(vevent["DESCRIPTION"])
+    assert "Ffynhonnell: Rhwydwaith Signs of Safety y DU" in description
+    assert ("Cyngor:" if event.authority else "Pob cyngor yn rhwydwaith") in description
+    assert str(vevent["SUMMARY"]) == event.title_cy
+    assert english_left(description) == []
