@@ -31,9 +31,9 @@ def known_event(event_id: str, start: str = "2026-03-08") -> KnownEvent:
     return KnownEvent(event_id, start, START + timedelta(days=1))
 
 
-async def turns_taken(first: Store, second: Store) -> list[str]:
-    """A chat turn taken on `first`, then one on `second` for the same chat while the first
-    lasts: what happened, in order."""
+async def turns_taken(first: Store, second: Store, hold: float = 0.1) -> list[str]:
+    """A chat turn taken on `first` for `hold` seconds, and one on `second` for the same chat
+    asked for meanwhile: what happened, in order."""
     happened: list[str] = []
     first_inside = asyncio.Event()
 
@@ -41,7 +41,7 @@ async def turns_taken(first: Store, second: Store) -> list[str]:
         async with first.chat_turn(CHAT):
             first_inside.set()
             happened.append("first in")
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(hold)
             happened.append("first out")
 
     async def in_second() -> None:
