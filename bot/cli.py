@@ -1,4 +1,4 @@
-"""The `sosbot` command: ask, chat, check, run and unanswered.
+"""The `sosbot` command: ask, chat, check, run, unanswered and migrate-db.
 
 `ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
 where nobody has a bot token.
@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -21,17 +20,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.actions.asking import answer_in_console
-from bot.clock import Clock, utc_now
+from bot.console import LANGUAGES, ask, chat, one_line
 from bot.errors import CommandError, SosbotError, TokenRejectedError, UnusableDatabaseError
 from bot.logs import configure_logging
 from bot.replies.current import KnowledgeView
-from bot.replies.render import render_plain
-from bot.replies.reply import Reply
-from bot.settings import Settings
-from bot.storage.schema import exclusive_use
-from bot.storage.sqlite import SqliteStore
-from bot.understanding.conversation import Conversation
+from bot.settings import PostgresUrl, Settings, database_location
+from bot.storage.databases import open_store, sole_use
+from bot.storage.transfer import Copied, copy_database
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
 from knowledge.welsh import missing_welsh, missing_welsh_lines
@@ -69,75 +64,6 @@ def _view(settings: Settings) -> KnowledgeView:
     except KnowledgeError as error:
         raise CommandError(str(error), 1) from error
     return KnowledgeView.build(knowledge, settings.zone)
-
-
-def reply_as_json(reply: Reply) -> str:
-    return json.dumps(
-        {
-            "intent": reply.intent.value,
-            "authority": reply.authority,
-            "council": reply.council,
-            "confidence": reply.confidence,
-            "reply": render_plain(reply),
-            "options": [option.label for option in reply.options],
-            "councils": list(reply.councils),
-            "quotes": list(reply.quotes),
-        },
-        ensure_ascii=False,
-    )
-
-
-def _one_line(text: str) -> str:
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def ask(
-    view: KnowledgeView,
-    questions: Iterable[str],
-    *,
-    as_json: bool,
-    shared: bool,
-    out: TextIO,
-    clock: Clock = utc_now,
-) -> None:
-    """Answer each question; with several, one line of output each."""
-    conversation = Conversation()
-    for question in questions:
-        if not shared:
-            conversation = Conversation()
-        reply = answer_in_console(view, question, conversation, clock())
-        if as_json:
-            print(reply_as_json(reply), file=out, flush=True)
-        else:
-            print(_one_line(render_plain(reply)), file=out, flush=True)
-
-
-def chat(view: KnowledgeView, source: TextIO, out: TextIO, clock: Clock = utc_now) -> None:
-    """A console conversation with the same engine and answers as the Telegram bot."""
-    interactive = source.isatty()
-    if interactive:
-        import readline  # noqa: F401  (gives input() line editing and history)
-    print(
-        "sosbot: ask about the UK councils adopting Signs of Safety, e.g. "
-        '"what stage is Suffolk at?". Type "quit" or press Ctrl-D to leave.',
-        file=out,
-    )
-    conversation = Conversation()
-    while True:
-        try:
-            question = input("you> ") if interactive else source.readline()
-        except (EOFError, KeyboardInterrupt):
-            print(file=out)
-            return
-        if not interactive and not question:
-            return
-        question = question.strip()
-        if question.casefold() in {"quit", "exit", "bye"}:
-            return
-        if not question:
-            continue
-        reply = answer_in_console(view, question, conversation, clock())
-        print(f"\n{render_plain(reply)}\n", file=out, flush=True)
 
 
 def check(
@@ -187,7 +113,7 @@ def run(settings: Settings) -> None:
     try:
         # The lock is held until the bot stops: a second bot on the database would send every
         # reminder twice. run_polling opens the database before Telegram is asked anything.
-        with _database_errors(), exclusive_use(settings.database):
+        with _database_errors(), sole_use(settings.database):
             run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
@@ -200,7 +126,7 @@ def run(settings: Settings) -> None:
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
     async def top() -> list[tuple[str, int]]:
         # Only reads: works while the bot runs, and on a file this user may not write.
-        store = await SqliteStore.open(settings.database, writable=False)
+        store = await open_store(settings.database, writable=False)
         try:
             return await store.top_unanswered(limit)
         finally:
@@ -212,6 +138,39 @@ def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
         print("No unanswered questions kept (set SOSBOT_LOG_UNANSWERED=true).", file=out)
     for text, count in rows:
         print(f"{count:6d}  {text}", file=out)
+
+
+def migrate_db(source: Path | PostgresUrl, target: Path | PostgresUrl, out: TextIO) -> None:
+    """Copy what `source` holds into `target` (bot.storage.transfer), both brought up to date
+    first, and say what was copied."""
+
+    async def copy() -> list[Copied]:
+        reading = await open_store(source)
+        try:
+            writing = await open_store(target)
+            try:
+                return await copy_database(reading, writing)
+            finally:
+                await writing.close()
+        finally:
+            await reading.close()
+
+    with _database_errors():
+        copied = asyncio.run(copy())
+    print(f"Copied {source} into {target}:", file=out)
+    for table in copied:
+        print(
+            f"  {table.table:<15} {table.read:8d} read {table.added:8d} added or raised",
+            file=out,
+        )
+
+
+def _database_argument(text: str) -> Path | PostgresUrl:
+    try:
+        return database_location(text)
+    except ValueError as error:
+        # argparse repeats the argument after its own message: say why without the URL.
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,7 +185,16 @@ def _parser() -> argparse.ArgumentParser:
     ask_parser.add_argument(
         "--conversation", action="store_true", help="input lines are one conversation"
     )
-    commands.add_parser("chat", help="talk to the bot in this console; no token needed")
+    chat_parser = commands.add_parser(
+        "chat", help="talk to the bot in this console; no token needed"
+    )
+    for console in (ask_parser, chat_parser):
+        console.add_argument(
+            "--language",
+            choices=list(LANGUAGES),
+            default="auto",
+            help="answer in English (en) or Welsh (cy); auto: the language of the question",
+        )
     check_parser = commands.add_parser("check", help="validate a knowledge folder")
     check_parser.add_argument("folder", nargs="?", type=Path, help="default: the settings' one")
     check_parser.add_argument(
@@ -237,6 +205,11 @@ def _parser() -> argparse.ArgumentParser:
         "unanswered", help="the questions most often not understood"
     )
     unanswered_parser.add_argument("--limit", type=int, default=20)
+    migrate_parser = commands.add_parser(
+        "migrate-db", help="copy one database into another (SQLite file or PostgreSQL URL)"
+    )
+    migrate_parser.add_argument("source", metavar="FROM", type=_database_argument)
+    migrate_parser.add_argument("target", metavar="TO", type=_database_argument)
     return parser
 
 
@@ -263,9 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     as_json=arguments.json,
                     shared=arguments.conversation,
                     out=sys.stdout,
+                    language=LANGUAGES[arguments.language],
                 )
             case "chat":
-                chat(_view(settings), sys.stdin, sys.stdout)
+                chat(_view(settings), sys.stdin, sys.stdout, language=LANGUAGES[arguments.language])
             case "check":
                 return check(
                     arguments.folder or settings.knowledge_dir,
@@ -278,13 +252,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run(settings)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
+            case "migrate-db":
+                migrate_db(arguments.source, arguments.target, sys.stdout)
     except CommandError as error:
         print(error, file=sys.stderr)
         return error.status
     except SosbotError as error:
         # Any other failure sosbot foresaw (a database locked by another program while read,
         # say) is one line too, never a traceback.
-        print(f"sosbot: {_one_line(str(error))}", file=sys.stderr)
+        print(f"sosbot: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         # Ctrl-C while `ask` or `chat` reads standard input: the shell's status for SIGINT.

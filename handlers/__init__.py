@@ -22,7 +22,12 @@ from telegram.ext import (
 from bot.commands import COMMANDS
 from bot.errors import CommandError
 from handlers import callbacks, commands, errors, inline, messages, subscriptions
-from handlers.common import CALENDAR_BUTTON, QUESTION_BUTTON, SUBSCRIPTION_BUTTON
+from handlers.common import (
+    CALENDAR_BUTTON,
+    LANGUAGE_BUTTON,
+    QUESTION_BUTTON,
+    SUBSCRIPTION_BUTTON,
+)
 from handlers.context import SosbotApplication, SosbotContext
 
 logger = logging.getLogger(__name__)
@@ -46,6 +51,8 @@ COMMAND_HANDLERS: dict[str, Callable[[Update, SosbotContext], Coroutine[Any, Any
     "subscribe": subscriptions.subscribe,
     "unsubscribe": subscriptions.unsubscribe,
     "subscriptions": subscriptions.list_subscriptions,
+    "language": commands.language,
+    "iaith": commands.language,
     "forget": subscriptions.forget,
     "reload": subscriptions.reload,
     "stats": subscriptions.stats,
@@ -68,6 +75,7 @@ def register(application: SosbotApplication) -> None:
     # them; the last takes whatever data fits no kind (forged, or from an older version).
     for pattern, callback in (
         (CALENDAR_BUTTON, callbacks.calendar_button),
+        (LANGUAGE_BUTTON, callbacks.language_button),
         (SUBSCRIPTION_BUTTON, callbacks.subscription_button),
         (QUESTION_BUTTON, callbacks.question_button),
     ):

@@ -13,7 +13,7 @@ import gc
 import logging
 import signal
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, JobQueue
 from telegram.request import BaseRequest
@@ -21,9 +21,11 @@ from telegram.request import BaseRequest
 import handlers
 from bot.commands import Command, menu_commands
 from bot.errors import CommandError, TokenRejectedError
+from bot.languages import Language
 from bot.logs import REDACTED, configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.translations import Texts, texts_for
 from handlers.context import SosbotApplication, SosbotContext, context_types
 from handlers.reminders import start_reminders
 from handlers.updates import PerChatUpdateProcessor
@@ -37,10 +39,21 @@ CONCURRENT_UPDATES = 4
 EXIT_USAGE = 2
 
 
-def menu_entry(command: Command) -> BotCommand:
+def menu_entry(command: Command, texts: Texts) -> BotCommand:
     """The command's line in Telegram's menu, as "Upcoming events, …: /events [NAME]"."""
-    text = command.description[:1].upper() + command.description[1:]
-    return BotCommand(command.name, f"{text}: {command.syntax}" if command.usage else text)
+    description = texts._(command.description)
+    text = description[:1].upper() + description[1:]
+    return BotCommand(
+        command.name, f"{text}: {command.said_syntax(texts)}" if command.usage else text
+    )
+
+
+async def set_menus(bot: Bot) -> None:
+    """Telegram's command menu: English for everyone, and Welsh for Telegram apps in Welsh."""
+    for language in Language:
+        entries = [menu_entry(c, texts_for(language)) for c in menu_commands()]
+        code = None if language is Language.ENGLISH else language.value
+        await bot.set_my_commands(entries, language_code=code)
 
 
 async def _post_shutdown(application: SosbotApplication) -> None:
@@ -56,7 +69,7 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
     jobs: JobQueue[SosbotContext] = JobQueue()
 
     async def post_init(application: SosbotApplication) -> None:
-        await application.bot.set_my_commands([menu_entry(c) for c in menu_commands()])
+        await set_menus(application.bot)
         start_reminders(application, jobs)
         # What start-up built (knowledge, council index, modules) lives as long as the process:
         # keep it out of every later garbage collection, which then only walks per-update objects.

@@ -1,5 +1,5 @@
 """Inline buttons: open a council or ask about it, in place of the message they were on;
-subscribe or unsubscribe; send an event's calendar file.
+subscribe or unsubscribe; send an event's calendar file; choose the chat's language.
 
 One handler per kind of button, routed by the patterns in handlers.common. Data that fits none,
 or names a council that does not exist, is a forged or out-of-date button: the press is
@@ -13,8 +13,9 @@ import re
 
 from telegram import CallbackQuery, Message, Update
 
-from bot.actions.chat import press
+from bot.actions.chat import choose_language, press
 from bot.errors import AdminOnlyError
+from bot.languages import Language
 from bot.scopes import ALL
 from bot.understanding.intents import Intent
 from handlers.common import edit_to_reply, turn
@@ -37,17 +38,41 @@ def _pressed(
     return query, query.message, match
 
 
-async def calendar_button(update: Update, context: SosbotContext) -> None:
-    """Send the event's .ics file, or say it is gone (a button from before a reload)."""
+async def _answered(update: Update, context: SosbotContext) -> tuple[Message, re.Match[str]] | None:
+    """A press whose data the handler's pattern matched, answered at once: its message and
+    the match; None, the press answered and ignored, where there is none (see `_pressed`)."""
     pressed = _pressed(update, context)
     if pressed is None:
         await ignore_button(update, context)
-        return
+        return None
     query, message, match = pressed
     await query.answer()
-    event_id = match["event"]
-    if not await send_calendar_file(context.bot, message.chat.id, context.runtime, event_id):
-        await message.reply_text("That event is no longer on record.")
+    return message, match
+
+
+async def calendar_button(update: Update, context: SosbotContext) -> None:
+    """Send the event's .ics file, or say it is gone (a button from before a reload)."""
+    answered = await _answered(update, context)
+    if answered is None:
+        return
+    message, match = answered
+    view = await turn(message.chat.id, update, context).view()
+    if not await send_calendar_file(
+        context.bot, message.chat.id, context.runtime, view, match["event"]
+    ):
+        await message.reply_text(view.texts._("That event is no longer on record."))
+
+
+async def language_button(update: Update, context: SosbotContext) -> None:
+    """English or Cymraeg: kept for the chat, and said in the language chosen."""
+    answered = await _answered(update, context)
+    if answered is None:
+        return
+    message, match = answered
+    chosen = Language(match["language"])
+    await edit_to_reply(
+        message, await choose_language(turn(message.chat.id, update, context), chosen)
+    )
 
 
 async def _council_button(

@@ -1,4 +1,5 @@
-"""Slash commands: /start, /help, /councils, /council NAME and /events [NAME]."""
+"""Slash commands: /start, /help, /councils, /council NAME, /events [NAME] and /language (or
+/iaith)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 from telegram import Update
 
-from bot.actions.chat import command
+from bot.actions.chat import command, offer_languages, welcome
 from bot.understanding.intents import Intent
 from handlers.common import command_argument, send_reply, turn
 from handlers.context import SosbotContext
@@ -35,7 +36,8 @@ async def start(update: Update, context: SosbotContext) -> None:
     if command_argument(context):
         await answer_command(Intent.OVERVIEW, update, context)
     else:
-        await send_reply(update.effective_message, runtime.current.view.help.welcome())
+        message = update.effective_message
+        await send_reply(message, await welcome(turn(message.chat.id, update, context)))
 
 
 async def help_command(update: Update, context: SosbotContext) -> None:
@@ -56,3 +58,10 @@ async def council(update: Update, context: SosbotContext) -> None:
 async def events(update: Update, context: SosbotContext) -> None:
     """Upcoming events, everywhere or for one council: /events [NAME]."""
     await answer_command(Intent.EVENTS, update, context)
+
+
+async def language(update: Update, context: SosbotContext) -> None:
+    """/language and /iaith: English or Cymraeg, as buttons."""
+    message = update.effective_message
+    if message is not None:
+        await send_reply(message, await offer_languages(turn(message.chat.id, update, context)))

@@ -8,6 +8,7 @@ import logging
 import re
 from datetime import timedelta
 from functools import lru_cache
+from html import escape
 
 from telegram import (
     Bot,
@@ -22,19 +23,20 @@ from telegram.error import BadRequest, RetryAfter
 
 from bot.actions.chat import Turn
 from bot.actions.services import Permission
+from bot.languages import Language
 from bot.replies.render import TELEGRAM_LIMIT, render_html, split_message
-from bot.replies.reply import Choice, EventRef, Reply
+from bot.replies.reply import Choice, EventRef, LanguageChoice, Reply
+from bot.translations import Texts
 from bot.understanding.intents import Intent
-from bot.understanding.text import shorten
 from handlers.context import SosbotContext
 
 logger = logging.getLogger(__name__)
 
 BUTTONS_PER_ROW = 3
 MAX_CALENDAR_BUTTONS = 5
-CALENDAR_LABEL_LIMIT = 40
 CALENDAR_PREFIX = "ics:"
 CALLBACK_DATA_LIMIT = 64
+LANGUAGE_PREFIX = "lang:"
 
 
 def may_remove_all(update: Update, context: SosbotContext) -> Permission:
@@ -59,13 +61,15 @@ def may_remove_all(update: Update, context: SosbotContext) -> Permission:
 
 
 def turn(chat_id: int, update: Update, context: SosbotContext) -> Turn:
-    """The update as bot.actions sees it: its chat, the chat's conversation and who may remove
-    everything the chat holds."""
+    """The update as bot.actions sees it: its chat, the chat's conversation, who may remove
+    everything the chat holds and the language of the sender's Telegram app."""
+    user = update.effective_user
     return Turn(
         context.runtime.services,
         chat_id,
         context.conversation,
         may_remove_all(update, context),
+        user.language_code if user is not None else None,
     )
 
 
@@ -93,6 +97,11 @@ QUESTION_BUTTON = re.compile(
 )
 
 
+LANGUAGE_BUTTON = re.compile(
+    "^" + LANGUAGE_PREFIX + "(?P<language>" + "|".join(lang.value for lang in Language) + ")$"
+)
+
+
 def calendar_data(event_id: str) -> str:
     return f"{CALENDAR_PREFIX}{event_id}"
 
@@ -100,13 +109,16 @@ def calendar_data(event_id: str) -> str:
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Options one to a row (council names are long), then actions three to a row, then a
     calendar-file button for each event the reply lists."""
-    return _keyboard(reply.options, reply.actions, reply.calendar)
+    return _keyboard(reply.options, reply.actions, reply.calendar, reply.languages)
 
 
 # Replies repeat the same few keyboards, and a markup is immutable: build each once.
 @lru_cache(maxsize=512)
 def _keyboard(
-    options: tuple[Choice, ...], actions: tuple[Choice, ...], calendar: tuple[EventRef, ...]
+    options: tuple[Choice, ...],
+    actions: tuple[Choice, ...],
+    calendar: tuple[EventRef, ...],
+    languages: tuple[LanguageChoice, ...],
 ) -> InlineKeyboardMarkup | None:
     rows = [
         [InlineKeyboardButton(option.label, callback_data=callback_data(option))]
@@ -115,17 +127,17 @@ def _keyboard(
     buttons = [InlineKeyboardButton(a.label, callback_data=callback_data(a)) for a in actions]
     rows += [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     rows += [
-        [
-            InlineKeyboardButton(
-                "Add to calendar (.ics)"
-                if len(calendar) == 1
-                else f"Calendar: {shorten(event.title, CALENDAR_LABEL_LIMIT)}",
-                callback_data=calendar_data(event.id),
-            )
-        ]
+        [InlineKeyboardButton(event.label, callback_data=calendar_data(event.id))]
         for event in calendar[:MAX_CALENDAR_BUTTONS]
         if len(calendar_data(event.id).encode()) <= CALLBACK_DATA_LIMIT
     ]
+    if languages:
+        rows.append(
+            [
+                InlineKeyboardButton(choice.label, callback_data=LANGUAGE_PREFIX + choice.language)
+                for choice in languages
+            ]
+        )
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -206,11 +218,12 @@ async def send_plain(message: Message, text: str) -> None:
         await message.reply_text(piece)
 
 
-def one_message(reply: Reply, bot_username: str) -> str:
+def one_message(reply: Reply, bot_username: str, texts: Texts) -> str:
     """The reply as one message (an inline result can be no more): if it is too long, cut at a
     block boundary and say where the rest is, never lost silently."""
     text = render_html(reply)
     if len(text) <= TELEGRAM_LIMIT:
         return text
-    more = f"\n\n… shortened: ask @{bot_username} for the whole answer."
+    shortened = texts._("… shortened: ask @{bot} for the whole answer.")
+    more = "\n\n" + escape(shortened.format(bot=bot_username), quote=False)
     return split_message(text, TELEGRAM_LIMIT - len(more))[0] + more

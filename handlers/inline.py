@@ -9,6 +9,8 @@ from telegram.constants import ParseMode
 
 from bot.actions.asking import inline_overviews
 from bot.actions.chat import run_understanding
+from bot.actions.language import from_telegram
+from bot.languages import Language
 from bot.replies.help import one_line_summary
 from handlers.common import one_message
 from handlers.context import SosbotContext
@@ -24,10 +26,12 @@ async def inline_query(update: Update, context: SosbotContext) -> None:
     if query is None:
         return
     runtime = context.runtime
+    # No chat to look up a choice for: the language of the person's Telegram app.
+    language = from_telegram(query.from_user.language_code) or Language.ENGLISH
+    view = runtime.current.view.speaking(language)
     results = []
     for reply in await run_understanding(
-        query.query,
-        lambda: inline_overviews(runtime.current.view, query.query, runtime.clock()),
+        query.query, lambda: inline_overviews(view, query.query, runtime.clock())
     ):
         results.append(
             InlineQueryResultArticle(
@@ -35,7 +39,8 @@ async def inline_query(update: Update, context: SosbotContext) -> None:
                 title=reply.title or reply.council or "Signs of Safety",
                 description=one_line_summary(reply),
                 input_message_content=InputTextMessageContent(
-                    one_message(reply, context.bot.username), parse_mode=ParseMode.HTML
+                    one_message(reply, context.bot.username, view.texts),
+                    parse_mode=ParseMode.HTML,
                 ),
             )
         )

@@ -21,6 +21,7 @@ from bot.errors import ChatUnreachableError, SendFailedError, StoreError
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
+from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
 from bot.runtime import Runtime
 from bot.understanding.text import shorten
@@ -149,21 +150,16 @@ def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext
         logger.warning("This platform has no SIGHUP; use /reload")
 
 
-async def send_calendar_file(bot: Bot, chat_id: int, runtime: Runtime, event_id: str) -> bool:
-    """Send the event as an .ics file; False if there is no such event any more."""
-    knowledge = runtime.current.view.knowledge
-    event = knowledge.event(event_id)
+async def send_calendar_file(
+    bot: Bot, chat_id: int, runtime: Runtime, view: KnowledgeView, event_id: str
+) -> bool:
+    """Send the event as an .ics file, in the language of `view`; False if there is no such
+    event any more."""
+    event = view.knowledge.event(event_id)
     if event is None:
         return False
-    authority = knowledge.authority(event.authority) if event.authority else None
-    source = knowledge.sources.get(event.source or "")
-    data = event_ics(
-        event,
-        authority.name if authority else None,
-        runtime.settings.zone,
-        source.title if source else None,
-        stamp=runtime.clock(),
-    )
-    caption = shorten(event.title, CAPTION_LIMIT)
+    text = view.events.calendar_text(event)
+    data = event_ics(event, text, runtime.settings.zone, stamp=runtime.clock())
+    caption = shorten(text.summary, CAPTION_LIMIT)
     await bot.send_document(chat_id, document=data, filename=f"{event.id}.ics", caption=caption)
     return True

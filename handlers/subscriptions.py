@@ -47,18 +47,19 @@ def _is_admin(update: Update, context: SosbotContext) -> bool:
     return user is not None and user.id in context.runtime.settings.admin_ids
 
 
-async def _refuse(update: Update, command: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            f"Sorry, only the bot's operators can use /{command}."
-        )
+async def _refuse(update: Update, context: SosbotContext, command: str) -> None:
+    message = update.effective_message
+    if message is not None:
+        view = await turn(message.chat.id, update, context).view()
+        refused = view.texts._("Sorry, only the bot's operators can use /{command}.")
+        await message.reply_text(refused.format(command=command))
 
 
 async def reload(update: Update, context: SosbotContext) -> None:
     """Admin: reload the knowledge files and announce new events; `/reload confirm` accepts a
     reload that drops every event."""
     if not _is_admin(update, context):
-        await _refuse(update, "reload")
+        await _refuse(update, context, "reload")
         return
     confirmed = normalise(command_argument(context)) == "confirm"
     outcome = await reload_and_announce(context.bot, context.bot_data, confirmed=confirmed)
@@ -69,14 +70,15 @@ async def reload(update: Update, context: SosbotContext) -> None:
 async def stats(update: Update, context: SosbotContext) -> None:
     """Admin: subscribers by council, reminders sent and pending, questions answered."""
     if not _is_admin(update, context):
-        await _refuse(update, "stats")
+        await _refuse(update, context, "stats")
         return
-    if update.effective_message is not None:
+    message = update.effective_message
+    if message is not None:
         runtime = context.runtime
         reply = await statistics(
-            runtime.current.view,
+            await turn(message.chat.id, update, context).view(),
             runtime.store,
             runtime.questions,
             len(await due_now(runtime.store, runtime.events_view(), runtime.clock())),
         )
-        await send_reply(update.effective_message, reply)
+        await send_reply(message, reply)

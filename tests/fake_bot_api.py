@@ -478,6 +478,11 @@ class FakeBotApi:
         self._store(message)
         return self.push_update({"message": message})
 
+    def set_user_language(self, user_id: int, language_code: str) -> None:
+        """The language of a user's Telegram app: the ``language_code`` of their updates."""
+        self._user(user_id, None)
+        self._users[user_id]["language_code"] = language_code
+
     def push_callback_query(
         self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
     ) -> JSONDict:

@@ -4,15 +4,15 @@ BareMention) in, the Reply out. Synchronous: the console and the Telegram action
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.actions.conversation import remember
+from bot.languages import Language
 from bot.replies import help as helping
-from bot.replies.councils import district_note
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Paragraph, Reply
-from bot.replies.several import SeveralReplies
 from bot.scopes import ALL
 from bot.understanding.conversation import Conversation
 from bot.understanding.councils import CouncilChoice, CouncilMatch
@@ -48,7 +48,7 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
     """The reply to a question, `confidence` being how sure its understanding was."""
     match question:
         case Thanks():
-            return helping.you_are_welcome()
+            return helping.you_are_welcome(view.texts)
         case BareMention():
             return view.help.help()
         case UnknownCouncil(name):
@@ -60,10 +60,9 @@ def answer(view: KnowledgeView, question: Question, now: datetime, confidence: f
         case Ask(intent, council, words, settled):
             reply = _ask(view, intent, council, words, now, settled=settled)
         case Compare(intent, named):
-            several = SeveralReplies(view.knowledge, view.timezone)
-            reply = several.compare(intent, named, view.councils, now)
+            reply = view.several.compare(intent, named, view.councils, now)
         case Filtered(intent, found):
-            reply = SeveralReplies(view.knowledge, view.timezone).filtered(intent, found)
+            reply = view.several.filtered(intent, found)
     if reply.confidence == confidence:
         return reply
     return reply.model_copy(update={"confidence": confidence})
@@ -83,7 +82,7 @@ def _ask(
         passages = view.passages.find_anywhere(words) if found is None else ()
         authority = view.knowledge.authority(passages[0].authority) if passages else None
         if authority is None:
-            return helping.cannot_help()
+            return helping.cannot_help(view.texts)
         return view.quoting.quoting(authority, passages)
     if isinstance(found, CouncilChoice):
         return view.councils.did_you_mean(intent, found.options)
@@ -98,7 +97,7 @@ def _about_the_network(
     match intent:
         case Intent.COUNT if asks_duration(words):
             # The network's figures are no length of time: "how long is a piece of string".
-            return helping.cannot_help()
+            return helping.cannot_help(view.texts)
         case Intent.LIST:
             return view.network.listing()
         case Intent.COUNT:
@@ -129,7 +128,7 @@ def _about_council(
         shown = intent if intent in COUNCIL_INTENTS | {Intent.COUNT} else Intent.OVERVIEW
         return replies.no_record(shown, found.named, responsible)
     lead = (
-        (Paragraph(text=district_note(found.named, responsible)),)
+        (Paragraph(text=replies.district_note(found.named, responsible)),)
         if found.is_district and responsible is not None
         else ()
     )
@@ -143,7 +142,7 @@ def _about_council(
         if passages := view.passages.find(asked, authority.id):
             return view.quoting.quoting(authority, passages, *lead)
         if intent is Intent.UNKNOWN:
-            return helping.cannot_help()
+            return helping.cannot_help(view.texts)
         return replies.overview(authority, *lead)
     structured = _structured(view, intent, authority, asked, now, lead)
     # A sentence that fits the question much better than its intent's weak cue words alone is
@@ -190,11 +189,37 @@ def _names_adopter(view: KnowledgeView, found: CouncilMatch | CouncilChoice | No
 
 
 def answer_in_console(
-    view: KnowledgeView, text: str, conversation: Conversation, now: datetime
+    view: KnowledgeView,
+    text: str,
+    conversation: Conversation,
+    now: datetime,
+    language: Language | None = None,
 ) -> Reply:
-    """The console's reply to `text` (`sosbot ask`, `sosbot chat`): questions are answered; a
+    """The console's reply to `text` (see `console_answer`)."""
+    return console_answer(view, text, conversation, now, language).reply
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleAnswer:
+    reply: Reply
+    language: Language
+
+
+def console_answer(
+    view: KnowledgeView,
+    text: str,
+    conversation: Conversation,
+    now: datetime,
+    language: Language | None = None,
+    before: Language = Language.ENGLISH,
+) -> ConsoleAnswer:
+    """The console's reply to `text` (`sosbot ask`, `sosbot chat`), and its language:
+    `language`, or None for the language `text` is written in (`before`, the language of the
+    conversation so far, where it is too short to tell). Questions are answered; a
     subscription, which only Telegram can keep, gets a pointer to the command there."""
     understanding = view.engine.understand(text, conversation)
+    said_in = language or understanding.language or before
+    view = view.speaking(said_in)
     request: Request = understanding.request
     if isinstance(request, QUESTIONS):
         reply = answer(view, request, now, understanding.confidence)
@@ -210,7 +235,7 @@ def answer_in_console(
             update={"confidence": understanding.confidence}
         )
     remember(conversation, request, understanding.intent, reply)
-    return reply
+    return ConsoleAnswer(reply, said_in)
 
 
 def inline_overviews(view: KnowledgeView, query: str, now: datetime) -> list[Reply]:

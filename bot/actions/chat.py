@@ -10,11 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.actions import language
 from bot.actions import subscriptions as subscribing
 from bot.actions.asking import answer
 from bot.actions.conversation import forget, remember, remember_button
+from bot.actions.language import chat_language
 from bot.actions.services import Permission, Services
 from bot.errors import AdminOnlyError
+from bot.languages import Language
 from bot.replies import subscriptions as said
 from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
@@ -54,13 +57,22 @@ async def run_understanding(text: str, work: Callable[[], T]) -> T:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One message, command or button press: from which chat, in which conversation, and
-    whether its sender may remove everything the chat holds (asked only when it matters)."""
+    """One message, command or button press: from which chat, in which conversation, whether
+    its sender may remove everything the chat holds (asked only when it matters), and the
+    language of the sender's Telegram app (its `language_code`, None where unknown)."""
 
     services: Services
     chat_id: int
     conversation: Conversation
     may_remove_all: Permission
+    language_code: str | None = None
+
+    async def view(self, written_in: Language | None = None) -> KnowledgeView:
+        """The knowledge being served, speaking the chat's language (see bot.actions.language;
+        `written_in`: the language the message is written in, if known)."""
+        services = self.services
+        language = await chat_language(services, self.chat_id, self.language_code, written_in)
+        return services.current.view.speaking(language)
 
 
 async def carry_out(
@@ -79,7 +91,7 @@ async def carry_out(
         case wanted.ListSubscriptions():
             return await subscribing.list_subscriptions(services, view, chat_id)
         case wanted.Forget():
-            reply = await subscribing.forget(services, chat_id, turn.may_remove_all)
+            reply = await subscribing.forget(services, view, chat_id, turn.may_remove_all)
             forget(turn.conversation)
             return reply
         case (
@@ -102,17 +114,18 @@ async def _answered(
     try:
         return await carry_out(turn, view, request, confidence)
     except AdminOnlyError:
-        return said.refusal()
+        return said.refusal(view.texts)
 
 
 async def respond(turn: Turn, text: str) -> Reply:
     """The reply to `text`, in the turn's conversation. A request to stop every reminder asks
     `may_remove_all` first; if refused, the reply says so."""
     services = turn.services
-    view = services.current.view
+    engine = services.current.view.engine
     understanding = await run_understanding(
-        text, lambda: view.engine.understand(text, turn.conversation)
+        text, lambda: engine.understand(text, turn.conversation)
     )
+    view = await turn.view(understanding.language)
     understood = understanding.intent is not Intent.UNKNOWN
     services.questions.count(understood)
     if not understood and services.log_unanswered:
@@ -127,7 +140,7 @@ async def respond(turn: Turn, text: str) -> Reply:
 async def press(turn: Turn, intent: Intent, council_code: str | None) -> Reply:
     """The reply to a pressed button: a question about a council, or a subscription. Raises
     AdminOnlyError if `may_remove_all` refuses the "every event" unsubscribe button."""
-    view = turn.services.current.view
+    view = await turn.view()
     request = view.engine.request_for(intent, council_code)
     reply = await carry_out(turn, view, request)
     remember_button(turn.conversation, intent, reply)
@@ -137,7 +150,7 @@ async def press(turn: Turn, intent: Intent, council_code: str | None) -> Reply:
 async def command(turn: Turn, intent: Intent, name: str) -> Reply:
     """The reply to a command about `name` ("/council staffs", "/subscribe all"), or, with no
     name, to the bare command (see BARE_COMMANDS); a refusal is said as the reply."""
-    view = turn.services.current.view
+    view = await turn.view()
     request = (
         await run_understanding(name, lambda: view.engine.request_about(intent, name))
         if name
@@ -148,4 +161,19 @@ async def command(turn: Turn, intent: Intent, name: str) -> Reply:
 
 async def forget_chat(turn: Turn) -> Reply:
     """/forget: everything held about the chat deleted, if `may_remove_all` allows."""
-    return await _answered(turn, turn.services.current.view, wanted.Forget())
+    return await _answered(turn, await turn.view(), wanted.Forget())
+
+
+async def welcome(turn: Turn) -> Reply:
+    """/start without a council: what the bot knows."""
+    return (await turn.view()).help.welcome()
+
+
+async def offer_languages(turn: Turn) -> Reply:
+    """/language, /iaith: the languages as buttons, asked in the chat's language."""
+    return language.offer_languages((await turn.view()).texts)
+
+
+async def choose_language(turn: Turn, chosen: Language) -> Reply:
+    """A language button: kept for the chat, and said in that language."""
+    return await language.choose_language(turn.services, turn.chat_id, chosen)

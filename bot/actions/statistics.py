@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
 from bot.storage.port import Store
+from bot.translations import N_
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,9 @@ async def statistics(
     return view.subscriptions.statistics(
         counts,
         (
-            ("Reminders sent", await store.delivered_count()),
-            ("Reminders due now", reminders_due),
-            ("Questions answered", answered),
-            ("Questions not understood", not_understood),
+            (N_("Reminders sent"), await store.delivered_count()),
+            (N_("Reminders due now"), reminders_due),
+            (N_("Questions answered"), answered),
+            (N_("Questions not understood"), not_understood),
         ),
     )

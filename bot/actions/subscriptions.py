@@ -13,28 +13,34 @@ import logging
 
 from bot.actions.services import Permission, Services
 from bot.errors import AdminOnlyError
+from bot.languages import Language
 from bot.replies import subscriptions as said
 from bot.replies.current import KnowledgeView
 from bot.replies.reply import Reply
 from bot.scopes import ALL
+from bot.translations import Texts
 from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)
 
 
-async def _require(may_remove_all: Permission) -> None:
+async def _require(may_remove_all: Permission, texts: Texts) -> None:
     if not await may_remove_all():
-        raise AdminOnlyError(said.ADMIN_ONLY)
+        raise AdminOnlyError(texts._(said.ADMIN_ONLY))
 
 
 async def subscribe(
     services: Services, view: KnowledgeView, chat_id: int, scope: str | None
 ) -> Reply:
-    """Subscribe the chat to `scope` (a council code or ALL); None: ask which."""
+    """Subscribe the chat to `scope` (a council code or ALL); None: ask which. A chat
+    subscribed in Welsh that chose no language keeps Welsh, for its reminders."""
     if scope is None:
         return view.subscriptions.choose_scope(Intent.SUBSCRIBE)
     now = services.clock()
     added = await services.store.subscribe(chat_id, scope, now)
+    store = services.store
+    if view.language is not Language.ENGLISH and await store.chat_language(chat_id) is None:
+        await store.set_chat_language(chat_id, view.language)
     return view.subscriptions.subscribed(
         scope,
         added=added,
@@ -55,8 +61,8 @@ async def unsubscribe(
     if scope is None:
         return view.subscriptions.choose_scope(Intent.UNSUBSCRIBE)
     if scope == ALL:
-        await _require(may_remove_all)
-        return said.unsubscribed_all(await services.store.unsubscribe_all(chat_id))
+        await _require(may_remove_all, view.texts)
+        return said.unsubscribed_all(await services.store.unsubscribe_all(chat_id), view.texts)
     removed = await services.store.unsubscribe(chat_id, scope)
     return view.subscriptions.unsubscribed(scope, removed=removed)
 
@@ -66,8 +72,11 @@ async def list_subscriptions(services: Services, view: KnowledgeView, chat_id: i
     return view.subscriptions.subscriptions(scopes, services.lead_times)
 
 
-async def forget(services: Services, chat_id: int, may_remove_all: Permission) -> Reply:
-    """Delete everything held about the chat (AdminOnlyError if `may_remove_all` refuses)."""
-    await _require(may_remove_all)
+async def forget(
+    services: Services, view: KnowledgeView, chat_id: int, may_remove_all: Permission
+) -> Reply:
+    """Delete everything held about the chat, its language too (AdminOnlyError if
+    `may_remove_all` refuses); said in the language the chat had."""
+    await _require(may_remove_all, view.texts)
     await services.store.forget(chat_id)
-    return said.forgotten()
+    return said.forgotten(view.texts)

@@ -18,6 +18,7 @@ from bot.errors import StoreError
 from bot.reminders.delivery import Delivery, Outgoing, Sender, send_due_reminders
 from bot.reminders.schedule import moved_events, new_events
 from bot.reminders.view import EventsView
+from bot.replies.reply import Reply
 from bot.storage.port import KnownEvent, Store
 from knowledge.models import Event
 
@@ -73,13 +74,21 @@ async def _announcements(
         council = view.council_of(event)
         start = event.period(view.timezone).start
         if old_start is None:
-            reply = view.texts.announcement(event)
             recipients = await store.announcement_recipients(event.id, council)
         else:
-            reply = view.texts.move(event, old_start)
             recipients = await store.move_recipients(event.id, council, start)
+        wording = await view.wording(store, recipients)
+        # One message a language, however many chats are told.
+        said: dict[int, Reply] = {}
+        for texts in wording.values():
+            if id(texts) not in said:
+                said[id(texts)] = (
+                    texts.announcement(event) if old_start is None else texts.move(event, old_start)
+                )
         record = partial(_record_announcement, delivery, event_id=event.id, start=start)
-        items += [Outgoing(chat, reply, partial(record, chat)) for chat in recipients]
+        items += [
+            Outgoing(chat, said[id(wording[chat])], partial(record, chat)) for chat in recipients
+        ]
     return items
 
 
@@ -118,7 +127,7 @@ async def prune_old_records(store: Store, now: datetime, lead_times: Iterable[ti
     must not have its reminders sent again."""
     started_before = now - KEPT_AFTER_START
     longest_lead = max(lead_times, default=timedelta())
-    await store.prune(started_before, started_before - longest_lead)
+    await store.prune(started_before, started_before - longest_lead, now=now)
 
 
 async def tick(delivery: Delivery, send: Sender, view: EventsView) -> int:

@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.errors import ChatUnreachableError, SendFailedError, StoreError
 from bot.reminders.pacing import Pacer
 from bot.reminders.schedule import DueReminder, due_reminders
-from bot.reminders.view import EventsView
+from bot.reminders.view import EventsView, ReminderTexts
 from bot.replies.reply import Reply
 from bot.storage.port import Store
 
@@ -178,11 +178,13 @@ async def _record_delivery(delivery: Delivery, due: DueReminder) -> None:
     )
 
 
-def _reminder(delivery: Delivery, view: EventsView, due: DueReminder) -> Outgoing | None:
+def _reminder(
+    delivery: Delivery, view: EventsView, texts: ReminderTexts, due: DueReminder
+) -> Outgoing | None:
     event = view.knowledge.event(due.event_id)
     if event is None:
         return None
-    reply = view.texts.reminder(event, delivery.clock(), late=due.late)
+    reply = texts.reminder(event, delivery.clock(), late=due.late)
     return Outgoing(due.chat_id, reply, partial(_record_delivery, delivery, due))
 
 
@@ -194,7 +196,12 @@ async def send_due_reminders(delivery: Delivery, send: Sender, view: EventsView)
     total = 0
     while True:
         due = await due_now(delivery.store, view, delivery.clock(), limit=BATCH)
-        items = [item for d in due if (item := _reminder(delivery, view, d)) is not None]
+        wording = await view.wording(delivery.store, (d.chat_id for d in due))
+        items = [
+            item
+            for d in due
+            if (item := _reminder(delivery, view, wording[d.chat_id], d)) is not None
+        ]
         if not items:
             return total
         sent = await delivery.fan_out(send, items)

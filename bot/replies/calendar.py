@@ -12,12 +12,42 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from bot.translations import N_, Texts
 from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 
 PRODID = "-//sosbot//EN"
-NETWORK_WIDE = "All councils in the Signs of Safety network"
+NETWORK_WIDE = N_("All councils in the Signs of Safety network")
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarText:
+    """What a calendar shows of an event, in the chat's language."""
+
+    summary: str
+    location: str | None
+    description: str
+
+
+def calendar_text(
+    title: str,
+    location: str | None,
+    description: str | None,
+    authority_name: str | None,
+    source_title: str | None,
+    texts: Texts,
+) -> CalendarText:
+    """The event's texts as said (`title`, `location`, `description`), with which council's it
+    is (None: network-wide) and its source's title (None: no listed source)."""
+    lines = [
+        description,
+        texts._("Council: {council}").format(council=authority_name)
+        if authority_name
+        else texts._(NETWORK_WIDE),
+        texts._("Source: {source}").format(source=source_title) if source_title else None,
+    ]
+    return CalendarText(title, location, "\n".join(line for line in lines if line))
 
 
 def event_uid(event: Event) -> str:
@@ -61,36 +91,22 @@ def calendar_span(event: Event, timezone: ZoneInfo) -> CalendarSpan:
     return CalendarSpan(start_day, end_day, first_date, last_date)
 
 
-def event_ics(
-    event: Event,
-    authority_name: str | None,
-    timezone: ZoneInfo,
-    source_title: str | None,
-    *,
-    stamp: datetime,
-) -> bytes:
-    """One VEVENT in a VCALENDAR. Month and day events are all-day (DATE) spanning their whole
-    period; events with a time are DATE-TIMEs in `timezone`, with its VTIMEZONE.
-
-    `authority_name` None means a network-wide event; `stamp` (DTSTAMP) is when the file is
-    made, from the caller's clock.
+def event_ics(event: Event, text: CalendarText, timezone: ZoneInfo, *, stamp: datetime) -> bytes:
+    """One VEVENT in a VCALENDAR, worded by `text`. Month and day events are all-day (DATE)
+    spanning their whole period; events with a time are DATE-TIMEs in `timezone`, with its
+    VTIMEZONE. `stamp` (DTSTAMP) is when the file is made, from the caller's clock.
     """
     span = calendar_span(event, timezone)
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", stamp.astimezone(UTC))
-    vevent.add("summary", event.title)
+    vevent.add("summary", text.summary)
     vevent.add("dtstart", span.start)
     if span.end is not None:
         vevent.add("dtend", span.end)
-    if event.location:
-        vevent.add("location", event.location)
-    lines = [
-        event.description,
-        f"Council: {authority_name}" if authority_name else NETWORK_WIDE,
-        f"Source: {source_title}" if source_title else None,
-    ]
-    vevent.add("description", "\n".join(line for line in lines if line))
+    if text.location:
+        vevent.add("location", text.location)
+    vevent.add("description", text.description)
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
+from bot.translations import N_, Texts
 from bot.understanding.figures import asks_until, content_words, rank_figures
 from bot.understanding.intents import Intent
 from bot.understanding.people import role_asked
@@ -20,67 +21,30 @@ logger = logging.getLogger(__name__)
 
 # What each kind of role is called where the page names nobody in it.
 ROLE_NAMES: dict[RoleKind, str] = {
-    "chair": "chair",
-    "project-lead": "project lead or project manager",
-    "director": "director",
-    "consultant": "consultant",
-    "social-worker": "principal social worker",
-    "manager": "manager",
+    "chair": N_("chair"),
+    "project-lead": N_("project lead or project manager"),
+    "director": N_("director"),
+    "consultant": N_("consultant"),
+    "social-worker": N_("principal social worker"),
+    "manager": N_("manager"),
 }
+# The overview's buttons: a question about the council each, and Subscribe.
+COUNCIL_ACTIONS: tuple[tuple[str, Intent], ...] = (
+    (N_("Stage"), Intent.STAGE),
+    (N_("Trainers"), Intent.TRAINERS),
+    (N_("People"), Intent.PEOPLE),
+    (N_("Events"), Intent.EVENTS),
+    (N_("Subscribe"), Intent.SUBSCRIBE),
+)
 # Longest piece of what someone typed that a reply repeats back.
 ECHO_LIMIT = 60
 
 
-def _people_lines(people: Sequence[Person]) -> tuple[str, ...]:
-    return tuple(f"{person.name}: {person.role}" for person in people)
-
-
-def _figure_line(figure: Figure) -> str:
-    said = (
-        f"{figure.value} {figure.unit}: {figure.what}"
-        if figure.unit
-        else f"{figure.value} {figure.what}"
-    )
-    return f"{said} (“{figure.quote}”)"
-
-
-def _role_blocks(authority: Authority, kind: RoleKind) -> list[Block]:
-    """Who holds a role at a council, as the page says; that it names nobody, where it doesn't."""
-    roles = [role for role in authority.roles if role.kind == kind]
-    if not roles:
-        return [Paragraph(text=f"The page names no {ROLE_NAMES[kind]} for {authority.name}.")]
-    blocks: list[Block] = [
-        Paragraph(
-            text=f"{role.title}: {role.holder}."
-            if role.holder
-            else f"{role.title}: the page mentions this role at {authority.name}, but does "
-            "not name who holds it."
-        )
-        for role in roles
-    ]
-    blocks.append(Paragraph(text=f"The page: “{roles[0].quote}”."))
-    return blocks
-
-
-def council_actions(code: str) -> tuple[Choice, ...]:
+def council_actions(code: str, texts: Texts) -> tuple[Choice, ...]:
     """The overview's buttons: one for each question about the council, and Subscribe."""
     return tuple(
-        Choice(label=label, intent=intent, council=code)
-        for label, intent in (
-            ("Stage", Intent.STAGE),
-            ("Trainers", Intent.TRAINERS),
-            ("People", Intent.PEOPLE),
-            ("Events", Intent.EVENTS),
-            ("Subscribe", Intent.SUBSCRIBE),
-        )
-    )
-
-
-def district_note(named: Council, responsible: Council) -> str:
-    former = "" if named.current else " (a former council)"
-    return (
-        f"{named.short_name}{former} is in the area of {responsible.name}, which runs "
-        "children's services there."
+        Choice(label=texts._(label), intent=intent, council=code)
+        for label, intent in COUNCIL_ACTIONS
     )
 
 
@@ -91,6 +55,9 @@ class CouncilReplies(Records):
         self, intent: Intent, authority: Authority, *blocks: Block, **extra: object
     ) -> Reply:
         council = self.knowledge.council_of(authority)
+        more = self.texts._("More about {council}").format(
+            council=self.texts.council_short_name(council)
+        )
         return Reply.model_validate(
             {
                 "intent": intent,
@@ -98,62 +65,113 @@ class CouncilReplies(Records):
                 "councils": (authority.id,),
                 "council": council.name,
                 "council_code": council.code,
-                "title": authority.name,
+                "title": self.name(authority),
                 "blocks": blocks,
                 "citation": self.citation(authority.source),
                 # The overview is the hub with a button for each question; an answer to one
                 # question leads back to it.
                 "actions": (
-                    council_actions(council.code)
+                    council_actions(council.code, self.texts)
                     if intent is Intent.OVERVIEW
-                    else (
-                        Choice(
-                            label=f"More about {council.short_name}",
-                            intent=Intent.OVERVIEW,
-                            council=council.code,
-                        ),
-                    )
+                    else (Choice(label=more, intent=Intent.OVERVIEW, council=council.code),)
                 ),
                 **extra,
             }
         )
 
-    def overview(self, authority: Authority, *lead: Block) -> Reply:
+    def district_note(self, named: Council, responsible: Council) -> str:
+        """ "Ipswich is in the area of Suffolk County Council, which runs children's services
+        there." """
+        _ = self.texts._
+        if named.current:
+            message = _(
+                "{named} is in the area of {responsible}, which runs children's services there."
+            )
+        else:
+            message = _(
+                "{named} (a former council) is in the area of {responsible}, which runs "
+                "children's services there."
+            )
+        return message.format(
+            named=self.texts.council_short_name(named), responsible=self.council_name(responsible)
+        )
+
+    def _people_lines(self, people: Sequence[Person]) -> tuple[str, ...]:
+        return tuple(f"{person.name}: {self.role(person)}" for person in people)
+
+    def _figure_line(self, figure: Figure) -> str:
+        what = self.said(figure, "what")
+        unit = self.said(figure, "unit") if figure.unit else None
+        said = f"{figure.value} {unit}: {what}" if unit else f"{figure.value} {what}"
+        return f"{said} (“{figure.quote}”)"
+
+    def _role_blocks(self, authority: Authority, kind: RoleKind) -> list[Block]:
+        """Who holds a role at a council, as the page says; that it names nobody, where it
+        doesn't."""
+        _ = self.texts._
+        roles = [role for role in authority.roles if role.kind == kind]
+        name = self.name(authority)
+        if not roles:
+            nobody = _("The page names no {role} for {council}.")
+            return [Paragraph(text=nobody.format(role=_(ROLE_NAMES[kind]), council=name))]
         blocks: list[Block] = [
-            *lead,
-            Paragraph(text=f"Stage: {authority.stage.label}. {authority.stage_summary}"),
+            Paragraph(
+                text=f"{self.said(role, 'title')}: {role.holder}."
+                if role.holder
+                else _(
+                    "{role}: the page mentions this role at {council}, but does not name who "
+                    "holds it."
+                ).format(role=self.said(role, "title"), council=name)
+            )
+            for role in roles
         ]
+        blocks.append(Paragraph(text=_("The page: “{quote}”.").format(quote=roles[0].quote)))
+        return blocks
+
+    def stage_text(self, authority: Authority) -> str:
+        return self.texts._("Stage: {stage}. {summary}").format(
+            stage=self.stage_label(authority.stage), summary=self.said(authority, "stage_summary")
+        )
+
+    def overview(self, authority: Authority, *lead: Block) -> Reply:
+        _ = self.texts._
+        blocks: list[Block] = [*lead, Paragraph(text=self.stage_text(authority))]
         if authority.services:
-            blocks.append(Paragraph(text=f"Services in scope: {', '.join(authority.services)}."))
+            services = ", ".join(self.said_each(authority, "services"))
+            blocks.append(
+                Paragraph(text=_("Services in scope: {services}.").format(services=services))
+            )
         blocks.append(self._trainers_paragraph(authority))
         if authority.people:
-            names = ", ".join(f"{p.name} ({p.role})" for p in authority.people)
-            blocks.append(Paragraph(text=f"People named: {names}."))
+            names = ", ".join(f"{p.name} ({self.role(p)})" for p in authority.people)
+            blocks.append(Paragraph(text=_("People named: {names}.").format(names=names)))
         if authority.milestones:
             blocks.append(Bullets(items=self.milestone_lines(authority)))
-        blocks.extend(Paragraph(text=note) for note in authority.notes)
+        blocks.extend(Paragraph(text=note) for note in self.said_each(authority, "notes"))
         return self._reply(Intent.OVERVIEW, authority, *blocks)
 
     def stage(self, authority: Authority, *lead: Block) -> Reply:
-        text = f"Stage: {authority.stage.label}. {authority.stage_summary}"
+        text = self.stage_text(authority)
         return self._reply(Intent.STAGE, authority, *lead, Paragraph(text=text))
 
     def _trainers_paragraph(self, authority: Authority) -> Paragraph:
+        _ = self.texts._
         if authority.trainers:
-            names = ", ".join(f"{p.name} ({p.role})" for p in authority.trainers)
-            return Paragraph(text=f"Trainers and consultants: {names}.")
-        return Paragraph(text=f"The record names no trainer for {authority.name}.")
+            names = ", ".join(f"{p.name} ({self.role(p)})" for p in authority.trainers)
+            return Paragraph(text=_("Trainers and consultants: {names}.").format(names=names))
+        nobody = _("The record names no trainer for {council}.")
+        return Paragraph(text=nobody.format(council=self.name(authority)))
 
     def trainers(self, authority: Authority, *lead: Block) -> Reply:
         blocks: list[Block] = [*lead]
         if authority.trainers:
-            blocks.append(Paragraph(text="Trainers and consultants on record:"))
-            blocks.append(Bullets(items=_people_lines(authority.trainers)))
+            blocks.append(Paragraph(text=self.texts._("Trainers and consultants on record:")))
+            blocks.append(Bullets(items=self._people_lines(authority.trainers)))
         else:
             blocks.append(self._trainers_paragraph(authority))
             if authority.people:
-                blocks.append(Paragraph(text="People it names:"))
-                blocks.append(Bullets(items=_people_lines(authority.people)))
+                blocks.append(Paragraph(text=self.texts._("People it names:")))
+                blocks.append(Bullets(items=self._people_lines(authority.people)))
         return self._reply(Intent.TRAINERS, authority, *blocks)
 
     def person(self, name: str) -> Reply:
@@ -173,8 +191,8 @@ class CouncilReplies(Records):
             council_code=only.council if only else None,
             title=name,
             blocks=(
-                Paragraph(text="What the records say of them:"),
-                Bullets(items=tuple(f"{a.name}: {p.role}" for a, p in mentions)),
+                Paragraph(text=self.texts._("What the records say of them:")),
+                Bullets(items=tuple(f"{self.name(a)}: {self.role(p)}" for a, p in mentions)),
             ),
             citation=self.citation(mentions[0][0].source),
         )
@@ -185,18 +203,19 @@ class CouncilReplies(Records):
         named = (*authority.trainers, *authority.people)
         blocks: list[Block] = [*lead]
         if (kind := role_asked(asked)) is not None:
-            blocks.extend(_role_blocks(authority, kind))
+            blocks.extend(self._role_blocks(authority, kind))
         if named:
-            blocks.append(Paragraph(text="People the record names:"))
-            blocks.append(Bullets(items=_people_lines(named)))
+            blocks.append(Paragraph(text=self.texts._("People the record names:")))
+            blocks.append(Bullets(items=self._people_lines(named)))
         else:
-            blocks.append(Paragraph(text=f"The record names no one for {authority.name}."))
+            nobody = self.texts._("The record names no one for {council}.")
+            blocks.append(Paragraph(text=nobody.format(council=self.name(authority))))
         return self._reply(Intent.PEOPLE, authority, *blocks)
 
     def events(self, authority: Authority, now: datetime, *lead: Block) -> Reply:
-        blocks, offers, any_events = self.event_blocks(authority.id, authority.name, now)
+        blocks, offers, any_events = self.event_blocks(authority.id, self.name(authority), now)
         if not any_events and authority.milestones:
-            blocks.append(Paragraph(text="Its dated milestones:"))
+            blocks.append(Paragraph(text=self.texts._("Its dated milestones:")))
             blocks.append(Bullets(items=self.milestone_lines(authority)))
         return self._reply(Intent.EVENTS, authority, *lead, *blocks, calendar=offers)
 
@@ -206,13 +225,14 @@ class CouncilReplies(Records):
         ranked = rank_figures(authority.figures, words)
         blocks: list[Block] = []
         if ranked:
-            blocks.append(Bullets(items=tuple(_figure_line(f) for f in ranked)))
+            blocks.append(Bullets(items=tuple(self._figure_line(f) for f in ranked)))
         elif asks_until(words) and (dated := self._milestones_asked(authority, words)):
             blocks.append(Bullets(items=dated))
         elif authority.figures:
-            blocks.append(Bullets(items=tuple(_figure_line(f) for f in authority.figures)))
+            blocks.append(Bullets(items=tuple(self._figure_line(f) for f in authority.figures)))
         else:
-            blocks.append(Paragraph(text=f"The record gives no figures for {authority.name}."))
+            none = self.texts._("The record gives no figures for {council}.")
+            blocks.append(Paragraph(text=none.format(council=self.name(authority))))
         return self._reply(Intent.COUNT, authority, *blocks)
 
     def _milestones_asked(self, authority: Authority, words: Sequence[str]) -> tuple[str, ...]:
@@ -231,55 +251,64 @@ class CouncilReplies(Records):
         return Reply(
             intent=Intent.UNKNOWN,
             confidence=0.0,
-            blocks=(Paragraph(text=f"I don't know a UK council called “{name}”."),),
+            blocks=(
+                Paragraph(
+                    text=self.texts._("I don't know a UK council called “{name}”.").format(
+                        name=name
+                    )
+                ),
+            ),
             options=self.adopter_choices(Intent.OVERVIEW),
-            options_heading="These are the councils on record:",
+            options_heading=self.texts._("These are the councils on record:"),
         )
 
     def which_council(self, intent: Intent) -> Reply:
         return Reply(
             intent=intent,
-            blocks=(Paragraph(text="Which council do you mean?"),),
+            blocks=(Paragraph(text=self.texts._("Which council do you mean?")),),
             options=self.adopter_choices(intent),
-            options_heading="These are the ones on record:",
+            options_heading=self.texts._("These are the ones on record:"),
         )
 
-    @staticmethod
-    def did_you_mean(intent: Intent, councils: Sequence[Council]) -> Reply:
+    def did_you_mean(self, intent: Intent, councils: Sequence[Council]) -> Reply:
         return Reply(
             intent=intent,
-            blocks=(Paragraph(text="I know more than one council by that name."),),
-            options=tuple(Choice(label=c.name, intent=intent, council=c.code) for c in councils),
+            blocks=(Paragraph(text=self.texts._("I know more than one council by that name.")),),
+            options=tuple(
+                Choice(label=self.council_name(c), intent=intent, council=c.code) for c in councils
+            ),
+            options_heading=self.texts._("Did you mean:"),
         )
 
     def no_record(self, intent: Intent, named: Council, responsible: Council | None) -> Reply:
+        _ = self.texts._
         blocks: list[Block] = []
         subject = responsible or named
         if responsible is not None and responsible.code != named.code:
-            blocks.append(Paragraph(text=district_note(named, responsible)))
+            blocks.append(Paragraph(text=self.district_note(named, responsible)))
         if named.nation == "Northern Ireland":
-            blocks.append(
-                Paragraph(
-                    text=f"I know {named.name}, but in Northern Ireland children's social care "
-                    "is run by the Health and Social Care trusts, and I have no record of them "
-                    "adopting Signs of Safety."
-                )
-            )
+            text = _(
+                "I know {council}, but in Northern Ireland children's social care is run by the "
+                "Health and Social Care trusts, and I have no record of them adopting Signs of "
+                "Safety."
+            ).format(council=self.council_name(named))
         else:
-            blocks.append(
-                Paragraph(
-                    text=f"I know {subject.name}, but have no record of it adopting Signs of "
-                    "Safety."
-                )
+            text = _("I know {council}, but have no record of it adopting Signs of Safety.").format(
+                council=self.council_name(subject)
             )
+        blocks.append(Paragraph(text=text))
         network = self.knowledge.network
         blocks.append(
             Paragraph(
-                text=f"The network counted {network.implementing} authorities implementing and "
-                f"{network.training} more training, but its page describes only these "
-                f"{len(self.knowledge.authorities)}: "
-                + ", ".join(a.name for a in self.knowledge.authorities)
-                + "."
+                text=_(
+                    "The network counted {implementing} authorities implementing and {training} "
+                    "more training, but its page describes only these {described}: {names}."
+                ).format(
+                    implementing=network.implementing,
+                    training=network.training,
+                    described=len(self.knowledge.authorities),
+                    names=", ".join(self.name(a) for a in self.knowledge.authorities),
+                )
             )
         )
         return Reply(
@@ -288,5 +317,5 @@ class CouncilReplies(Records):
             council_code=subject.code,
             blocks=tuple(blocks),
             citation=self.citation(network.source),
-            actions=(Choice(label="Councils on record", intent=Intent.LIST),),
+            actions=(Choice(label=_("Councils on record"), intent=Intent.LIST),),
         )

@@ -6,23 +6,29 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.replies.calendar import CalendarText, calendar_text
 from bot.replies.records import Records
-from bot.replies.reply import Block, Bullets, EventRef, Paragraph, Reply
+from bot.replies.reply import Block, Bullets, Paragraph, Reply
 from bot.scopes import ALL
+from bot.translations import Texts
 from bot.understanding.intents import Intent
 from knowledge.models import Event
 
 logger = logging.getLogger(__name__)
 
 
-def describe_time_left(left: timedelta) -> str:
+def describe_time_left(left: timedelta, texts: Texts) -> str:
     """How soon, as a person would say it: "in 7 days", "in 5 hours", "in 20 minutes"."""
-    for unit, size in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
-        if left >= size:
-            count = round(left / size)
-            return f"in {count} {unit}{'' if count == 1 else 's'}"
-    minutes = max(1, round(left / timedelta(minutes=1)))
-    return f"in {minutes} minute{'' if minutes == 1 else 's'}"
+    if left >= timedelta(days=1):
+        count = round(left / timedelta(days=1))
+        said = texts.ngettext("in {count} day", "in {count} days", count)
+    elif left >= timedelta(hours=1):
+        count = round(left / timedelta(hours=1))
+        said = texts.ngettext("in {count} hour", "in {count} hours", count)
+    else:
+        count = max(1, round(left / timedelta(minutes=1)))
+        said = texts.ngettext("in {count} minute", "in {count} minutes", count)
+    return said.format(count=count)
 
 
 class EventReplies(Records):
@@ -46,19 +52,35 @@ class EventReplies(Records):
 
     def details(self, event: Event) -> list[Block]:
         """What, when, where and which council: the body of a reminder or an announcement."""
+        _ = self.texts._
         authority = self.knowledge.authority(event.authority) if event.authority else None
+        where = self.said(event, "location") if event.location else _("not given")
+        council = self.name(authority) if authority else _("the whole network")
         blocks: list[Block] = [
             Bullets(
                 items=(
-                    f"When: {self.span(event.start, event.end)}",
-                    f"Where: {event.location or 'not given'}",
-                    f"Council: {authority.name if authority else 'the whole network'}",
+                    _("When: {when}").format(when=self.span(event.start, event.end)),
+                    _("Where: {where}").format(where=where),
+                    _("Council: {council}").format(council=council),
                 )
             )
         ]
         if event.description:
-            blocks.append(Paragraph(text=event.description))
+            blocks.append(Paragraph(text=self.said(event, "description")))
         return blocks
+
+    def calendar_text(self, event: Event) -> CalendarText:
+        """The event's calendar file's texts."""
+        authority = self.knowledge.authority(event.authority) if event.authority else None
+        source = self.knowledge.sources.get(event.source or "")
+        return calendar_text(
+            self.said(event, "title"),
+            self.said(event, "location") if event.location else None,
+            self.said(event, "description") if event.description else None,
+            self.name(authority) if authority else None,
+            self.source_title(source) if source else None,
+            self.texts,
+        )
 
     def _about(self, event: Event, title: str, *blocks: Block) -> Reply:
         return Reply(
@@ -67,24 +89,31 @@ class EventReplies(Records):
             title=title,
             blocks=(*blocks, *self.details(event)),
             citation=self.citation_if_known(event.source),
-            calendar=(EventRef(id=event.id, title=event.title),),
+            calendar=self.calendar_offers((event,)),
         )
 
     def reminder(self, event: Event, now: datetime, *, late: bool) -> Reply:
         """A reminder of `event`, saying how soon it starts; a late one says so."""
         left = event.period(self.timezone).start - now
-        notes: list[Block] = [Paragraph(text=f"It starts {describe_time_left(left)}.")]
+        _ = self.texts._
+        soon = describe_time_left(left, self.texts)
+        notes: list[Block] = [Paragraph(text=_("It starts {soon}.").format(soon=soon))]
         if late:
-            notes.append(Paragraph(text="Sent late: I was offline when this reminder fell due."))
-        return self._about(event, f"Reminder: {event.title}", *notes)
+            notes.append(Paragraph(text=_("Sent late: I was offline when this reminder fell due.")))
+        title = _("Reminder: {title}").format(title=self.said(event, "title"))
+        return self._about(event, title, *notes)
 
     def announcement(self, event: Event) -> Reply:
-        return self._about(event, f"New event: {event.title}")
+        title = self.texts._("New event: {title}").format(title=self.said(event, "title"))
+        return self._about(event, title)
 
     def move(self, event: Event, old_start: str) -> Reply:
         """An event the subscriber heard of has a new start: both times, then the details."""
+        _ = self.texts._
         note = Paragraph(
-            text=f"It has moved to {self.span(event.start, event.end)}; it was "
-            f"{self.date(old_start)}."
+            text=_("It has moved to {when}; it was {before}.").format(
+                when=self.span(event.start, event.end), before=self.date(old_start)
+            )
         )
-        return self._about(event, f"Moved: {event.title}", note)
+        title = _("Moved: {title}").format(title=self.said(event, "title"))
+        return self._about(event, title, note)

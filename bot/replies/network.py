@@ -17,34 +17,44 @@ class NetworkReplies(Records):
     """Builds the Reply to a question about the network, not one council."""
 
     def count(self) -> Reply:
+        _ = self.texts._
         network = self.knowledge.network
-        names = ", ".join(a.name for a in self.knowledge.authorities)
+        names = ", ".join(self.name(a) for a in self.knowledge.authorities)
         return Reply(
             intent=Intent.COUNT,
-            title="Signs of Safety in the UK",
+            title=_("Signs of Safety in the UK"),
             blocks=(
                 Paragraph(
-                    text=f"{network.implementing} local authorities across the UK have decided to "
-                    f"implement Signs of Safety, and a further {network.training} are training "
-                    "their staff in it."
+                    text=_(
+                        "{implementing} local authorities across the UK have decided to "
+                        "implement Signs of Safety, and a further {training} are training their "
+                        "staff in it."
+                    ).format(implementing=network.implementing, training=network.training)
                 ),
                 Paragraph(
-                    text=f"I hold records of {len(self.knowledge.authorities)} of them: {names}."
+                    text=_("I hold records of {count} of them: {names}.").format(
+                        count=len(self.knowledge.authorities), names=names
+                    )
                 ),
             ),
             citation=self.citation(network.source),
         )
 
     def listing(self) -> Reply:
+        _ = self.texts._
         network = self.knowledge.network
-        lines = tuple(f"{a.name}: {a.stage.label}" for a in self.knowledge.authorities)
+        lines = tuple(
+            f"{self.name(a)}: {self.stage_label(a.stage)}" for a in self.knowledge.authorities
+        )
         return Reply(
             intent=Intent.LIST,
-            title="Councils on record",
+            title=_("Councils on record"),
             blocks=(
                 Paragraph(
-                    text=f"The records describe {len(lines)} of the {network.implementing} "
-                    "authorities implementing Signs of Safety:"
+                    text=_(
+                        "The records describe {count} of the {implementing} authorities "
+                        "implementing Signs of Safety:"
+                    ).format(count=len(lines), implementing=network.implementing)
                 ),
                 Bullets(items=lines),
             ),
@@ -54,33 +64,43 @@ class NetworkReplies(Records):
         )
 
     def about(self) -> Reply:
+        _ = self.texts._
         network = self.knowledge.network
         source = self.knowledge.sources[network.source]
         return Reply(
             intent=Intent.ABOUT,
-            title="About this bot",
+            title=_("About this bot"),
             blocks=(
                 Paragraph(
-                    text="I answer questions about the UK local authorities implementing the Signs "
-                    "of Safety approach in their social care and support services: their "
-                    "stage, trainers, people and training events, and I can remind you of "
-                    "their events."
+                    text=_(
+                        "I answer questions about the UK local authorities implementing the "
+                        "Signs of Safety approach in their social care and support services: "
+                        "their stage, trainers, people and training events, and I can remind you "
+                        "of their events."
+                    )
                 ),
                 Paragraph(
-                    text=f"My records come from one source: {source.title}, published by "
-                    f"{source.publisher}, as of {self.date(source.as_of)}. It describes "
-                    f"{len(self.knowledge.authorities)} of the {network.implementing} authorities "
-                    "it counts as implementing. I also know the name of every UK council."
+                    text=_(
+                        "My records come from one source: {title}, published by {publisher}, as "
+                        "of {date}. It describes {count} of the {implementing} authorities it "
+                        "counts as implementing. I also know the name of every UK council."
+                    ).format(
+                        title=source.title,
+                        publisher=source.publisher,
+                        date=self.date(source.as_of),
+                        count=len(self.knowledge.authorities),
+                        implementing=network.implementing,
+                    )
                 ),
             ),
             citation=self.citation(network.source),
         )
 
     def events(self, now: datetime) -> Reply:
-        blocks, offers, _ = self.event_blocks(None, "the network", now)
+        blocks, offers, _ = self.event_blocks(None, self.texts._("the network"), now)
         return Reply(
             intent=Intent.EVENTS,
-            title="Events",
+            title=self.texts._("Events"),
             blocks=tuple(blocks),
             citation=self.citation(self.knowledge.network.source),
             calendar=offers,

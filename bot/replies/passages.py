@@ -29,14 +29,18 @@ class PassageReplies(Records):
             councils=(authority.id,),
             council=council.name,
             council_code=council.code,
-            title=authority.name,
+            title=self.name(authority),
             blocks=(
                 *lead,
-                Paragraph(text=f"What the source says of {authority.name}:"),
+                Paragraph(
+                    text=self.texts._("What the source says of {council}:").format(
+                        council=self.name(authority)
+                    )
+                ),
                 *self._quoted(passages),
             ),
             citation=self.citation(passages[0].source),
-            actions=council_actions(council.code),
+            actions=council_actions(council.code, self.texts),
             quotes=tuple(p.text for p in passages),
         )
 
@@ -46,7 +50,7 @@ class PassageReplies(Records):
             update={
                 "blocks": (
                     *reply.blocks,
-                    Paragraph(text="The source says:"),
+                    Paragraph(text=self.texts._("The source says:")),
                     *self._quoted(passages),
                 ),
                 "quotes": (*reply.quotes, *(p.text for p in passages)),
@@ -58,8 +62,10 @@ class PassageReplies(Records):
 
     def _quoted(self, passages: Sequence[Passage]) -> tuple[Paragraph, ...]:
         """Each sentence in quotation marks, with its source's file (or title) and line."""
+        quoted = self.texts._("“{quote}” ({source}, line {line})")
         return tuple(
-            Paragraph(text=f"“{p.text}” ({self._where(p.source)}, line {p.line})") for p in passages
+            Paragraph(text=quoted.format(quote=p.text, source=self._where(p.source), line=p.line))
+            for p in passages
         )
 
     def _where(self, source_id: str) -> str:

@@ -39,7 +39,8 @@ def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], s
         sections.append("\n".join(lines))
     if reply.citation:
         sections.append(
-            f"{text('Source:')} {text(reply.citation.title)} ({text(reply.citation.as_of)})"
+            f"{text(reply.citation.label)} {text(reply.citation.title)} "
+            f"({text(reply.citation.as_of)})"
         )
     return "\n\n".join(sections)
 

@@ -11,6 +11,7 @@ import logging
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.languages import Language
 from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)
@@ -36,11 +37,15 @@ class Citation(Part):
 
     title: str
     as_of: str
+    label: str = Field("Source:", description="The word before it, in the reply's language")
 
 
 class EventRef(Part):
+    """An event offered as a calendar file, with its button's label."""
+
     id: str
     title: str
+    label: str
 
 
 class Choice(Part):
@@ -49,6 +54,13 @@ class Choice(Part):
     label: str
     intent: Intent
     council: str | None = Field(None, description="A council code from councils.csv")
+
+
+class LanguageChoice(Part):
+    """A language the chat can be answered in (/language), named in its own words."""
+
+    label: str
+    language: Language
 
 
 class Reply(Part):
@@ -69,3 +81,6 @@ class Reply(Part):
     )
     councils: tuple[str, ...] = Field((), description="Every adopter's id the reply is about")
     quotes: tuple[str, ...] = Field((), description="The source's sentences the reply quotes")
+    languages: tuple[LanguageChoice, ...] = Field(
+        (), description="Languages to choose between (/language)"
+    )

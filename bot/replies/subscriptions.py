@@ -10,31 +10,37 @@ from datetime import timedelta
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
 from bot.scopes import ALL
+from bot.translations import N_, Texts
 from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)
 
-_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
-
-ADMIN_ONLY = (
+ADMIN_ONLY = N_(
     "Only this group's administrators can stop every reminder or make me forget the group. "
     "/unsubscribe NAME stops one council's."
 )
 
 
-def describe_lead(lead: timedelta) -> str:
+def describe_lead(lead: timedelta, texts: Texts) -> str:
     """7 days → "7 days", 1 day → "1 day", 90 minutes → "90 minutes"."""
     seconds = int(lead.total_seconds())
-    for unit, size in _UNITS:
-        if seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+    if seconds % 86400 == 0:
+        count = seconds // 86400
+        said = texts.ngettext("{count} day", "{count} days", count)
+    elif seconds % 3600 == 0:
+        count = seconds // 3600
+        said = texts.ngettext("{count} hour", "{count} hours", count)
+    elif seconds % 60 == 0:
+        count = seconds // 60
+        said = texts.ngettext("{count} minute", "{count} minutes", count)
+    else:
+        count = seconds
+        said = texts.ngettext("{count} second", "{count} seconds", count)
+    return said.format(count=count)
 
 
-def describe_leads(leads: Sequence[timedelta]) -> str:
-    parts = [describe_lead(lead) for lead in leads]
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+def describe_leads(leads: Sequence[timedelta], texts: Texts) -> str:
+    return texts.join([describe_lead(lead, texts) for lead in leads])
 
 
 def _said(intent: Intent, *paragraphs: str, **extra: object) -> Reply:
@@ -43,51 +49,60 @@ def _said(intent: Intent, *paragraphs: str, **extra: object) -> Reply:
     )
 
 
-def refusal() -> Reply:
+def refusal(texts: Texts) -> Reply:
     """The reply to a wholesale removal the chat's administrators alone may ask for."""
-    return _said(Intent.UNSUBSCRIBE, ADMIN_ONLY)
+    return _said(Intent.UNSUBSCRIBE, texts._(ADMIN_ONLY))
 
 
-def forgotten() -> Reply:
+def forgotten(texts: Texts) -> Reply:
     return _said(
         Intent.UNSUBSCRIBE,
-        "Done: I have deleted everything I held about this chat (its subscriptions and the record "
-        "of reminders sent to it) and forgotten our conversation.",
+        texts._(
+            "Done: I have deleted everything I held about this chat (its subscriptions and the "
+            "record of reminders sent to it) and forgotten our conversation."
+        ),
     )
 
 
-def unsubscribed_all(removed: int) -> Reply:
-    text = (
-        f"Unsubscribed from everything ({removed} subscription{'' if removed == 1 else 's'}). "
-        "No more reminders."
-        if removed
-        else "You had no subscriptions."
-    )
+def unsubscribed_all(removed: int, texts: Texts) -> Reply:
+    if removed:
+        text = texts.ngettext(
+            "Unsubscribed from everything ({count} subscription). No more reminders.",
+            "Unsubscribed from everything ({count} subscriptions). No more reminders.",
+            removed,
+        ).format(count=removed)
+    else:
+        text = texts._("You had no subscriptions.")
     return _said(Intent.UNSUBSCRIBE, text)
 
 
-def _hint_text(intent: Intent, council: str | None, command: str) -> str:
+def _hint_text(intent: Intent, council: str | None, command: str, texts: Texts) -> str:
     """What the console says to a subscription request: the council in words, that reminders
     come in Telegram, and the command that asks for them there."""
-    about = f"{council}'s events" if council else "every event"
+    _ = texts._
+    about = _("{council}'s events").format(council=council) if council else _("every event")
     match intent:
         case Intent.SUBSCRIBE:
-            said = f"To be reminded of {about}, subscribe in Telegram: reminders come there."
+            said = _("To be reminded of {about}, subscribe in Telegram: reminders come there.")
         case Intent.UNSUBSCRIBE:
-            said = f"To stop reminders of {about}, unsubscribe in Telegram, where they come."
+            said = _("To stop reminders of {about}, unsubscribe in Telegram, where they come.")
         case _:
-            said = "Subscriptions and their reminders live in Telegram."
-    return f"{said} Send {command} to the bot."
+            said = _("Subscriptions and their reminders live in Telegram.")
+    return _("{said} Send {command} to the bot.").format(
+        said=said.format(about=about), command=command
+    )
 
 
 class SubscriptionReplies(Records):
     """Names scopes from the records: "every event", "Suffolk County Council's events"."""
 
     def scope_name(self, scope: str) -> str:
+        _ = self.texts._
         if scope == ALL:
-            return "every event"
+            return _("every event")
         council = self.knowledge.councils.get(scope)
-        return f"{council.name}'s events" if council else f"{scope}'s events"
+        name = self.council_name(council) if council else scope
+        return _("{council}'s events").format(council=name)
 
     def _council_code(self, scope: str) -> str | None:
         """The council a scope is about, so the conversation can go on about it."""
@@ -95,44 +110,56 @@ class SubscriptionReplies(Records):
 
     def choose_scope(self, intent: Intent) -> Reply:
         """Which council to (un)subscribe, as buttons, with one for every event."""
+        _ = self.texts._
         options = (
             *self.adopter_choices(intent),
-            Choice(label="Every event", intent=intent, council=ALL),
+            Choice(label=_("Every event"), intent=intent, council=ALL),
         )
-        verb = "be reminded of" if intent is Intent.SUBSCRIBE else "stop hearing about"
-        return _said(
-            intent,
-            f"Which council's events do you want to {verb}? Or send /{intent.value} NAME.",
-            options=options,
-            options_heading="",
-        )
+        if intent is Intent.SUBSCRIBE:
+            text = _(
+                "Which council's events do you want to be reminded of? Or send /{command} NAME."
+            )
+        else:
+            text = _(
+                "Which council's events do you want to stop hearing about? Or send /{command} NAME."
+            )
+        return _said(intent, text.format(command=intent.value), options=options, options_heading="")
 
     def subscribed(
         self, scope: str, *, added: bool, leads: Sequence[timedelta], upcoming: Sequence[str]
     ) -> Reply:
+        _ = self.texts._
         name = self.scope_name(scope)
         lines = [
-            f"Subscribed to {name}. I'll remind you {describe_leads(leads)} before each one starts."
+            _("Subscribed to {name}. I'll remind you {leads} before each one starts.").format(
+                name=name, leads=describe_leads(leads, self.texts)
+            )
             if added
-            else f"You are already subscribed to {name}."
+            else _("You are already subscribed to {name}.").format(name=name)
         ]
         council = self.knowledge.councils.get(scope)
         if scope != ALL:
-            lines.append("Events for the whole network come too.")
+            lines.append(_("Events for the whole network come too."))
             if self.knowledge.authority_for_council(scope) is None:
                 lines.append(
-                    f"Nothing is on record for {council.name if council else scope} yet: I have "
-                    "no record of it adopting Signs of Safety. You will hear if an event is added."
+                    _(
+                        "Nothing is on record for {council} yet: I have no record of it adopting "
+                        "Signs of Safety. You will hear if an event is added."
+                    ).format(council=self.council_name(council) if council else scope)
                 )
         blocks: list[Block] = [Paragraph(text=line) for line in lines]
         if upcoming:
-            blocks += [Paragraph(text="Upcoming:"), Bullets(items=tuple(upcoming))]
+            blocks += [Paragraph(text=_("Upcoming:")), Bullets(items=tuple(upcoming))]
         else:
-            blocks.append(Paragraph(text="Nothing is upcoming on record right now."))
+            blocks.append(Paragraph(text=_("Nothing is upcoming on record right now.")))
         back = (
             (
                 Choice(
-                    label=f"More about {council.short_name}", intent=Intent.OVERVIEW, council=scope
+                    label=_("More about {council}").format(
+                        council=self.texts.council_short_name(council)
+                    ),
+                    intent=Intent.OVERVIEW,
+                    council=scope,
                 ),
             )
             if council is not None
@@ -147,24 +174,34 @@ class SubscriptionReplies(Records):
 
     def unsubscribed(self, scope: str, *, removed: bool) -> Reply:
         name = self.scope_name(scope)
-        text = f"Unsubscribed from {name}." if removed else f"You were not subscribed to {name}."
-        return _said(Intent.UNSUBSCRIBE, text, council_code=self._council_code(scope))
+        if removed:
+            text = self.texts._("Unsubscribed from {name}.")
+        else:
+            text = self.texts._("You were not subscribed to {name}.")
+        return _said(
+            Intent.UNSUBSCRIBE, text.format(name=name), council_code=self._council_code(scope)
+        )
 
     def subscriptions(self, scopes: Sequence[str], leads: Sequence[timedelta]) -> Reply:
+        _ = self.texts._
         if not scopes:
             return _said(
                 Intent.SUBSCRIPTIONS,
-                "You have no subscriptions. Send /subscribe NAME, or /subscribe all for every "
-                "event.",
+                _(
+                    "You have no subscriptions. Send /subscribe NAME, or /subscribe all for every "
+                    "event."
+                ),
             )
         return Reply(
             intent=Intent.SUBSCRIPTIONS,
             blocks=(
-                Paragraph(text="You are subscribed to:"),
+                Paragraph(text=_("You are subscribed to:")),
                 Bullets(items=tuple(self.scope_name(scope) for scope in scopes)),
                 Paragraph(
-                    text=f"Reminders come {describe_leads(leads)} before each event. "
-                    "/unsubscribe NAME or /unsubscribe all to stop them."
+                    text=_(
+                        "Reminders come {leads} before each event. /unsubscribe NAME or "
+                        "/unsubscribe all to stop them."
+                    ).format(leads=describe_leads(leads, self.texts))
                 ),
             ),
         )
@@ -179,29 +216,29 @@ class SubscriptionReplies(Records):
             Intent.UNSUBSCRIBE: f"/unsubscribe {argument}",
             Intent.SUBSCRIPTIONS: "/subscriptions",
         }[intent]
+        named = self.council_name(council) if council else None
         return Reply(
             intent=intent,
             authority=authority.id if authority else None,
             council=council.name if council else None,
             council_code=council.code if council else None,
-            blocks=(
-                Paragraph(text=_hint_text(intent, council.name if council else None, command)),
-            ),
+            blocks=(Paragraph(text=_hint_text(intent, named, command, self.texts)),),
         )
 
     def statistics(
         self, subscribers: Mapping[str, int], totals: Sequence[tuple[str, int]]
     ) -> Reply:
         """For operators: subscribers by scope, then each total ("Reminders sent", 12)."""
+        _ = self.texts._
         subscriber_lines = tuple(
             f"{self.scope_name(scope)}: {count}" for scope, count in sorted(subscribers.items())
-        ) or ("none",)
+        ) or (_("none"),)
         return Reply(
             intent=Intent.HELP,
-            title="Statistics",
+            title=_("Statistics"),
             blocks=(
-                Paragraph(text="Active subscriptions:"),
+                Paragraph(text=_("Active subscriptions:")),
                 Bullets(items=subscriber_lines),
-                Bullets(items=tuple(f"{what}: {count}" for what, count in totals)),
+                Bullets(items=tuple(f"{_(what)}: {count}" for what, count in totals)),
             ),
         )

@@ -17,6 +17,8 @@ import pytest
 import pytest_asyncio
 
 from bot.commands import menu_commands
+from bot.languages import Language
+from bot.translations import texts_for
 from handlers.app import menu_entry
 from tests.bot_process import TEST_TOKEN, BotProcess
 from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
@@ -103,12 +105,11 @@ def message_id(fake: FakeBotApi, call: ApiCall) -> int:
 
 
 async def test_the_command_menu_is_registered_at_start(fake: FakeBotApi, bot: BotProcess) -> None:
-    [call] = fake.calls_to("setMyCommands")
-    commands = call.params["commands"]
-    if isinstance(commands, str):
-        commands = json.loads(commands)
+    commands = fake.commands()
+    english = texts_for(Language.ENGLISH)
     assert [(c["command"], c["description"]) for c in commands] == [
-        (entry.command, entry.description) for entry in map(menu_entry, menu_commands())
+        (entry.command, entry.description)
+        for entry in (menu_entry(command, english) for command in menu_commands())
     ]
     assert {"councils", "council", "events", "subscribe", "unsubscribe", "help"} <= {
         c["command"] for c in commands

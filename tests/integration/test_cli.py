@@ -65,6 +65,7 @@ def test_ask_json_gives_exactly_the_contracts_fields() -> None:
         "options",
         "councils",
         "quotes",
+        "language",
     ]
     assert (answer["councils"], answer["quotes"]) == (["lincolnshire"], [])
 

@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.replies.calendar import event_ics
+from bot.languages import Language
+from bot.replies.calendar import calendar_text, event_ics
 from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.port import Store
+from bot.translations import texts_for
 from knowledge.base import Knowledge
 from knowledge.errors import KnowledgeError
 from knowledge.loader import DEFAULT_DIRECTORY, load_knowledge
@@ -112,7 +114,8 @@ def test_an_edge_date_is_refused_at_its_line_or_works_everywhere(
     period = event.period(zone)
     assert period.start <= period.end
     event.has_ended(NOW, zone)
-    assert b"BEGIN:VEVENT" in event_ics(event, None, zone, None, stamp=NOW)
+    text = calendar_text(event.title, None, None, None, None, texts_for(Language.ENGLISH))
+    assert b"BEGIN:VEVENT" in event_ics(event, text, zone, stamp=NOW)
 
 
 def test_a_year_out_of_range_is_refused_saying_which_years_are_accepted(folder: Path) -> None:

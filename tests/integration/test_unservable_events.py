@@ -144,6 +144,7 @@ async def test_the_calendar_button_of_the_odd_event_says_it_is_gone_and_the_othe
 ) -> None:
     fake = FakeBot()
     bot = cast(Bot, fake)
-    assert await send_calendar_file(bot, CHAT, runtime, "odd-event") is False
-    assert await send_calendar_file(bot, CHAT, runtime, "due-event") is True
+    view = runtime.current.view
+    assert await send_calendar_file(bot, CHAT, runtime, view, "odd-event") is False
+    assert await send_calendar_file(bot, CHAT, runtime, view, "due-event") is True
     assert fake.documents == ["due-event.ics"]

@@ -29,6 +29,7 @@ LAYERS = {
     "bot.logs": 0,
     "bot.commands": 0,
     "bot.languages": 0,
+    "bot.translations": 0,
     "bot.understanding": 1,
     "bot.replies": 2,
     "bot.storage": 3,
@@ -36,6 +37,7 @@ LAYERS = {
     "bot.actions": 5,
     "bot.runtime": 6,
     "bot.cli": 6,
+    "bot.console": 6,
     "bot.__main__": 6,
     "handlers": 7,
 }

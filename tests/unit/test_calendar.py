@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.replies.calendar import NETWORK_WIDE, PRODID, event_ics
+from bot.languages import Language
+from bot.replies.calendar import NETWORK_WIDE, PRODID, calendar_text, event_ics
+from bot.translations import texts_for
 from knowledge.models import Event
 
 LONDON = ZoneInfo("Europe/London")
@@ -23,7 +25,15 @@ def _vevent(ics: bytes) -> icalendar.Event:
 
 
 def _ics(event: Event, authority_name: str | None = "Suffolk", source: str | None = None) -> bytes:
-    return event_ics(event, authority_name, LONDON, source, stamp=STAMP)
+    text = calendar_text(
+        event.title,
+        event.location,
+        event.description,
+        authority_name,
+        source,
+        texts_for(Language.ENGLISH),
+    )
+    return event_ics(event, text, LONDON, stamp=STAMP)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +83,10 @@ def test_an_event_at_a_time_with_no_end_has_no_dtend() -> None:
 def test_the_calendar_names_sosbot_and_the_event_keeps_a_stable_uid() -> None:
     event = Event(id="suffolk-first-phase-training", title="Training", start="2014-02")
     first = _ics(event)
-    second = event_ics(event, "Suffolk", LONDON, None, stamp=STAMP + timedelta(days=1))
+    text = calendar_text(
+        event.title, event.location, event.description, "Suffolk", None, texts_for(Language.ENGLISH)
+    )
+    second = event_ics(event, text, LONDON, stamp=STAMP + timedelta(days=1))
     calendar = icalendar.Calendar.from_ical(first)
     assert str(calendar["PRODID"]) == PRODID
     assert str(calendar["VERSION"]) == "2.0"

@@ -13,6 +13,8 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler
 import handlers
 from bot.commands import COMMANDS, menu_commands, public_commands
 from bot.errors import CommandError
+from bot.languages import Language
+from bot.translations import texts_for
 from handlers.app import menu_entry
 from tests.bot_api_in_process import RecordingRequest
 
@@ -87,6 +89,6 @@ def test_the_menu_holds_the_public_commands_but_start_which_telegram_sends_itsel
 )
 def test_a_menu_entry_says_what_the_command_does_and_how_to_write_it(name: str, text: str) -> None:
     [command] = [c for c in COMMANDS if c.name == name]
-    entry = menu_entry(command)
+    entry = menu_entry(command, texts_for(Language.ENGLISH))
     assert (entry.command, entry.description) == (name, text)
     assert len(entry.description) <= 256

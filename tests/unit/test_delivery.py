@@ -10,6 +10,7 @@ from itertools import pairwise
 
 import pytest
 
+from bot.languages import Language
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Delivery, Outgoing, send_due_reminders
 from bot.reminders.pacing import Pacer
@@ -58,7 +59,11 @@ def view(knowledge: Knowledge) -> EventsView:
 def _view(knowledge: Knowledge, *ids: str, hours: float = 12) -> EventsView:
     events = tuple(_event(i, hours) for i in ids)
     return EventsView(
-        dataclasses.replace(knowledge, events=events), Texts(), LONDON, (DAY,), timedelta(minutes=1)
+        dataclasses.replace(knowledge, events=events),
+        dict.fromkeys(Language, Texts()),
+        LONDON,
+        (DAY,),
+        timedelta(minutes=1),
     )
 
 
@@ -260,7 +265,9 @@ async def test_an_unexpected_failure_in_announcing_never_stops_the_due_reminders
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await store.remember_events([], NOW)
-    broken = dataclasses.replace(_view(knowledge, "soon"), texts=BrokenTexts())
+    broken = dataclasses.replace(
+        _view(knowledge, "soon"), texts=dict.fromkeys(Language, BrokenTexts())
+    )
     delivery.announcing_unfinished = True
     for _ in range(2):
         await _tick(delivery, sender, broken)

@@ -7,8 +7,10 @@ import pytest
 from telegram import Bot
 
 from bot.errors import SendFailedError
+from bot.languages import Language
 from bot.replies.render import TELEGRAM_LIMIT
 from bot.replies.reply import Choice, Paragraph, Reply
+from bot.translations import texts_for
 from bot.understanding.intents import Intent
 from handlers.common import edit_to_reply, one_message, send_plain
 from handlers.reminders import telegram_sender
@@ -91,7 +93,7 @@ async def test_a_reminder_whose_last_piece_fails_is_not_delivered() -> None:
 
 
 def test_an_inline_result_is_one_message_cut_at_a_block_that_says_where_the_rest_is() -> None:
-    text = one_message(LONG_REPLY, "sosbot")
+    text = one_message(LONG_REPLY, "sosbot", texts_for(Language.ENGLISH))
     assert len(text) <= TELEGRAM_LIMIT
     assert text.endswith("ask @sosbot for the whole answer.")
     last_shown = text.rsplit("Paragraph ", 1)[1].split(":")[0]
@@ -101,7 +103,7 @@ def test_an_inline_result_is_one_message_cut_at_a_block_that_says_where_the_rest
 
 def test_an_inline_result_that_fits_is_the_whole_reply_unmarked() -> None:
     short = LONG_REPLY.model_copy(update={"blocks": LONG_REPLY.blocks[:2]})
-    assert "shortened" not in one_message(short, "sosbot")
+    assert "shortened" not in one_message(short, "sosbot", texts_for(Language.ENGLISH))
 
 
 async def test_a_long_reload_refusal_is_sent_whole_in_plain_text(

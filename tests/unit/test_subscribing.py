@@ -122,7 +122,7 @@ async def test_the_list_names_each_subscription_and_the_lead_times(services: Ser
 
 async def test_forgetting_deletes_everything_held_about_the_chat(services: Services) -> None:
     await subscribing.subscribe(services, services.current.view, CHAT, "SFK")
-    reply = await subscribing.forget(services, CHAT, allowed)
+    reply = await subscribing.forget(services, services.current.view, CHAT, allowed)
     assert render_plain(reply).startswith("Done: I have deleted everything")
     assert await services.store.subscriptions(CHAT) == []
 
@@ -130,5 +130,5 @@ async def test_forgetting_deletes_everything_held_about_the_chat(services: Servi
 async def test_forgetting_refused_deletes_nothing(services: Services) -> None:
     await subscribing.subscribe(services, services.current.view, CHAT, "SFK")
     with pytest.raises(AdminOnlyError):
-        await subscribing.forget(services, CHAT, refused)
+        await subscribing.forget(services, services.current.view, CHAT, refused)
     assert await services.store.subscriptions(CHAT) == ["SFK"]
