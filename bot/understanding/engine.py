@@ -120,7 +120,7 @@ class Engine:
         return replace(self._understand(read, sentences, conversation), language=language)
 
     def _understand(
-        self, text: str, sentences: Sequence[Clause], conversation: Conversation | None
+        self, text: str, sentences: list[Clause], conversation: Conversation | None
     ) -> Understanding:
         conversation = conversation if conversation is not None else Conversation()
         written = [word for sentence in sentences for word in sentence.words]
