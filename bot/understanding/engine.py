@@ -75,11 +75,6 @@ _ASKED_OF_A_COUNCIL = frozenset(
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
 
 
-def _points_back(whole: str, rest_text: str) -> bool:
-    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them"."""
-    return bool(_FOLLOW_UP.match(whole) or _PRONOUN.search(rest_text))
-
-
 @dataclass(frozen=True, slots=True)
 class Understanding:
     """How a message was read: what it asks for, its intent, the council it names (if any),
@@ -243,9 +238,10 @@ class Engine:
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
-        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest_text):
-            # "does it support the CAF?": a question no cue reads, about the last council, which
-            # the page's own sentences may answer (or else it is refused).
+        elif found is None and intent is Intent.UNKNOWN:
+            # "does it support the CAF?", "what are the team managers noticing?": a question no
+            # cue reads and that names no council, in a conversation about one, is about it; the
+            # page's own sentences about it may answer it (or else it is refused).
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent

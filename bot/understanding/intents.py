@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import re2
 
 from bot.understanding.cues import (
+    ADDING_TO_MINE,
     CUES,
     NEGATION_IDIOMS,
     NEGATIONS,
@@ -108,6 +109,7 @@ _CUES = _CueCounter(
 _STOPPING = re2.compile(_STRONG[Intent.UNSUBSCRIBE].encode())
 _REMINDING = re2.compile(_rx(CUES[Intent.SUBSCRIBE].strong).encode())
 _NEVER_TURNED = re2.compile(_rx(CUES[Intent.SUBSCRIBE].fixed).encode())
+_ADDING_TO_MINE = re2.compile(compile_cue(ADDING_TO_MINE).encode())
 # How many words before a cue a negation still turns it round: "I really don't want to be
 # reminded" (four), not "I don't know who trains them but remind me" (seven).
 _NEGATION_REACH = 5
@@ -157,6 +159,8 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     if intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
         # "who went to the conference": a date answers no question of who.
         intent = Intent.PEOPLE
+    if intent is Intent.SUBSCRIPTIONS and _ADDING_TO_MINE.search(text.encode()) is not None:
+        intent = Intent.SUBSCRIBE  # "add East Riding to my alerts"
     if intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
         return IntentGuess(polarity(text), score, settled)
     return IntentGuess(intent, score, settled, settled and not own)
