@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.languages import Language
 from bot.scopes import ALL
@@ -107,34 +107,36 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed), and the language
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
-        sentences = clauses(text)  # each normalised once, into its words
-        normalised = " ".join(word.text for sentence in sentences for word in sentence.words)
-        language, read = self.welsh.reading(text, normalised)
-        if read is not text:  # glossed from Welsh
-            sentences = clauses(read)
-        return replace(self._understand(read, sentences, conversation), language=language)
+        # The language is told from the words as a whole; only the text read (Welsh glossed
+        # into English) is split into its sentences and their words.
+        language, read = self.welsh.reading(text, normalise(text))
+        return self._understand(read, clauses(read), conversation, language)
 
     def _understand(
-        self, text: str, sentences: Sequence[Clause], conversation: Conversation | None
+        self,
+        text: str,
+        sentences: Sequence[Clause],
+        conversation: Conversation | None,
+        language: Language | None,
     ) -> Understanding:
         conversation = conversation if conversation is not None else Conversation()
         written = [word for sentence in sentences for word in sentence.words]
         normalised = " ".join(word.text for word in written)
         if _THANKS.match(normalised):
-            return Understanding(Thanks(), Intent.HELP, None, 1.0)
+            return Understanding(Thanks(), Intent.HELP, None, 1.0, language)
         if not text.strip():  # a bare mention in a group
-            return Understanding(BareMention(), Intent.HELP, None, 1.0)
+            return Understanding(BareMention(), Intent.HELP, None, 1.0, language)
         intent, found, confidence, rest, settled = self._read(sentences, normalised, conversation)
         # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
         about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
         if not about_council and (person := self.people.named_in(written)) is not None:
-            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
+            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9, language)
         request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
             # A filter read where no cue settled the intent is as sure as a weak cue.
             confidence = confidence if isinstance(request, Ask) else max(confidence, 0.7)
-        return Understanding(request, intent, found, confidence)
+        return Understanding(request, intent, found, confidence, language)
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:
         """What a button asks: an intent about a council, with no words to understand."""

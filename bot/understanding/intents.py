@@ -9,6 +9,7 @@ so than to answer about a council nobody asked about.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -105,6 +106,15 @@ _CUES = _CueCounter(
         **{("own", intent): pattern for intent, pattern in _OWN.items()},
     }
 )
+
+
+# One message's clauses and the words around its council are often weighed more than once
+# (its focus, then with and without the network's intents): each text is counted once.
+@functools.lru_cache(maxsize=256)
+def _counts(text: str) -> tuple[dict[Intent, int], dict[Intent, int], bool]:
+    return _CUES.counts(text)
+
+
 # For reading a subscription's negations: where the first stopping and reminding cues are.
 _STOPPING = re2.compile(_STRONG[Intent.UNSUBSCRIBE].encode())
 _REMINDING = re2.compile(_rx(CUES[Intent.SUBSCRIBE].strong).encode())
@@ -146,7 +156,7 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     # one who leads.
     if "practice" in text:
         text = _PRACTICE_ROLES.sub("practitioners", text)
-    strong, weak, own = _CUES.counts(text)
+    strong, weak, own = _counts(text)
     scores = {
         intent: _WEIGHT.get(intent, 2) * strong.get(intent, 0) + weak.get(intent, 0)
         for intent in strong.keys() | weak.keys()
