@@ -197,7 +197,7 @@ class Engine:
                 return Ask(intent, found, rest, settled)
 
     def _read(
-        self, sentences: list[Clause], whole: str, conversation: Conversation
+        self, sentences: Sequence[Clause], whole: str, conversation: Conversation
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
         """The intent of a message (its `sentences`, `whole` normalised), the council it
         means, how sure that is, its words outside the council's name, and whether a strong cue

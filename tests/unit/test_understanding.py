@@ -4,8 +4,8 @@ questions.yaml was written with the engine; questions_unseen.yaml was written af
 someone who had read neither the engine nor the first set (it scored 85.8% at first sight, and
 the misses it showed were fixed in general ways: towns, off-topic council business, phrasings).
 The blind sets (tests/data/held_out/: the second round's, 67.3% at first contact, and the Welsh
-one, 74.2%) are held to the same bar; tests/question_sets.py lists the sets and scores them, as scripts/score_questions.py
-does from the command line.
+one, 74.2%) are held to the same bar; tests/question_sets.py lists the sets and scores them, as
+scripts/score_questions.py does from the command line.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def test_at_least_97_percent_of_questions_are_answered_correctly(outcomes: list[
     accuracy = 1 - len(wrong) / len(outcomes)
     report = "\n".join(f"{o.ask!r}: {'; '.join(o.problems)}" for o in wrong)
     by_kind = kind_table(accuracy_by_kind(outcomes))
-    assert accuracy >= REQUIRED_ACCURACY, f"accuracy {accuracy:.3f}; by kind:\n{by_kind}\nwrong:\n{report}"
+    assert accuracy >= REQUIRED_ACCURACY, (
+        f"accuracy {accuracy:.3f}; by kind:\n{by_kind}\nwrong:\n{report}"
+    )
 
 
 def test_accuracy_by_kind_counts_each_kind_right_and_asked() -> None:
