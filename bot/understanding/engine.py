@@ -22,7 +22,7 @@ from bot.understanding.intents import (
     IntentGuess,
     classify,
 )
-from bot.understanding.people import PeopleIndex
+from bot.understanding.people import ROLE_WORDS, PeopleIndex
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -37,8 +37,10 @@ from bot.understanding.requests import (
 from bot.understanding.several import Several
 from bot.understanding.text import Clause, Word, clauses, normalise, words
 from bot.understanding.vocabulary import (
+    DOMAIN_WORDS,
     KNOWN_WORDS,
     OFF_TOPIC_WORDS,
+    STOPWORDS,
     correct_spelling,
     foreign_words,
     is_on_topic,
@@ -56,6 +58,17 @@ _FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then
 _NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
 # "stop that", "who trains them": words that point back at the previous turn.
 _PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
+# Words of this subject that name no one and nothing of a council's ("the same", "the uk").
+_NOT_OF_A_COUNCIL = frozenset(
+    """
+    it its that their them these they this those one ones same else along already far latest
+    still today yet uk wales welsh england scotland region network information running runs
+    """.split()
+)
+# The people and things of a council: "the team managers", "the families", "the plan".
+_OF_A_COUNCIL = (DOMAIN_WORDS | ROLE_WORDS) - STOPWORDS - _NOT_OF_A_COUNCIL
+# How many words after "the" its noun may come: "the senior team managers".
+_NOUN_REACH = 3
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
@@ -73,6 +86,18 @@ _ASKED_OF_A_COUNCIL = frozenset(
 )
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
+
+
+def _points_back(whole: str, rest: Sequence[str]) -> bool:
+    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them",
+    or the people or things of a council named with "the" ("what are the team managers
+    noticing?")."""
+    if _FOLLOW_UP.match(whole) or _PRONOUN.search(" ".join(rest)):
+        return True
+    return any(
+        word == "the" and not _OF_A_COUNCIL.isdisjoint(rest[at + 1 : at + 1 + _NOUN_REACH])
+        for at, word in enumerate(rest)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +265,10 @@ class Engine:
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
-        elif found is None and intent is Intent.UNKNOWN:
+        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest):
             # "does it support the CAF?", "what are the team managers noticing?": a question no
-            # cue reads and that names no council, in a conversation about one, is about it; the
-            # page's own sentences about it may answer it (or else it is refused).
+            # cue reads, about the last council, which the page's own sentences may answer (or
+            # else it is refused).
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent

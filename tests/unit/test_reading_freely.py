@@ -110,10 +110,21 @@ def test_a_question_naming_no_council_in_a_conversation_is_put_to_its_council(as
     assert reply.quotes
 
 
-def test_other_business_in_a_conversation_about_a_council_is_still_refused(ask: Ask) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the capital of france",
+        "how is your day",
+        "nice one",
+        "how long have you been running",
+    ],
+)
+def test_other_talk_in_a_conversation_about_a_council_is_not_put_to_it(
+    ask: Ask, question: str
+) -> None:
     conversation = Conversation()
-    ask("where is east riding up to", conversation)
-    reply = ask("what is the capital of france", conversation)
+    ask("tell me about east riding", conversation)
+    reply = ask(question, conversation)
     assert (reply.intent, reply.authority) == (Intent.UNKNOWN, None)
 
 
