@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.languages import Language
 from bot.scopes import ALL
-from bot.understanding.conversation import Conversation
+from bot.understanding.conversation import FOLLOW_UP, PRONOUN, Conversation, points_back
 from bot.understanding.councils import CouncilChoice, CouncilIndex, CouncilMatch
 from bot.understanding.intents import (
     COUNCIL_INTENTS,
@@ -22,7 +22,7 @@ from bot.understanding.intents import (
     IntentGuess,
     classify,
 )
-from bot.understanding.people import ROLE_WORDS, PeopleIndex
+from bot.understanding.people import PeopleIndex
 from bot.understanding.requests import (
     Ask,
     AskPerson,
@@ -37,10 +37,8 @@ from bot.understanding.requests import (
 from bot.understanding.several import Several
 from bot.understanding.text import Clause, Word, clauses, normalise, words
 from bot.understanding.vocabulary import (
-    DOMAIN_WORDS,
     KNOWN_WORDS,
     OFF_TOPIC_WORDS,
-    STOPWORDS,
     correct_spelling,
     foreign_words,
     is_on_topic,
@@ -52,23 +50,8 @@ from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
 
-# "and Suffolk?", "what about staffs": the same question about another council.
-_FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then|what of)\b")
 # "how many councils …" is about the network, not the council of the previous turn.
 _NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
-# "stop that", "who trains them": words that point back at the previous turn.
-_PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
-# Words of this subject that name no one and nothing of a council's ("the same", "the uk").
-_NOT_OF_A_COUNCIL = frozenset(
-    """
-    it its that their them these they this those one ones same else along already far latest
-    still today yet uk wales welsh england scotland region network information running runs
-    """.split()
-)
-# The people and things of a council: "the team managers", "the families", "the plan".
-_OF_A_COUNCIL = (DOMAIN_WORDS | ROLE_WORDS) - STOPWORDS - _NOT_OF_A_COUNCIL
-# How many words after "the" its noun may come: "the senior team managers".
-_NOUN_REACH = 3
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
@@ -86,18 +69,6 @@ _ASKED_OF_A_COUNCIL = frozenset(
 )
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-
-
-def _points_back(whole: str, rest: Sequence[str]) -> bool:
-    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them",
-    or the people or things of a council named with "the" ("what are the team managers
-    noticing?")."""
-    if _FOLLOW_UP.match(whole) or _PRONOUN.search(" ".join(rest)):
-        return True
-    return any(
-        word == "the" and not _OF_A_COUNCIL.isdisjoint(rest[at + 1 : at + 1 + _NOUN_REACH])
-        for at, word in enumerate(rest)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +236,7 @@ class Engine:
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
-        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest):
+        elif found is None and intent is Intent.UNKNOWN and points_back(whole, rest):
             # "does it support the CAF?", "what are the team managers noticing?": a question no
             # cue reads, about the last council, which the page's own sentences may answer (or
             # else it is refused).
@@ -328,7 +299,7 @@ class Engine:
     ) -> tuple[Intent, float]:
         # "and Suffolk?", or just "Suffolk?" in a conversation about trainers: the same question
         # about another council.
-        follow_up = bool(_FOLLOW_UP.match(whole)) or (
+        follow_up = bool(FOLLOW_UP.match(whole)) or (
             found is not None and all(w in _FILLERS for w in rest)
         )
         if guess is None or (follow_up and not guess.strong):
@@ -367,6 +338,6 @@ class Engine:
         if intent is Intent.SUBSCRIPTIONS:
             return None
         # "stop reminding me" means all reminders; "stop that" means the last council's.
-        if intent is Intent.UNSUBSCRIBE and not _PRONOUN.search(rest_text):
+        if intent is Intent.UNSUBSCRIBE and not PRONOUN.search(rest_text):
             return None
         return self.councils.by_code(conversation.council_code, 90.0)
