@@ -32,16 +32,26 @@ LONDON = ZoneInfo("Europe/London")
 FIXED_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session")
+def empty_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cwd")
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
-    """No SOSBOT_ setting from the developer's shell leaks into a test, nor a .env file."""
+def clean_environment(monkeypatch: pytest.MonkeyPatch, empty_directory: Path) -> Iterator[None]:
+    """No SOSBOT_ setting from the developer's shell leaks into a test, nor a .env file: each
+    test runs in an empty directory, emptied again after it. (One directory for all: making a
+    numbered one per test costs a listing of all the others, quadratic in the suite.)"""
     for name in list(os.environ):
         if name.startswith("SOSBOT_"):
             monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    return
+    monkeypatch.chdir(empty_directory)
+    yield
+    for entry in os.scandir(empty_directory):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
 
 
 @pytest.fixture

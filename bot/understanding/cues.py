@@ -66,6 +66,10 @@ _STOPPING = (
     "/silence/unsubscribe*/unsub/unfollow*/remove/delete/drop/off"
 )
 
+# "add East Riding to my alerts": a council added to my reminders is subscribed to, though "my
+# alerts" alone asks which I have (bot.understanding.intents.classify).
+ADDING_TO_MINE = f"add/put/include ... to/on/onto/into my {_REMINDING}/subscriptions/list"
+
 # In order of precedence: on equal scores the first listed wins. Which of SUBSCRIBE and
 # UNSUBSCRIBE a message asks for is read from its negations (bot.understanding.intents.polarity):
 # "don't stop the alerts" subscribes, "don't remind me" unsubscribes.
@@ -100,7 +104,7 @@ CUES: dict[Intent, IntentCues] = {
             "in the loop", f"want/like/need/get/getting/send/give ... {_REMINDING}",
             "keep ... coming",
             "nudge*", "warn me", "give me a shout/nudge/buzz", "flag ... to me",
-            "keep me in mind", "on my list", "add ... to my list", "mailing list",
+            "keep me in mind", "on my list", ADDING_TO_MINE, "mailing list",
             "add/enrol/enroll/register/include me", "get me on/onto/in",
             "let me know", "sign/put/add me up/in/on/down", "sign up", "follow",
             "hear about/of", "a/any/the heads up", "heads up about/on/for/when/if/before",
@@ -197,6 +201,8 @@ CUES: dict[Intent, IntentCues] = {
             f"on {_SOFS}/board", "yet", "already", "done anything", "starting",
             "go/goes/gone/went/going/gone/be/is/are live", "live yet", "still/only/just ... at the",
             "planning bit/stage/phase", f"{_SOFS}/it a thing",
+            # "is Lincoln part of this?": whether a council is among those adopting it.
+            f"part of it/this/that/the+network/{_SOFS}",
         ),
         weak=("using", "use", "used", "doing", "where", "going"),
         shared=("stage", "status", "phase", "mature", "level"),
@@ -224,6 +230,8 @@ CUES: dict[Intent, IntentCues] = {
             "which/what services/service", "services ... cover/covers/covered/in+scope",
             # "is Devon on your list?": whether a council is on record is its overview.
             "on your/the list/records/books", "in your records", "on record",
+            # How a council uses the approach is what it does with it, not how far it is.
+            "how do/does/is/are/will/would ... use/uses/using",
         ),
         weak=("cover/covers/covered/include/includes",),
         shared=("news", "update", "record"),

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.languages import Language
 from bot.scopes import ALL
-from bot.understanding.conversation import Conversation
+from bot.understanding.conversation import FOLLOW_UP, PRONOUN, Conversation, points_back
 from bot.understanding.councils import CouncilChoice, CouncilIndex, CouncilMatch
 from bot.understanding.intents import (
     COUNCIL_INTENTS,
@@ -50,12 +50,8 @@ from knowledge.base import Knowledge
 
 logger = logging.getLogger(__name__)
 
-# "and Suffolk?", "what about staffs": the same question about another council.
-_FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok and|then|what of)\b")
 # "how many councils …" is about the network, not the council of the previous turn.
 _NETWORK_WORDS = re.compile(r"\b(?:councils|authorities|las|uk|network|areas|country|england)\b")
-# "stop that", "who trains them": words that point back at the previous turn.
-_PRONOUN = re.compile(r"\b(?:them|they|their|it|its|there|that|those|this)\b")
 # Intents whose question can be put again about another council: "and Suffolk?".
 _REPEATABLE = frozenset(COUNCIL_INTENTS | {Intent.COUNT, Intent.SUBSCRIBE, Intent.UNSUBSCRIBE})
 # "remind me of everything", "stop all reminders": a subscription to every event.
@@ -73,11 +69,6 @@ _ASKED_OF_A_COUNCIL = frozenset(
 )
 # Intents that are about the whole network when no council is named.
 _NETWORK_INTENTS = frozenset({Intent.LIST, Intent.ABOUT, Intent.HELP})
-
-
-def _points_back(whole: str, rest_text: str) -> bool:
-    """Whether a message means the previous turn's council: "and Suffolk?", "who trains them"."""
-    return bool(_FOLLOW_UP.match(whole) or _PRONOUN.search(rest_text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,34 +103,36 @@ class Engine:
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed), and the language
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
-        sentences = clauses(text)  # each normalised once, into its words
-        normalised = " ".join(word.text for sentence in sentences for word in sentence.words)
-        language, read = self.welsh.reading(text, normalised)
-        if read is not text:  # glossed from Welsh
-            sentences = clauses(read)
-        return replace(self._understand(read, sentences, conversation), language=language)
+        # The language is told from the words as a whole; only the text read (Welsh glossed
+        # into English) is split into its sentences and their words.
+        language, read = self.welsh.reading(text, normalise(text))
+        return self._understand(read, clauses(read), conversation, language)
 
     def _understand(
-        self, text: str, sentences: list[Clause], conversation: Conversation | None
+        self,
+        text: str,
+        sentences: list[Clause],
+        conversation: Conversation | None,
+        language: Language | None,
     ) -> Understanding:
         conversation = conversation if conversation is not None else Conversation()
         written = [word for sentence in sentences for word in sentence.words]
         normalised = " ".join(word.text for word in written)
         if _THANKS.match(normalised):
-            return Understanding(Thanks(), Intent.HELP, None, 1.0)
+            return Understanding(Thanks(), Intent.HELP, None, 1.0, language)
         if not text.strip():  # a bare mention in a group
-            return Understanding(BareMention(), Intent.HELP, None, 1.0)
+            return Understanding(BareMention(), Intent.HELP, None, 1.0, language)
         intent, found, confidence, rest, settled = self._read(sentences, normalised, conversation)
         # "Who is Tracey Hill?" is about her; "is Tracey Hill Swansea's trainer?" about Swansea.
         about_council = settled and found is not None and intent in _ASKED_OF_A_COUNCIL
         if not about_council and (person := self.people.named_in(written)) is not None:
-            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9)
+            return Understanding(AskPerson(person), Intent.PEOPLE, None, 0.9, language)
         request = self._request(intent, found, rest, settled=settled)
         if isinstance(request, Ask):  # several councils, or a filter over the records
             request, intent = self.several.refine(request, normalised.split())
             # A filter read where no cue settled the intent is as sure as a weak cue.
             confidence = confidence if isinstance(request, Ask) else max(confidence, 0.7)
-        return Understanding(request, intent, found, confidence)
+        return Understanding(request, intent, found, confidence, language)
 
     def request_for(self, intent: Intent, council_code: str | None) -> Request:
         """What a button asks: an intent about a council, with no words to understand."""
@@ -200,7 +193,7 @@ class Engine:
                 return Ask(intent, found, rest, settled)
 
     def _read(
-        self, sentences: list[Clause], whole: str, conversation: Conversation
+        self, sentences: Sequence[Clause], whole: str, conversation: Conversation
     ) -> tuple[Intent, CouncilMatch | CouncilChoice | None, float, tuple[str, ...], bool]:
         """The intent of a message (its `sentences`, `whole` normalised), the council it
         means, how sure that is, its words outside the council's name, and whether a strong cue
@@ -243,9 +236,10 @@ class Engine:
         intent, certainty = self._decide(guess, found, foreign, rest, whole, conversation)
         if found is None and intent in COUNCIL_INTENTS | SUBSCRIPTION_INTENTS | {Intent.COUNT}:
             found = self._from_context(intent, rest_text, conversation)
-        elif found is None and intent is Intent.UNKNOWN and _points_back(whole, rest_text):
-            # "does it support the CAF?": a question no cue reads, about the last council, which
-            # the page's own sentences may answer (or else it is refused).
+        elif found is None and intent is Intent.UNKNOWN and points_back(whole, rest):
+            # "does it support the CAF?", "what are the team managers noticing?": a question no
+            # cue reads, about the last council, which the page's own sentences may answer (or
+            # else it is refused).
             found = self._from_context(intent, rest_text, conversation)
         council_certainty = found.score / 100 if isinstance(found, CouncilMatch) else 1.0
         settled = guess is not None and guess.strong and not guess.shared and intent is guess.intent
@@ -305,7 +299,7 @@ class Engine:
     ) -> tuple[Intent, float]:
         # "and Suffolk?", or just "Suffolk?" in a conversation about trainers: the same question
         # about another council.
-        follow_up = bool(_FOLLOW_UP.match(whole)) or (
+        follow_up = bool(FOLLOW_UP.match(whole)) or (
             found is not None and all(w in _FILLERS for w in rest)
         )
         if guess is None or (follow_up and not guess.strong):
@@ -344,6 +338,6 @@ class Engine:
         if intent is Intent.SUBSCRIPTIONS:
             return None
         # "stop reminding me" means all reminders; "stop that" means the last council's.
-        if intent is Intent.UNSUBSCRIBE and not _PRONOUN.search(rest_text):
+        if intent is Intent.UNSUBSCRIBE and not PRONOUN.search(rest_text):
             return None
         return self.councils.by_code(conversation.council_code, 90.0)

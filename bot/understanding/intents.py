@@ -9,6 +9,7 @@ so than to answer about a council nobody asked about.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import re2
 
 from bot.understanding.cues import (
+    ADDING_TO_MINE,
     CUES,
     NEGATION_IDIOMS,
     NEGATIONS,
@@ -104,10 +106,20 @@ _CUES = _CueCounter(
         **{("own", intent): pattern for intent, pattern in _OWN.items()},
     }
 )
+
+
+# One message's clauses and the words around its council are often weighed more than once
+# (its focus, then with and without the network's intents): each text is counted once.
+@functools.lru_cache(maxsize=256)
+def _counts(text: str) -> tuple[dict[Intent, int], dict[Intent, int], bool]:
+    return _CUES.counts(text)
+
+
 # For reading a subscription's negations: where the first stopping and reminding cues are.
 _STOPPING = re2.compile(_STRONG[Intent.UNSUBSCRIBE].encode())
 _REMINDING = re2.compile(_rx(CUES[Intent.SUBSCRIBE].strong).encode())
 _NEVER_TURNED = re2.compile(_rx(CUES[Intent.SUBSCRIBE].fixed).encode())
+_ADDING_TO_MINE = re2.compile(compile_cue(ADDING_TO_MINE).encode())
 # How many words before a cue a negation still turns it round: "I really don't want to be
 # reminded" (four), not "I don't know who trains them but remind me" (seven).
 _NEGATION_REACH = 5
@@ -144,7 +156,7 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     # one who leads.
     if "practice" in text:
         text = _PRACTICE_ROLES.sub("practitioners", text)
-    strong, weak, own = _CUES.counts(text)
+    strong, weak, own = _counts(text)
     scores = {
         intent: _WEIGHT.get(intent, 2) * strong.get(intent, 0) + weak.get(intent, 0)
         for intent in strong.keys() | weak.keys()
@@ -157,6 +169,8 @@ def classify(text: str, exclude: frozenset[Intent] = frozenset()) -> IntentGuess
     if intent is Intent.EVENTS and text.startswith(_WHO) and Intent.PEOPLE not in exclude:
         # "who went to the conference": a date answers no question of who.
         intent = Intent.PEOPLE
+    if intent is Intent.SUBSCRIPTIONS and _ADDING_TO_MINE.search(text.encode()) is not None:
+        intent = Intent.SUBSCRIBE  # "add East Riding to my alerts"
     if intent in (Intent.SUBSCRIBE, Intent.UNSUBSCRIBE):
         return IntentGuess(polarity(text), score, settled)
     return IntentGuess(intent, score, settled, settled and not own)

@@ -120,10 +120,23 @@ def is_on_topic(text: str) -> bool:
     return bool(_ANCHOR.search(_ADOPTING_A_CHILD.sub(" ", text)))
 
 
+# "I live in Gorseinon", "we live in Leek": where the person is, which names the council of the
+# question, not a question of where people live ("how many people live in Lincoln").
+_RESIDING = frozenset({"live", "lives", "living", "lived"})
+_FIRST_PERSON = frozenset({"i", "we", "im", "ive", "weve", "am"})
+
+
 def off_topic_words(words: list[str]) -> list[str]:
     """The words of `words` that are everyday council business, plurals included, and the
     phrases of other business ("adopting a child")."""
     found = [w for w in words if w in _OFF_TOPIC_FORMS]
+    if found and not _RESIDING.isdisjoint(found):
+        found = [
+            w
+            for at, w in enumerate(words)
+            if w in _OFF_TOPIC_FORMS
+            and not (w in _RESIDING and at > 0 and words[at - 1] in _FIRST_PERSON)
+        ]
     if any(w.startswith("adopt") for w in words):
         found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
     return found

@@ -36,6 +36,22 @@ from tests.conftest import Ask
         ("who do the practice leaders in swansea work with", Intent.TRAINERS, "swansea"),
         # A date answers no question of who.
         ("who went to the conference in eryc in 2012", Intent.PEOPLE, "east-riding-of-yorkshire"),
+        # The source page's own short form for Lincolnshire County Council.
+        ("how many practice leads does LCC want", Intent.COUNT, "lincolnshire"),
+        # Where the person lives names the council; where people live is other business.
+        ("I live in Gorseinon, who leads the project in my area?", Intent.PEOPLE, "swansea"),
+        ("we live in leek, is it being rolled out", Intent.STAGE, "staffordshire"),
+        ("how many people live in Gorseinon", Intent.UNKNOWN, None),
+        # Whether a council is part of it is whether it is adopting.
+        ("is Lincoln itself part of this?", Intent.STAGE, "lincolnshire"),
+        # How a council uses the approach is its overview; whether it uses it, its stage.
+        ("how does staffordshire use signs of safety", Intent.OVERVIEW, "staffordshire"),
+        ("is staffordshire using signs of safety", Intent.STAGE, "staffordshire"),
+        ("how do i use this bot", Intent.HELP, None),
+        # A council added to my alerts is subscribed to; "my alerts" alone lists them.
+        ("add east riding to my alerts", Intent.SUBSCRIBE, "east-riding-of-yorkshire"),
+        ("put suffolk on my reminders", Intent.SUBSCRIBE, "suffolk"),
+        ("what are my alerts", Intent.SUBSCRIPTIONS, None),
     ],
 )  # fmt: skip
 def test_free_phrasings_are_read_by_general_rules(
@@ -84,6 +100,32 @@ def test_a_question_no_cue_reads_about_the_last_council_is_answered_from_its_sen
     reply = ask("does it support the CAF", conversation)
     assert (reply.intent, reply.authority) == (Intent.OVERVIEW, "staffordshire")
     assert any("CAF" in quote for quote in reply.quotes)
+
+
+def test_a_question_naming_no_council_in_a_conversation_is_put_to_its_council(ask: Ask) -> None:
+    conversation = Conversation()
+    ask("where is east riding up to", conversation)
+    reply = ask("what are the team managers noticing?", conversation)
+    assert (reply.intent, reply.authority) == (Intent.OVERVIEW, "east-riding-of-yorkshire")
+    assert reply.quotes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the capital of france",
+        "how is your day",
+        "nice one",
+        "how long have you been running",
+    ],
+)
+def test_other_talk_in_a_conversation_about_a_council_is_not_put_to_it(
+    ask: Ask, question: str
+) -> None:
+    conversation = Conversation()
+    ask("tell me about east riding", conversation)
+    reply = ask(question, conversation)
+    assert (reply.intent, reply.authority) == (Intent.UNKNOWN, None)
 
 
 @pytest.mark.parametrize(

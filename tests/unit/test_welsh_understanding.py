@@ -167,6 +167,9 @@ def test_nearly_every_welsh_question_of_the_sets_is_read_as_welsh(engine: Engine
         ("Faint o hyrwyddwyr ymarfer sydd gan Swydd Lincoln?", Intent.COUNT, "LIN"),
         ("Dwed wrtha i am Staffs", Intent.OVERVIEW, "STS"),
         ("Pwy sy'n hyfforddi yn Sir y Fflint?", Intent.TRAINERS, "FLN"),
+        ("Dw i'n byw yn Gorseinon, pwy sy'n arwain y prosiect?", Intent.PEOPLE, "SWA"),
+        ("ychwanega Suffolk at fy nodiadau atgoffa", Intent.SUBSCRIBE, "SFK"),
+        ("Sut mae Swydd Stafford yn defnyddio'r dull?", Intent.OVERVIEW, "STS"),
     ],
 )
 def test_a_welsh_question_is_read_with_the_intent_and_council_of_its_english(
