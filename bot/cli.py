@@ -1,4 +1,4 @@
-"""The `sosbot` command: ask, chat, check, run and unanswered.
+"""The `sosbot` command: ask, chat, check, run, serve, set-webhook and unanswered.
 
 `ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
 where nobody has a bot token.
@@ -188,6 +188,33 @@ def run(settings: Settings) -> None:
         ) from error
 
 
+def serve(settings: Settings) -> None:
+    """Webhook mode: one instance of many, on a shared database."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise CommandError(NO_TOKEN.replace("sosbot run", "sosbot serve"), EXIT_USAGE)
+    # Imported here so that ask, chat and check never load telegram or the web server.
+    from handlers.serve import run_webhook
+
+    try:
+        with _database_errors():
+            run_webhook(settings)
+    except TokenRejectedError as error:
+        raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
+    except KnowledgeError as error:
+        raise CommandError(
+            f"sosbot: refusing to serve {settings.knowledge_dir}:\n{error}", 1
+        ) from error
+
+
+def set_webhook(settings: Settings, *, delete: bool, out: TextIO) -> None:
+    from handlers.serve import set_webhook as configure
+
+    try:
+        print(configure(settings, delete=delete), file=out)
+    except TokenRejectedError as error:
+        raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
+
+
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
     async def top() -> list[tuple[str, int]]:
         # Only reads: works while the bot runs, and on a file this user may not write.
@@ -224,6 +251,15 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-no-events", action="store_true", help="accept an empty events list"
     )
     commands.add_parser("run", help="run the Telegram bot (needs SOSBOT_TELEGRAM_TOKEN)")
+    commands.add_parser(
+        "serve", help="run one webhook instance on SOSBOT_LISTEN (needs SOSBOT_WEBHOOK_SECRET)"
+    )
+    webhook_parser = commands.add_parser(
+        "set-webhook", help="tell Telegram to post updates to SOSBOT_WEBHOOK_URL"
+    )
+    webhook_parser.add_argument(
+        "--delete", action="store_true", help="delete the webhook instead (back to polling)"
+    )
     unanswered_parser = commands.add_parser(
         "unanswered", help="the questions most often not understood"
     )
@@ -244,7 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _read_leniently(sys.stdin)
     try:
         settings = _settings()
-        configure_logging(settings.log_level if arguments.command == "run" else "WARNING")
+        logs = arguments.command in {"run", "serve"}
+        configure_logging(settings.log_level if logs else "WARNING")
         match arguments.command:
             case "ask":
                 questions = [arguments.question] if arguments.question is not None else sys.stdin
@@ -267,6 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             case "run":
                 run(settings)
+            case "serve":
+                serve(settings)
+            case "set-webhook":
+                set_webhook(settings, delete=arguments.delete, out=sys.stdout)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
     except CommandError as error:
