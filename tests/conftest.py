@@ -23,6 +23,9 @@ from bot.understanding.engine import Engine
 from bot.understanding.intents import Intent
 from knowledge.base import Knowledge
 from knowledge.loader import load_knowledge
+from tests.postgres import postgres_server, postgres_url
+
+__all__ = ["postgres_server", "postgres_url"]  # fixtures for every test, from tests/postgres.py
 
 LONDON = ZoneInfo("Europe/London")
 # The tests' "now": long after every event on record, as the real clock is.

@@ -1,15 +1,25 @@
 """What every Store must do, whatever holds it: one suite run against the in-memory fake
-(tests/unit) and the SQLite store (tests/integration). A test module subclasses StoreContract
-and gives it a `store` fixture."""
+(tests/unit), the SQLite store and the PostgreSQL store (tests/integration). A test module
+subclasses StoreContract and gives it a `store` fixture."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.languages import Language
 from bot.scopes import ALL
-from bot.storage.port import KnownEvent, ReminderSlot, Store
+from bot.storage.port import (
+    CONVERSATION_KEPT,
+    HANDLED_UPDATES_KEPT,
+    KnownEvent,
+    ReminderSlot,
+    Store,
+)
+from bot.understanding.conversation import Conversation
+from bot.understanding.intents import Intent
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 START = datetime(2026, 3, 8, 10, 0, tzinfo=UTC)  # an event's start
@@ -191,10 +201,10 @@ class StoreContract:
         )
         await store.unsubscribe_all(2)
 
-        await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37))
+        await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37), now=NOW)
         assert await store.delivered_count() == 2
         assert await store.known_events() == {}
-        await store.prune(NOW, NOW)
+        await store.prune(NOW, NOW, now=NOW)
         assert await store.delivered_count() == 0
         # A chat left with nothing is forgotten: a delivery to it is no longer kept.
         for chat in (1, 2):
@@ -217,3 +227,134 @@ class StoreContract:
         assert await store.move_recipients("an-event", "SFK", moved) == [1, 2]
         assert await store.move_recipients("an-event", "LIN", moved) == []
         assert await store.move_recipients("an-event", None, START) == [3, 4]
+
+    # Conversations and chat languages
+
+    async def test_a_chat_with_nothing_held_has_a_fresh_conversation(self, store: Store) -> None:
+        assert await store.conversation(CHAT) == Conversation()
+
+    async def test_a_saved_conversation_is_read_back_for_its_chat_only(self, store: Store) -> None:
+        await store.save_conversation(CHAT, Conversation(Intent.TRAINERS, "SFK"), NOW)
+        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "LIN"), NOW)
+        await store.save_conversation(OTHER_CHAT, Conversation(Intent.EVENTS, None), NOW)
+        assert await store.conversation(CHAT) == Conversation(Intent.STAGE, "LIN")
+        assert await store.conversation(OTHER_CHAT) == Conversation(Intent.EVENTS, None)
+
+    async def test_changing_a_conversation_read_back_changes_nothing_held(
+        self, store: Store
+    ) -> None:
+        await store.save_conversation(CHAT, Conversation(Intent.TRAINERS, "SFK"), NOW)
+        (await store.conversation(CHAT)).council_code = "LIN"
+        assert await store.conversation(CHAT) == Conversation(Intent.TRAINERS, "SFK")
+
+    async def test_saving_an_empty_conversation_forgets_the_one_held(self, store: Store) -> None:
+        await store.save_conversation(CHAT, Conversation(Intent.TRAINERS, "SFK"), NOW)
+        await store.save_conversation(CHAT, Conversation(), NOW)
+        assert await store.conversation(CHAT) == Conversation()
+
+    async def test_a_chat_has_no_language_until_it_chooses_one(self, store: Store) -> None:
+        assert await store.chat_language(CHAT) is None
+        await store.set_chat_language(CHAT, Language.WELSH)
+        assert await store.chat_language(CHAT) is Language.WELSH
+        await store.set_chat_language(CHAT, Language.ENGLISH)
+        assert await store.chat_language(CHAT) is Language.ENGLISH
+        assert await store.chat_language(OTHER_CHAT) is None
+
+    async def test_choosing_no_language_clears_the_choice(self, store: Store) -> None:
+        await store.set_chat_language(CHAT, Language.WELSH)
+        await store.set_chat_language(CHAT, None)
+        await store.set_chat_language(OTHER_CHAT, None)
+        assert await store.chat_language(CHAT) is None
+
+    async def test_forgetting_a_chat_forgets_its_conversation_and_language(
+        self, store: Store
+    ) -> None:
+        for chat in (CHAT, OTHER_CHAT):
+            await store.save_conversation(chat, Conversation(Intent.TRAINERS, "SFK"), NOW)
+            await store.set_chat_language(chat, Language.WELSH)
+        await store.forget(CHAT)
+        assert await store.conversation(CHAT) == Conversation()
+        assert await store.chat_language(CHAT) is None
+        assert await store.conversation(OTHER_CHAT) == Conversation(Intent.TRAINERS, "SFK")
+        assert await store.chat_language(OTHER_CHAT) is Language.WELSH
+
+    async def test_pruning_drops_conversations_nobody_continued_for_a_month(
+        self, store: Store
+    ) -> None:
+        await store.save_conversation(1, Conversation(Intent.STAGE, "SFK"), NOW - CONVERSATION_KEPT)
+        stale = NOW - CONVERSATION_KEPT - timedelta(seconds=1)
+        await store.save_conversation(2, Conversation(Intent.STAGE, "SFK"), stale)
+        await store.save_conversation(3, Conversation(Intent.STAGE, "SFK"), stale)
+        await store.save_conversation(3, Conversation(Intent.EVENTS, "SFK"), NOW)  # continued
+        await store.set_chat_language(2, Language.WELSH)
+        await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37), now=NOW)
+        assert await store.conversation(1) == Conversation(Intent.STAGE, "SFK")
+        assert await store.conversation(2) == Conversation()
+        assert await store.conversation(3) == Conversation(Intent.EVENTS, "SFK")
+        assert await store.chat_language(2) is Language.WELSH  # a choice is kept until changed
+
+    # Several instances as one bot
+
+    async def test_an_update_is_handled_once_recorded_and_a_repeat_is_harmless(
+        self, store: Store
+    ) -> None:
+        assert await store.update_handled(500) is False
+        await store.record_update_handled(500, NOW)
+        await store.record_update_handled(500, NOW + timedelta(seconds=5))
+        assert await store.update_handled(500) is True
+        assert await store.update_handled(499) is False  # a table of ids, not a high-water mark
+
+    async def test_pruning_forgets_updates_handled_more_than_a_day_ago(self, store: Store) -> None:
+        await store.record_update_handled(1, NOW - HANDLED_UPDATES_KEPT - timedelta(seconds=1))
+        await store.record_update_handled(2, NOW - HANDLED_UPDATES_KEPT)
+        await store.prune(NOW - timedelta(days=30), NOW - timedelta(days=37), now=NOW)
+        assert [await store.update_handled(update) for update in (1, 2)] == [False, True]
+
+    async def test_a_chat_turn_waits_for_the_one_before_on_the_same_key(self, store: Store) -> None:
+        happened: list[str] = []
+        first_inside = asyncio.Event()
+
+        async def first() -> None:
+            async with store.chat_turn(CHAT):
+                first_inside.set()
+                happened.append("first in")
+                await asyncio.sleep(0.2)
+                happened.append("first out")
+
+        async def second() -> None:
+            await first_inside.wait()
+            async with store.chat_turn(CHAT):
+                happened.append("second in")
+
+        await asyncio.wait_for(asyncio.gather(first(), second()), 10)
+        assert happened == ["first in", "first out", "second in"]
+
+    async def test_chat_turns_on_different_keys_do_not_wait_for_each_other(
+        self, store: Store
+    ) -> None:
+        async with store.chat_turn(CHAT):
+            async with asyncio.timeout(5):
+                async with store.chat_turn(OTHER_CHAT):
+                    pass
+
+    async def test_a_chat_turn_is_free_again_after_its_block_failed(self, store: Store) -> None:
+        with pytest.raises(RuntimeError):
+            async with store.chat_turn(CHAT):
+                raise RuntimeError("the handler failed")
+        async with asyncio.timeout(5):
+            async with store.chat_turn(CHAT):
+                pass
+
+    async def test_the_reminder_leader_runs_delivery_on_its_store(self, store: Store) -> None:
+        leadership = store.reminder_leadership()
+        try:
+            assert await leadership.try_acquire() is True
+            assert await leadership.still_held() is True
+            await store.subscribe(CHAT, "SFK", NOW)
+            slot = ReminderSlot("suffolk-training", START, "SFK", 86400)
+            [pending] = await leadership.store.pending_reminders([slot])
+            await leadership.store.record_delivery(CHAT, slot.event_id, START, 86400, NOW)
+            assert pending.chat_id == CHAT
+            assert await store.pending_reminders([slot]) == []
+        finally:
+            await leadership.release()

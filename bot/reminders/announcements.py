@@ -121,7 +121,7 @@ async def prune_old_records(store: Store, now: datetime, lead_times: Iterable[ti
     must not have its reminders sent again."""
     started_before = now - KEPT_AFTER_START
     longest_lead = max(lead_times, default=timedelta())
-    await store.prune(started_before, started_before - longest_lead)
+    await store.prune(started_before, started_before - longest_lead, now=now)
 
 
 async def tick(delivery: Delivery, send: Sender, view: EventsView) -> int:

@@ -1,8 +1,9 @@
 """The Store in memory, for fast tests: the same rules as the SQLite store, nothing kept.
 
-Times are kept as SQLite keeps them, in UTC to the second, so that both stores agree on what
-"the same start" and "at the same second" mean. `failing` names methods that raise StoreError,
-as a read-only database or a full disk would, so that tests can break the store on demand.
+Times are kept as SQLite keeps them, in UTC to the second (bot.storage.memory_chats.second), so
+that both stores agree on what "the same start" and "at the same second" mean. `failing` names
+methods that raise StoreError, as a read-only database or a full disk would, so that tests can
+break the store on demand.
 """
 
 from __future__ import annotations
@@ -10,20 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from bot.errors import StoreError
 from bot.scopes import ALL, check_scope
-from bot.storage.port import KnownEvent, PendingReminder, ReminderSlot
+from bot.storage.local import SoleLeadership
+from bot.storage.memory_chats import MemoryChatState, second
+from bot.storage.port import (
+    KnownEvent,
+    PendingReminder,
+    ReminderLeadership,
+    ReminderSlot,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _second(moment: datetime) -> datetime:
-    """UTC, to the second, as the SQLite store stamps it."""
-    if moment.tzinfo is None:
-        raise ValueError("expected an aware datetime")
-    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +34,9 @@ class _Known:
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(MemoryChatState):
     """Implements bot.storage.port.Store in dictionaries."""
 
-    failing: set[str] = field(default_factory=set)
     # chat id -> when it was paused (None: active)
     _chats: dict[int, datetime | None] = field(default_factory=dict)
     # (chat, scope) -> since when
@@ -47,13 +46,6 @@ class MemoryStore:
     # (chat, event) -> (the start told of, when)
     _announcements: dict[tuple[int, str], tuple[datetime, datetime]] = field(default_factory=dict)
     _known: dict[str, _Known] | None = None
-    _answered: int = 0
-    _not_understood: int = 0
-    _unanswered: dict[str, int] = field(default_factory=dict)
-
-    def _may(self, method: str) -> None:
-        if method in self.failing:
-            raise StoreError(f"{method} failed: database or disk is full")
 
     async def close(self) -> None:
         return
@@ -63,7 +55,7 @@ class MemoryStore:
     async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:
         check_scope(scope)
         self._may("subscribe")
-        since = _second(now)
+        since = second(now)
         self._chats[chat_id] = None
         if (chat_id, scope) in self._subscriptions:
             return False
@@ -104,11 +96,13 @@ class MemoryStore:
         self._subscriptions = {k: v for k, v in self._subscriptions.items() if k[0] != chat_id}
         self._deliveries = {k: v for k, v in self._deliveries.items() if k[0] != chat_id}
         self._announcements = {k: v for k, v in self._announcements.items() if k[0] != chat_id}
+        self._conversations.pop(chat_id, None)
+        self._languages.pop(chat_id, None)
 
     async def pause_chat(self, chat_id: int, now: datetime) -> None:
         self._may("pause_chat")
         if self._active(chat_id):
-            self._chats[chat_id] = _second(now)
+            self._chats[chat_id] = second(now)
 
     async def resume_chat(self, chat_id: int) -> None:
         self._may("resume_chat")
@@ -127,7 +121,7 @@ class MemoryStore:
 
     def _reminded(self, chat_id: int, slot: ReminderSlot) -> bool:
         """It has had this lead of the event, or a shorter one, for this start."""
-        start = _second(slot.start)
+        start = second(slot.start)
         return any(
             chat == chat_id and event == slot.event_id and at == start and lead <= slot.lead_seconds
             for chat, event, at, lead in self._deliveries
@@ -169,8 +163,8 @@ class MemoryStore:
     ) -> None:
         self._may("record_delivery")
         if chat_id in self._chats:
-            key = (chat_id, event_id, _second(start), lead_seconds)
-            self._deliveries.setdefault(key, _second(now))
+            key = (chat_id, event_id, second(start), lead_seconds)
+            self._deliveries.setdefault(key, second(now))
 
     async def delivered_count(self) -> int:
         self._may("delivered_count")
@@ -209,7 +203,7 @@ class MemoryStore:
         self, event_id: str, council: str | None, start: datetime
     ) -> list[int]:
         self._may("move_recipients")
-        moved_to = _second(start)
+        moved_to = second(start)
         return [
             chat
             for chat in self._subscribers(council)
@@ -221,8 +215,8 @@ class MemoryStore:
     ) -> None:
         self._may("record_announcement")
         told = self._announcements.get((chat_id, event_id))
-        if chat_id in self._chats and (told is None or told[0] != _second(start)):
-            self._announcements[chat_id, event_id] = (_second(start), _second(now))
+        if chat_id in self._chats and (told is None or told[0] != second(start)):
+            self._announcements[chat_id, event_id] = (second(start), second(now))
 
     async def known_events(self) -> dict[str, str | None] | None:
         self._may("known_events")
@@ -232,20 +226,23 @@ class MemoryStore:
 
     async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
         self._may("remember_events")
-        seen_at = None if now is None else _second(now)
+        seen_at = None if now is None else second(now)
         known = dict(self._known or {})
         for event in events:
             before = known.get(event.event_id)
             same = before is not None and before.start == event.start
             since = before.start_seen_at if same and before is not None else seen_at
-            known[event.event_id] = _Known(event.start, since, _second(event.ends_at))
+            known[event.event_id] = _Known(event.start, since, second(event.ends_at))
         self._known = known
 
-    async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
+    async def prune(
+        self, started_before: datetime, delivered_before: datetime, *, now: datetime
+    ) -> None:
         self._may("prune")
+        self._prune_chat_state(now)
         # Every delivery here has its start (rows without one come only from SQLite's first
         # schema): `delivered_before` has nothing to prune.
-        started = _second(started_before)
+        started = second(started_before)
         self._deliveries = {k: at for k, at in self._deliveries.items() if k[2] >= started}
         self._announcements = {
             k: told for k, told in self._announcements.items() if told[0] >= started
@@ -263,23 +260,5 @@ class MemoryStore:
             if paused is not None or chat in held
         }
 
-    # Statistics
-
-    async def add_question_counts(self, answered: int, not_understood: int) -> None:
-        self._may("add_question_counts")
-        self._answered += answered
-        self._not_understood += not_understood
-
-    async def question_counts(self) -> tuple[int, int]:
-        self._may("question_counts")
-        return self._answered, self._not_understood
-
-    async def log_unanswered(self, question: str) -> None:
-        self._may("log_unanswered")
-        if question:
-            self._unanswered[question] = self._unanswered.get(question, 0) + 1
-
-    async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:
-        self._may("top_unanswered")
-        ranked = sorted(self._unanswered.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:limit]
+    def reminder_leadership(self) -> ReminderLeadership:
+        return SoleLeadership(self)

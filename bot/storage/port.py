@@ -1,18 +1,28 @@
 """The Store port: what the rest of the bot asks of storage, whatever holds it.
 
-`bot.storage.sqlite.SqliteStore` implements it on one SQLite file; `bot.storage.memory` holds a
-fake for fast tests. Times are aware datetimes; any zone will do.
+`bot.storage.sqlite.SqliteStore` implements it on one SQLite file, `bot.storage.postgres`
+on a PostgreSQL database that several instances share; `bot.storage.memory` holds a fake for
+fast tests. Times are aware datetimes; any zone will do.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.languages import Language
+from bot.understanding.conversation import Conversation
+
 logger = logging.getLogger(__name__)
+
+# `prune` drops a conversation nobody continued for this long, and the ids of webhook updates
+# handled longer ago than Telegram goes on re-sending one (it gives up within a day).
+CONVERSATION_KEPT = timedelta(days=30)
+HANDLED_UPDATES_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +85,7 @@ class Store(Protocol):
 
     async def forget(self, chat_id: int) -> None:
         """Delete everything held about the chat: subscriptions, deliveries, announcements,
-        pause state."""
+        pause state, its conversation and its chosen language."""
         ...
 
     async def pause_chat(self, chat_id: int, now: datetime) -> None:
@@ -143,12 +153,60 @@ class Store(Protocol):
         is known from `now` (None: from before, as on the very first start)."""
         ...
 
-    async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
+    async def prune(
+        self, started_before: datetime, delivered_before: datetime, *, now: datetime
+    ) -> None:
         """Forget deliveries and announcements of events that started before `started_before`
         (nothing will be sent for that start again: a reminder is due only before its start),
         and rows from before starts were kept if delivered before `delivered_before`; known
         events that ended before `started_before`; and chats left with nothing held about
-        them. Never by absence from the events file."""
+        them. Never by absence from the events file. Also conversations last changed
+        CONVERSATION_KEPT before `now`, and the ids of updates handled HANDLED_UPDATES_KEPT
+        before it."""
+        ...
+
+    # Conversations and chat settings, shared by every instance of the bot
+
+    async def conversation(self, chat_id: int) -> Conversation:
+        """What the chat's previous turns were about; a fresh Conversation if nothing is
+        held."""
+        ...
+
+    async def save_conversation(
+        self, chat_id: int, conversation: Conversation, now: datetime
+    ) -> None:
+        """Keep the conversation's intent and council code (nothing else of the chat's), as
+        changed at `now`; an empty conversation deletes what was held."""
+        ...
+
+    async def chat_language(self, chat_id: int) -> Language | None:
+        """The language the chat chose; None if it chose none."""
+        ...
+
+    async def set_chat_language(self, chat_id: int, language: Language | None) -> None:
+        """Keep the chat's choice of language; None clears it."""
+        ...
+
+    # Several instances as one bot
+
+    def chat_turn(self, key: int) -> AbstractAsyncContextManager[None]:
+        """Hold `key` (a chat's id, or a user's) for the block: another block on the same key,
+        in this process or (PostgreSQL) any instance, waits until this one ends. Raises
+        StoreError on entering if the database cannot be reached."""
+        ...
+
+    async def update_handled(self, update_id: int) -> bool:
+        """Whether any instance recorded the webhook update as handled."""
+        ...
+
+    async def record_update_handled(self, update_id: int, now: datetime) -> None:
+        """The update was handled at `now`: it is not to be handled again. A repeat is a
+        no-op."""
+        ...
+
+    def reminder_leadership(self) -> ReminderLeadership:
+        """The right to send reminders and announcements, which one instance holds at a
+        time. Each call gives a new contender."""
         ...
 
     # Statistics, with no chat or user ids
@@ -169,4 +227,35 @@ class Store(Protocol):
 
     async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:
         """The most asked unanswered questions, most asked first."""
+        ...
+
+
+class ReminderLeadership(Protocol):
+    """Being the one instance that sends reminders and announcements.
+
+    On PostgreSQL a session advisory lock on a connection of the leadership's own, which also
+    runs `store`'s queries: when the leader dies its connection closes, the lock frees at once,
+    and nothing the dead leader had begun can still be written. With a store one process owns
+    (SQLite, memory) it is always held, and `store` is that store.
+    """
+
+    @property
+    def store(self) -> Store:
+        """The store to run delivery on (pending_reminders, record_delivery,
+        announcement_recipients, record_announcement, move_recipients, known_events,
+        remember_events, prune) while the leadership is held."""
+        ...
+
+    async def try_acquire(self) -> bool:
+        """Become the leader, or stay it; False while another instance is. Raises StoreError
+        if the database cannot be reached."""
+        ...
+
+    async def still_held(self) -> bool:
+        """Whether this is still the leader: False once the database restarted or the
+        leadership's connection died (then `try_acquire` again), or before acquiring."""
+        ...
+
+    async def release(self) -> None:
+        """Stop being the leader (at shutdown, to hand over at once); never raises."""
         ...

@@ -95,6 +95,27 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE known_events ADD COLUMN start_seen_at TEXT;
     ALTER TABLE known_events ADD COLUMN ends_at TEXT;
     """,
+    # What several instances share on PostgreSQL, kept here too so that both stores hold the
+    # same: a chat's conversation (intent and council code only) and chosen language, and the
+    # webhook updates already handled.
+    """
+    CREATE TABLE conversations (
+        chat_id INTEGER PRIMARY KEY,
+        intent TEXT,
+        council_code TEXT,
+        changed_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX conversations_by_age ON conversations (changed_at);
+    CREATE TABLE chat_languages (
+        chat_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE handled_updates (
+        update_id INTEGER PRIMARY KEY,
+        handled_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX handled_updates_by_age ON handled_updates (handled_at);
+    """,
 )
 
 

@@ -19,6 +19,9 @@ What is held, and why:
   end, so a restart does not announce them again and a changed start is noticed.
 - statistics: two counters, and unanswered questions as normalised text with a count, with no
   chat id, user id or date at all.
+- conversations: a chat's last intent and council code, and when they changed (pruned after
+  CONVERSATION_KEPT); chat languages: the language a chat chose.
+- handled updates: the ids of webhook updates handled, and when (pruned after a day).
 
 `forget(chat_id)` deletes every row that names the chat.
 """
@@ -27,38 +30,36 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Self
 
 from bot.scopes import ALL, check_scope
 from bot.storage.connection import Database
-from bot.storage.port import KnownEvent, PendingReminder, ReminderSlot
+from bot.storage.local import SoleLeadership
+from bot.storage.port import (
+    CONVERSATION_KEPT,
+    HANDLED_UPDATES_KEPT,
+    KnownEvent,
+    PendingReminder,
+    ReminderLeadership,
+    ReminderSlot,
+)
 from bot.storage.queries import PENDING_REMINDERS
 from bot.storage.schema import schema_version
+from bot.storage.sqlite_chats import SqliteChatState, stamp
 
 logger = logging.getLogger(__name__)
 
 
-# Names in the `state` table, which holds named integers.
-_ANSWERED = "questions_answered"
-_NOT_UNDERSTOOD = "questions_not_understood"
+# Names in the `state` table, which holds named integers (the question counts' are in
+# bot.storage.sqlite_chats).
 _EVENTS_REMEMBERED = "events_remembered"
 
 
-def _stamp(moment: datetime) -> str:
-    """UTC, to the second, in one fixed format, so that stamps compare as text."""
-    if moment.tzinfo is None:
-        raise ValueError("expected an aware datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class SqliteStore:
+class SqliteStore(SqliteChatState):
     """The Store in one SQLite file, in WAL mode so that `sosbot` commands can read it while the
     bot runs. Any failure of the database is raised as StoreError."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
 
     @classmethod
     async def open(cls, path: Path, *, writable: bool = True) -> Self:
@@ -87,7 +88,7 @@ class SqliteStore:
             cursor = await db.execute(
                 "INSERT INTO subscriptions (chat_id, scope, subscribed_at) VALUES (?, ?, ?) "
                 "ON CONFLICT DO NOTHING",
-                (chat_id, scope, _stamp(now)),
+                (chat_id, scope, stamp(now)),
             )
             added = cursor.rowcount == 1
             await cursor.close()
@@ -122,14 +123,17 @@ class SqliteStore:
         return [str(row[0]) for row in rows]
 
     async def forget(self, chat_id: int) -> None:
-        # Subscriptions, deliveries and announcements go with the chat row (ON DELETE CASCADE).
-        await self._db.write("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+        # Subscriptions, deliveries and announcements go with the chat row (ON DELETE CASCADE);
+        # a conversation or a language is held for chats that subscribed to nothing too.
+        async with self._db.transaction() as db:
+            for table in ("chats", "conversations", "chat_languages"):
+                await db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
 
     async def pause_chat(self, chat_id: int, now: datetime) -> None:
         # Only a known chat is paused: a stranger who blocks the bot leaves nothing behind.
         await self._db.write(
             "UPDATE chats SET paused_at = ? WHERE chat_id = ? AND paused_at IS NULL",
-            (_stamp(now), chat_id),
+            (stamp(now), chat_id),
         )
 
     async def resume_chat(self, chat_id: int) -> None:
@@ -168,7 +172,7 @@ class SqliteStore:
                 "INSERT INTO temp.due_slots (position, event_id, event_start, council, "
                 "lead_seconds) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (position, slot.event_id, _stamp(slot.start), slot.council, slot.lead_seconds)
+                    (position, slot.event_id, stamp(slot.start), slot.council, slot.lead_seconds)
                     for position, slot in enumerate(slots)
                 ],
             )
@@ -194,7 +198,7 @@ class SqliteStore:
             "INSERT INTO deliveries (chat_id, event_id, event_start, lead_seconds, delivered_at) "
             "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM chats WHERE chat_id = ?) "
             "ON CONFLICT DO NOTHING",
-            (chat_id, event_id, _stamp(start), lead_seconds, _stamp(now), chat_id),
+            (chat_id, event_id, stamp(start), lead_seconds, stamp(now), chat_id),
         )
 
     async def delivered_count(self) -> int:
@@ -240,7 +244,7 @@ class SqliteStore:
             "    SELECT event_start, announced_at, 1 FROM announcements"
             "    WHERE chat_id = s.chat_id AND event_id = :event"
             "  ) AS t ORDER BY t.at DESC, t.rank DESC LIMIT 1) != :start",
-            {"event": event_id, "start": _stamp(start)},
+            {"event": event_id, "start": stamp(start)},
         )
 
     async def record_announcement(
@@ -252,7 +256,7 @@ class SqliteStore:
             "ON CONFLICT (chat_id, event_id) DO UPDATE SET "
             "event_start = excluded.event_start, announced_at = excluded.announced_at "
             "WHERE event_start IS NOT excluded.event_start",
-            (chat_id, event_id, _stamp(start), _stamp(now), chat_id),
+            (chat_id, event_id, stamp(start), stamp(now), chat_id),
         )
 
     async def known_events(self) -> dict[str, str | None] | None:
@@ -266,7 +270,7 @@ class SqliteStore:
         return {str(row[0]): None if row[1] is None else str(row[1]) for row in rows}
 
     async def remember_events(self, events: Iterable[KnownEvent], now: datetime | None) -> None:
-        seen_at = None if now is None else _stamp(now)
+        seen_at = None if now is None else stamp(now)
         async with self._db.transaction() as db:
             await db.executemany(
                 "INSERT INTO known_events (event_id, start, start_seen_at, ends_at) "
@@ -274,16 +278,25 @@ class SqliteStore:
                 "start_seen_at = CASE WHEN start IS excluded.start THEN start_seen_at "
                 "                     ELSE excluded.start_seen_at END, "
                 "start = excluded.start, ends_at = excluded.ends_at",
-                [(event.event_id, event.start, seen_at, _stamp(event.ends_at)) for event in events],
+                [(event.event_id, event.start, seen_at, stamp(event.ends_at)) for event in events],
             )
             await db.execute(
                 "INSERT INTO state (name, value) VALUES (?, 1) ON CONFLICT DO NOTHING",
                 (_EVENTS_REMEMBERED,),
             )
 
-    async def prune(self, started_before: datetime, delivered_before: datetime) -> None:
-        started, delivered = _stamp(started_before), _stamp(delivered_before)
+    async def prune(
+        self, started_before: datetime, delivered_before: datetime, *, now: datetime
+    ) -> None:
+        started, delivered = stamp(started_before), stamp(delivered_before)
         async with self._db.transaction() as db:
+            await db.execute(
+                "DELETE FROM conversations WHERE changed_at < ?", (stamp(now - CONVERSATION_KEPT),)
+            )
+            await db.execute(
+                "DELETE FROM handled_updates WHERE handled_at < ?",
+                (stamp(now - HANDLED_UPDATES_KEPT),),
+            )
             for table, at in (("deliveries", "delivered_at"), ("announcements", "announced_at")):
                 await db.execute(
                     f"DELETE FROM {table} WHERE event_start < ? "
@@ -298,35 +311,6 @@ class SqliteStore:
                 " AND chat_id NOT IN (SELECT chat_id FROM announcements)"
             )
 
-    # Statistics
-
-    async def add_question_counts(self, answered: int, not_understood: int) -> None:
-        async with self._db.transaction() as db:
-            await db.executemany(
-                "INSERT INTO state (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
-                [(_ANSWERED, answered), (_NOT_UNDERSTOOD, not_understood)],
-            )
-
-    async def question_counts(self) -> tuple[int, int]:
-        rows = await self._db.rows(
-            "SELECT name, value FROM state WHERE name IN (?, ?)", (_ANSWERED, _NOT_UNDERSTOOD)
-        )
-        values = {str(row[0]): int(row[1]) for row in rows}
-        return values.get(_ANSWERED, 0), values.get(_NOT_UNDERSTOOD, 0)
-
-    async def log_unanswered(self, question: str) -> None:
-        if not question:
-            return
-        await self._db.write(
-            "INSERT INTO unanswered (question, count) VALUES (?, 1) "
-            "ON CONFLICT (question) DO UPDATE SET count = count + 1",
-            (question,),
-        )
-
-    async def top_unanswered(self, limit: int) -> list[tuple[str, int]]:
-        rows = await self._db.rows(
-            "SELECT question, count FROM unanswered ORDER BY count DESC, question LIMIT ?",
-            (limit,),
-        )
-        return [(str(row[0]), int(row[1])) for row in rows]
+    def reminder_leadership(self) -> ReminderLeadership:
+        # One process owns the file: sosbot run holds its lock.
+        return SoleLeadership(self)

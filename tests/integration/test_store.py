@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
+from bot.languages import Language
 from bot.scopes import ALL
 from bot.storage.port import ReminderSlot
 from bot.storage.schema import MIGRATIONS, exclusive_use, lock_path
 from bot.storage.sqlite import SqliteStore
+from bot.understanding.conversation import Conversation
+from bot.understanding.intents import Intent
 from bot.understanding.text import unanswered_key
 from tests.store_contract import known_event
 
@@ -276,6 +279,8 @@ async def test_forgetting_a_chat_deletes_every_row_that_names_it(
     await store.record_delivery(CHAT, "suffolk-training", START, 86400, NOW)
     await store.record_announcement(CHAT, "suffolk-training", START, NOW)
     await store.pause_chat(CHAT, NOW)
+    await store.save_conversation(CHAT, Conversation(Intent.TRAINERS, "SFK"), NOW)
+    await store.set_chat_language(CHAT, Language.WELSH)
     await store.subscribe(OTHER_CHAT, "SFK", NOW)
 
     await store.forget(CHAT)
@@ -283,7 +288,14 @@ async def test_forgetting_a_chat_deletes_every_row_that_names_it(
     assert await store.subscriptions(CHAT) == []
     with _raw(path) as connection:
         tables = _tables_with_column(connection, "chat_id")
-        assert {"chats", "subscriptions", "deliveries", "announcements"} <= set(tables)
+        assert {
+            "chats",
+            "subscriptions",
+            "deliveries",
+            "announcements",
+            "conversations",
+            "chat_languages",
+        } <= set(tables)
         for table in tables:
             rows = connection.execute(f"SELECT count(*) FROM {table} WHERE chat_id = ?", (CHAT,))
             assert rows.fetchone()[0] == 0, table
@@ -345,9 +357,9 @@ async def test_deliveries_from_before_starts_were_kept_still_count_for_any_start
         assert await store.known_events() == {"suffolk-training": None}
         # Kept until a while after the longest lead could have put its start.
         later = NOW + timedelta(days=60)
-        await store.prune(later, datetime(2026, 3, 7, tzinfo=UTC))
+        await store.prune(later, datetime(2026, 3, 7, tzinfo=UTC), now=later)
         assert await store.delivered_count() == 1
-        await store.prune(later, later)
+        await store.prune(later, later, now=later)
         assert await store.delivered_count() == 0
     finally:
         await store.close()
