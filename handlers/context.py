@@ -37,7 +37,10 @@ class BotData:
         if self._leader is None:
             runtime = self.runtime
             self._leader = Leader(
-                runtime.store.reminder_leadership(), runtime.delivery, runtime.store, runtime.metrics
+                runtime.store.reminder_leadership(),
+                runtime.delivery,
+                runtime.store,
+                runtime.metrics,
             )
         return self._leader
 

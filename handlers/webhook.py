@@ -94,7 +94,8 @@ def webhook_app(application: SosbotApplication, secret: str, serving: Serving) -
         if serving.draining:
             return _unavailable("draining")
         try:
-            await runtime.store.ping()
+            # The cheapest question the store answers from the database itself.
+            await runtime.store.update_handled(0)
         except StoreError:
             return _unavailable("database unavailable")
         return PlainTextResponse("ready")
