@@ -61,7 +61,7 @@ async def reminder_tick(context: SosbotContext) -> None:
     send what is due; on taking it, first announce the events added while nobody led. A tick
     while another delivery still runs is skipped."""
     shared = context.bot_data
-    if shared.delivery_lock.locked():
+    if shared.delivery_lock.locked() or shared.runtime.delivery.halted:
         return
     async with shared.delivery_lock:
         leader = shared.leader
