@@ -29,8 +29,7 @@ from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
 from bot.settings import Settings
-from bot.storage.schema import exclusive_use
-from bot.storage.sqlite import SqliteStore
+from bot.storage.databases import open_store, sole_use
 from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
@@ -178,7 +177,7 @@ def run(settings: Settings) -> None:
     try:
         # The lock is held until the bot stops: a second bot on the database would send every
         # reminder twice. run_polling opens the database before Telegram is asked anything.
-        with _database_errors(), exclusive_use(settings.database):
+        with _database_errors(), sole_use(settings.database):
             run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
@@ -218,7 +217,7 @@ def set_webhook(settings: Settings, *, delete: bool, out: TextIO) -> None:
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
     async def top() -> list[tuple[str, int]]:
         # Only reads: works while the bot runs, and on a file this user may not write.
-        store = await SqliteStore.open(settings.database, writable=False)
+        store = await open_store(settings.database, writable=False)
         try:
             return await store.top_unanswered(limit)
         finally:

@@ -50,9 +50,10 @@ class StoreError(SosbotError):
 
 
 class UnusableDatabaseError(StoreError):
-    """The database cannot be opened for sosbot at all; `reason` says why, in a few words."""
+    """The database cannot be opened for sosbot at all; `reason` says why, in a few words.
+    `path` is the SQLite file, or the PostgreSQL URL as shown (without its password)."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"cannot use database {path}: {reason}")
         self.path = path
         self.reason = reason

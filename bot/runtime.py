@@ -22,8 +22,8 @@ from bot.reminders.delivery import Delivery
 from bot.reminders.view import EventsView
 from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.settings import Settings
+from bot.storage.databases import open_store
 from bot.storage.port import Store
-from bot.storage.sqlite import SqliteStore
 from knowledge.loader import load_knowledge
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Runtime:
     async def open(cls, settings: Settings, clock: Clock = utc_now) -> Runtime:
         """The store opened (raises UnusableDatabaseError) and the knowledge loaded (raises
         KnowledgeError). The database comes first: it is the one a second bot would share."""
-        store = await SqliteStore.open(settings.database)
+        store = await open_store(settings.database)
         try:
             knowledge = load_knowledge(settings.knowledge_dir, timezone=settings.zone)
         except BaseException:
@@ -86,8 +86,8 @@ class Runtime:
 
     async def close(self) -> None:
         """Record what was sent but not yet recorded, save the question counts not yet saved,
-        then close the store; an open store keeps aiosqlite's thread, and with it the process,
-        alive."""
+        then close the store; an open store keeps aiosqlite's thread (or the PostgreSQL pools'
+        tasks), and with it the process, alive."""
         try:
             await self.delivery.record_unrecorded_at_shutdown()
             await self.questions.save(self.store)

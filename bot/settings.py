@@ -12,9 +12,10 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from knowledge.loader import DEFAULT_DIRECTORY
@@ -58,6 +59,48 @@ def parse_lead_times(text: str) -> tuple[timedelta, ...]:
     return tuple(sorted(leads, reverse=True))
 
 
+POSTGRES_SCHEMES = frozenset({"postgresql", "postgres"})
+
+
+class PostgresUrl(BaseModel):
+    """A PostgreSQL database's URL, `postgresql://user:password@host:port/dbname`. The URL
+    itself (which may hold a password) is a secret: `str()` gives it without the password or
+    query, for logs and messages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: SecretStr
+
+    @classmethod
+    def parse(cls, url: str) -> PostgresUrl:
+        """Raises ValueError, saying why without repeating the URL."""
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+        except ValueError:
+            raise ValueError(
+                "not a valid PostgreSQL URL (postgresql://user:pass@host:port/db)"
+            ) from None
+        if parts.scheme.lower() not in POSTGRES_SCHEMES or not parts.path.strip("/"):
+            raise ValueError("expected postgresql://user:pass@host:port/dbname")
+        return cls(url=SecretStr(url))
+
+    def __str__(self) -> str:
+        parts = urlsplit(self.url.get_secret_value())
+        user = f"{parts.username}@" if parts.username else ""
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+    def redact(self, text: str) -> str:
+        """`text` without the password, in case a driver's message quotes it."""
+        password = urlsplit(self.url.get_secret_value()).password
+        if password:
+            for secret in (password, unquote(password)):
+                text = text.replace(secret, "***")
+        return text
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOSBOT_",
@@ -65,6 +108,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        # A bad token or database URL is never repeated in an error: both may hold a secret.
+        hide_input_in_errors=True,
     )
 
     telegram_token: SecretStr | None = Field(
@@ -77,7 +122,10 @@ class Settings(BaseSettings):
         (), description="Telegram user ids allowed the admin commands, comma-separated"
     )
     knowledge_dir: Path = Field(DEFAULT_DIRECTORY, description="Folder of the knowledge files")
-    database: Path = Field(Path("sosbot.sqlite3"), description="SQLite file for subscriptions")
+    database: Path | PostgresUrl = Field(
+        Path("sosbot.sqlite3"),
+        description="SQLite file, or a postgresql://user:pass@host:port/dbname URL",
+    )
     timezone: str = Field("Europe/London", description="Time zone for dates shown and naive times")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
     reminder_lead_times: Annotated[tuple[timedelta, ...], NoDecode] = Field(
@@ -109,6 +157,13 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
         if isinstance(value, int):
             return (value,)
+        return value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        if isinstance(value, str) and value.split(":", 1)[0].lower() in POSTGRES_SCHEMES:
+            return PostgresUrl.parse(value)
         return value
 
     @field_validator("reminder_lead_times", mode="before")

@@ -1,6 +1,6 @@
 """The Store in memory, for fast tests: the same rules as the SQLite store, nothing kept.
 
-Times are kept as SQLite keeps them, in UTC to the second (bot.storage.memory_chats.second), so
+Times are kept as SQLite keeps them, in UTC to the second (bot.storage.stored.second), so
 that both stores agree on what "the same start" and "at the same second" mean. `failing` names
 methods that raise StoreError, as a read-only database or a full disk would, so that tests can
 break the store on demand.
@@ -15,13 +15,14 @@ from datetime import datetime
 
 from bot.scopes import ALL, check_scope
 from bot.storage.local import SoleLeadership
-from bot.storage.memory_chats import MemoryChatState, second
+from bot.storage.memory_chats import MemoryChatState
 from bot.storage.port import (
     KnownEvent,
     PendingReminder,
     ReminderLeadership,
     ReminderSlot,
 )
+from bot.storage.stored import second
 
 logger = logging.getLogger(__name__)
 

@@ -6,22 +6,16 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.errors import StoreError
 from bot.languages import Language
 from bot.storage.local import KeyedLocks
 from bot.storage.port import CONVERSATION_KEPT, HANDLED_UPDATES_KEPT
+from bot.storage.stored import second
 from bot.understanding.conversation import Conversation
 
 logger = logging.getLogger(__name__)
-
-
-def second(moment: datetime) -> datetime:
-    """UTC, to the second, as the SQLite store stamps it."""
-    if moment.tzinfo is None:
-        raise ValueError("expected an aware datetime")
-    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 @dataclass

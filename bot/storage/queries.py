@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 # A chat has had a reminder, or one that supersedes it, when it has had this lead of the event or
 # a shorter one, for this start (or before starts were kept): shorter leads fall due later, so a
 # later one replaces the earlier ones.
-_NOT_YET_REMINDED = """
+NOT_YET_REMINDED = """
     NOT EXISTS (
         SELECT 1 FROM deliveries AS x
         WHERE x.chat_id = {chat}.chat_id AND x.event_id = e.event_id
@@ -25,7 +25,7 @@ PENDING_REMINDERS = f"""
     FROM temp.due_slots AS e
     CROSS JOIN subscriptions AS s ON s.scope = e.council
     JOIN chats AS c ON c.chat_id = s.chat_id AND c.paused_at IS NULL
-    WHERE {_NOT_YET_REMINDED.format(chat="s")}
+    WHERE {NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
     SELECT s.chat_id, e.position, max(s.subscribed_at, e.start_seen_at)
     FROM temp.due_slots AS e
@@ -35,7 +35,7 @@ PENDING_REMINDERS = f"""
       AND NOT EXISTS (
         SELECT 1 FROM subscriptions AS o WHERE o.chat_id = s.chat_id AND o.scope = e.council
       )
-      AND {_NOT_YET_REMINDED.format(chat="s")}
+      AND {NOT_YET_REMINDED.format(chat="s")}
     UNION ALL
     SELECT c.chat_id, e.position,
            max(
@@ -46,5 +46,5 @@ PENDING_REMINDERS = f"""
     CROSS JOIN chats AS c
     WHERE e.council IS NULL AND c.paused_at IS NULL
       AND EXISTS (SELECT 1 FROM subscriptions AS o WHERE o.chat_id = c.chat_id)
-      AND {_NOT_YET_REMINDED.format(chat="c")}
+      AND {NOT_YET_REMINDED.format(chat="c")}
 """
