@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     webhook_max_connections: int = Field(
         40, ge=1, le=100, description="Updates Telegram posts at once (`set-webhook`)"
     )
+    drain_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=5,
+        description="After SIGTERM, how long `serve` answers 503 before it stops listening",
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

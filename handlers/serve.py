@@ -2,8 +2,9 @@
 
 Start: the store opened (PostgreSQL migrates under its advisory lock, so instances starting
 together do not race), the Application initialised (the token checked) and started, then the
-server listens. SIGTERM or SIGINT: /readyz turns 503 and new updates get 503 at once, a
-reminder fan-out stops after the message in flight, uvicorn stops listening and lets the
+server listens. SIGTERM or SIGINT: /readyz turns 503 and new updates get 503 at once (for
+SOSBOT_DRAIN_SECONDS, so that the load balancer's health check sees it and sends elsewhere), a
+reminder fan-out stops after the message in flight, then uvicorn stops listening and lets the
 updates in hand finish, the leadership is handed over, the store closed; exit status 0.
 
 uvicorn re-raises a signal it caught once it has shut down, so that the process dies of it
@@ -41,10 +42,17 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class _Server(uvicorn.Server):
     """uvicorn's server whose stop signals drain the instance first and are not re-raised."""
 
-    def __init__(self, config: uvicorn.Config, application: SosbotApplication, serving: Serving):
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        application: SosbotApplication,
+        serving: Serving,
+        drain_seconds: float,
+    ):
         super().__init__(config)
         self._application = application
         self._serving = serving
+        self._drain_seconds = drain_seconds
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -58,13 +66,16 @@ class _Server(uvicorn.Server):
                 loop.remove_signal_handler(which)
 
     def _stop(self, which: signal.Signals) -> None:
-        if self.should_exit:
-            # A second signal: stop waiting for the updates in hand.
-            self.force_exit = True
+        if self._serving.draining:
+            # A second signal: stop now, without waiting for the updates in hand.
+            self.should_exit = self.force_exit = True
             return
         logger.info("%s: draining, then stopping", which.name)
         self._serving.draining = True
         self._application.bot_data.runtime.delivery.halted = True
+        asyncio.get_running_loop().call_later(self._drain_seconds, self._stop_listening)
+
+    def _stop_listening(self) -> None:
         self.should_exit = True
 
 
@@ -112,7 +123,7 @@ async def serve_webhook(settings: Settings) -> None:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        await _Server(config, application, serving).serve()
+        await _Server(config, application, serving, settings.drain_seconds).serve()
     finally:
         serving.draining = True
         runtime.delivery.halted = True

@@ -75,6 +75,10 @@ class BotProcess:
         assert process is not None
         return await asyncio.get_running_loop().run_in_executor(None, process.wait, timeout)
 
+    def reload(self) -> None:
+        """SIGHUP: reload the knowledge."""
+        self._signal(signal.SIGHUP)
+
     def kill(self) -> None:
         """kill -9: no chance to clean up. (Waits without the event loop: call it where no
         server in this process needs to answer meanwhile, or use `kill_now`.)"""

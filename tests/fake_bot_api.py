@@ -472,6 +472,11 @@ class FakeBotApi:
         """Every attempt to deliver an update to the webhook, in order."""
         return list(self._webhook_posts)
 
+    async def wait_delivered(self, timeout: float = 10.0) -> None:
+        """Wait until the webhook has accepted every pending update."""
+        if not await self._wait_until(lambda: not self._pending, timeout):
+            raise AssertionError(f"{len(self._pending)} updates still pending after {timeout}s")
+
     def _webhook_accepted(self, update: JSONDict) -> None:
         self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
         self._notify()
