@@ -1,4 +1,4 @@
-"""The `sosbot` command: ask, chat, check, run, serve, set-webhook and unanswered.
+"""The `sosbot` command: ask, chat, check, run, serve, set-webhook, unanswered and migrate-db.
 
 `ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
 where nobody has a bot token.
@@ -28,8 +28,9 @@ from bot.logs import configure_logging
 from bot.replies.current import KnowledgeView
 from bot.replies.render import render_plain
 from bot.replies.reply import Reply
-from bot.settings import Settings
+from bot.settings import PostgresUrl, Settings, database_location
 from bot.storage.databases import open_store, sole_use
+from bot.storage.transfer import Copied, copy_database
 from bot.understanding.conversation import Conversation
 from knowledge.errors import KnowledgeError, Problem
 from knowledge.loader import EVENTS_FILE, events_line, load_knowledge
@@ -231,6 +232,39 @@ def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
         print(f"{count:6d}  {text}", file=out)
 
 
+def migrate_db(source: Path | PostgresUrl, target: Path | PostgresUrl, out: TextIO) -> None:
+    """Copy what `source` holds into `target` (bot.storage.transfer), both brought up to date
+    first, and say what was copied."""
+
+    async def copy() -> list[Copied]:
+        reading = await open_store(source)
+        try:
+            writing = await open_store(target)
+            try:
+                return await copy_database(reading, writing)
+            finally:
+                await writing.close()
+        finally:
+            await reading.close()
+
+    with _database_errors():
+        copied = asyncio.run(copy())
+    print(f"Copied {source} into {target}:", file=out)
+    for table in copied:
+        print(
+            f"  {table.table:<15} {table.read:8d} read {table.added:8d} added or raised",
+            file=out,
+        )
+
+
+def _database_argument(text: str) -> Path | PostgresUrl:
+    try:
+        return database_location(text)
+    except ValueError as error:
+        # argparse repeats the argument after its own message: say why without the URL.
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sosbot",
@@ -263,6 +297,11 @@ def _parser() -> argparse.ArgumentParser:
         "unanswered", help="the questions most often not understood"
     )
     unanswered_parser.add_argument("--limit", type=int, default=20)
+    migrate_parser = commands.add_parser(
+        "migrate-db", help="copy one database into another (SQLite file or PostgreSQL URL)"
+    )
+    migrate_parser.add_argument("source", metavar="FROM", type=_database_argument)
+    migrate_parser.add_argument("target", metavar="TO", type=_database_argument)
     return parser
 
 
@@ -309,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 set_webhook(settings, delete=arguments.delete, out=sys.stdout)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
+            case "migrate-db":
+                migrate_db(arguments.source, arguments.target, sys.stdout)
     except CommandError as error:
         print(error, file=sys.stderr)
         return error.status

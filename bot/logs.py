@@ -45,8 +45,10 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # At DEBUG python-telegram-bot and httpcore log whole updates and requests, and aiosqlite
     # every statement with its parameters: message text beside chat and user ids. filelock's
     # and bm25s's DEBUG lines are only noise. sosbot's own DEBUG lines hold none of these.
-    for name in ("telegram", "httpcore", "aiosqlite", "filelock", "bm25s"):
+    for name in ("telegram", "httpcore", "aiosqlite", "filelock", "bm25s", "psycopg"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # psycopg's pool says at INFO each time it lends or takes back a connection.
+    logging.getLogger("psycopg.pool").setLevel(logging.WARNING)
     redactor = RedactingFilter(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)

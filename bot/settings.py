@@ -101,6 +101,14 @@ class PostgresUrl(BaseModel):
         return text
 
 
+def database_location(text: str) -> Path | PostgresUrl:
+    """A database as SOSBOT_DATABASE names it: a postgresql:// (or postgres://) URL, or else an
+    SQLite file's path. Raises ValueError on a PostgreSQL URL that is not one."""
+    if text.split(":", 1)[0].lower() in POSTGRES_SCHEMES:
+        return PostgresUrl.parse(text)
+    return Path(text)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOSBOT_",
@@ -168,9 +176,7 @@ class Settings(BaseSettings):
     @field_validator("database", mode="before")
     @classmethod
     def _database(cls, value: object) -> object:
-        if isinstance(value, str) and value.split(":", 1)[0].lower() in POSTGRES_SCHEMES:
-            return PostgresUrl.parse(value)
-        return value
+        return database_location(value) if isinstance(value, str) else value
 
     @field_validator("reminder_lead_times", mode="before")
     @classmethod

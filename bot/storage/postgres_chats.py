@@ -1,6 +1,6 @@
 """The PostgreSQL store's connections and its tables about serving chats rather than reminding
 them: statistics, conversations, chosen languages, handled webhook updates and chat turns (see
-bot.storage.postgres)."""
+bot.storage.postgres); and every table read or added to whole, for bot.storage.transfer."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.languages import Language
 from bot.settings import PostgresUrl
 from bot.storage.postgres_schema import failure
 from bot.storage.stored import conversation_values, second, stored_conversation, stored_language
+from bot.storage.transfer import Row, Table
 from bot.understanding.conversation import Conversation
 
 logger = logging.getLogger(__name__)
@@ -175,3 +176,25 @@ class PostgresChatState:
             "ON CONFLICT DO NOTHING",
             (update_id, second(now)),
         )
+
+    # Whole tables, for copying between databases
+
+    async def table_rows(self, table: Table) -> list[Row]:
+        return await self._rows(f"SELECT {', '.join(table.columns)} FROM {table.name}")
+
+    async def add_table_rows(self, table: Table, rows: Sequence[Row]) -> int:
+        columns, marks = ", ".join(table.columns), ", ".join("%s" for _ in table.columns)
+        # A delivery from before starts were kept has none (NULL): the unique key of deliveries
+        # is NULLS NOT DISTINCT, so ON CONFLICT finds it.
+        merge = (
+            "DO NOTHING"
+            if table.count is None
+            else f"({', '.join(table.key)}) DO UPDATE SET {table.count} = excluded.{table.count} "
+            f"WHERE excluded.{table.count} > {table.name}.{table.count}"
+        )
+        async with self._transaction() as connection, connection.cursor() as cursor:
+            await cursor.executemany(
+                f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) ON CONFLICT {merge}",
+                rows,
+            )
+            return cursor.rowcount

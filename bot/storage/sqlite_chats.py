@@ -1,9 +1,11 @@
 """The SQLite store's tables about serving chats rather than reminding them: statistics,
-conversations, chosen languages and handled webhook updates (see bot.storage.sqlite)."""
+conversations, chosen languages and handled webhook updates (see bot.storage.sqlite); and every
+table read or added to whole, for bot.storage.transfer."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 
@@ -11,6 +13,7 @@ from bot.languages import Language
 from bot.storage.connection import Database
 from bot.storage.local import KeyedLocks
 from bot.storage.stored import conversation_values, stored_conversation, stored_language
+from bot.storage.transfer import Row, Table
 from bot.understanding.conversation import Conversation
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,14 @@ def stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("expected an aware datetime")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(value: object) -> object:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _stamped(value: object) -> object:
+    return stamp(value) if isinstance(value, datetime) else value
 
 
 class SqliteChatState:
@@ -120,3 +131,46 @@ class SqliteChatState:
             "ON CONFLICT DO NOTHING",
             (update_id, stamp(now)),
         )
+
+    # Whole tables, for copying between databases
+
+    async def table_rows(self, table: Table) -> list[Row]:
+        rows = await self._db.rows(f"SELECT {', '.join(table.columns)} FROM {table.name}")
+        return [
+            tuple(
+                _moment(value) if column in table.times else value
+                for column, value in zip(table.columns, row, strict=True)
+            )
+            for row in rows
+        ]
+
+    async def add_table_rows(self, table: Table, rows: Sequence[Row]) -> int:
+        columns, marks = ", ".join(table.columns), ", ".join("?" for _ in table.columns)
+        if table.count is not None:
+            sql = (
+                f"INSERT INTO {table.name} ({columns}) VALUES ({marks}) "
+                f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET "
+                f"{table.count} = excluded.{table.count} "
+                f"WHERE excluded.{table.count} > {table.name}.{table.count}"
+            )
+            keys: list[int] = []
+        else:
+            # `IS` rather than ON CONFLICT: a delivery from before starts were kept has none
+            # (NULL), and SQLite's unique keys tell NULLs apart.
+            same = " AND ".join(f"{column} IS ?" for column in table.key)
+            sql = (
+                f"INSERT INTO {table.name} ({columns}) SELECT {marks} "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} WHERE {same})"
+            )
+            keys = [table.columns.index(column) for column in table.key]
+        async with self._db.transaction() as db:
+            cursor = await db.executemany(
+                sql,
+                [
+                    (*(_stamped(value) for value in row), *(_stamped(row[i]) for i in keys))
+                    for row in rows
+                ],
+            )
+            added = cursor.rowcount
+            await cursor.close()
+        return added
