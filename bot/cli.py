@@ -169,50 +169,33 @@ def _database_errors() -> Iterator[None]:
         raise CommandError(f"sosbot: {error}", 1) from error
 
 
-def run(settings: Settings) -> None:
+def start_bot(settings: Settings, command: str, *, delete: bool, out: TextIO) -> None:
+    """`run` (polling), `serve` (one webhook instance) or `set-webhook`. No token, a database
+    it cannot use, a rejected token or knowledge it refuses ends it with one line (or the
+    knowledge's faults) and its status."""
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        raise CommandError(NO_TOKEN, EXIT_USAGE)
+        raise CommandError(NO_TOKEN.replace("sosbot run", f"sosbot {command}"), EXIT_USAGE)
     # Imported here so that ask, chat and check never load telegram.
+    from handlers import serve as webhook
     from handlers.app import run_polling
 
     try:
-        # The lock is held until the bot stops: a second bot on the database would send every
-        # reminder twice. run_polling opens the database before Telegram is asked anything.
-        with _database_errors(), sole_use(settings.database):
-            run_polling(settings)
-    except TokenRejectedError as error:
-        raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
-    except KnowledgeError as error:
-        raise CommandError(
-            f"sosbot: refusing to serve {settings.knowledge_dir}:\n{error}", 1
-        ) from error
-
-
-def serve(settings: Settings) -> None:
-    """Webhook mode: one instance of many, on a shared database."""
-    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        raise CommandError(NO_TOKEN.replace("sosbot run", "sosbot serve"), EXIT_USAGE)
-    # Imported here so that ask, chat and check never load telegram or the web server.
-    from handlers.serve import run_webhook
-
-    try:
         with _database_errors():
-            run_webhook(settings)
+            if command == "serve":
+                webhook.run_webhook(settings)
+            elif command == "set-webhook":
+                print(webhook.set_webhook(settings, delete=delete), file=out)
+            else:
+                # The lock is held until the bot stops: a second bot on the database would send
+                # every reminder twice. run_polling opens the database before Telegram is asked.
+                with sole_use(settings.database):
+                    run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
     except KnowledgeError as error:
         raise CommandError(
             f"sosbot: refusing to serve {settings.knowledge_dir}:\n{error}", 1
         ) from error
-
-
-def set_webhook(settings: Settings, *, delete: bool, out: TextIO) -> None:
-    from handlers.serve import set_webhook as configure
-
-    try:
-        print(configure(settings, delete=delete), file=out)
-    except TokenRejectedError as error:
-        raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
 
 
 def unanswered(settings: Settings, limit: int, out: TextIO) -> None:
@@ -284,15 +267,9 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-no-events", action="store_true", help="accept an empty events list"
     )
     commands.add_parser("run", help="run the Telegram bot (needs SOSBOT_TELEGRAM_TOKEN)")
-    commands.add_parser(
-        "serve", help="run one webhook instance on SOSBOT_LISTEN (needs SOSBOT_WEBHOOK_SECRET)"
-    )
-    webhook_parser = commands.add_parser(
-        "set-webhook", help="tell Telegram to post updates to SOSBOT_WEBHOOK_URL"
-    )
-    webhook_parser.add_argument(
-        "--delete", action="store_true", help="delete the webhook instead (back to polling)"
-    )
+    commands.add_parser("serve", help="run one webhook instance (README: Deployment)")
+    webhook = commands.add_parser("set-webhook", help="point Telegram at SOSBOT_WEBHOOK_URL")
+    webhook.add_argument("--delete", action="store_true", help="delete it: back to polling")
     unanswered_parser = commands.add_parser(
         "unanswered", help="the questions most often not understood"
     )
@@ -318,8 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _read_leniently(sys.stdin)
     try:
         settings = _settings()
-        logs = arguments.command in {"run", "serve"}
-        configure_logging(settings.log_level if logs else "WARNING")
+        configure_logging(settings.log_level if arguments.command == "run" else "WARNING")
         match arguments.command:
             case "ask":
                 questions = [arguments.question] if arguments.question is not None else sys.stdin
@@ -340,12 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sys.stderr,
                     allow_no_events=arguments.allow_no_events,
                 )
-            case "run":
-                run(settings)
-            case "serve":
-                serve(settings)
-            case "set-webhook":
-                set_webhook(settings, delete=arguments.delete, out=sys.stdout)
+            case "run" | "serve" | "set-webhook":
+                delete = getattr(arguments, "delete", False)
+                start_bot(settings, arguments.command, delete=delete, out=sys.stdout)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
             case "migrate-db":
