@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +120,28 @@ async def test_set_webhook_with_a_rejected_token_says_so_without_the_token(
     fake.reject_token()
     status, out, err = await sosbot(
         fake, "set-webhook", webhook_url=URL, webhook_secret=WEBHOOK_SECRET
+    )
+    assert status == 2
+    assert "rejected the token" in err
+    assert TEST_TOKEN not in out + err
+    assert WEBHOOK_SECRET not in out + err
+
+
+async def test_serve_without_a_webhook_secret_refuses_to_start(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    status, _, err = await sosbot(fake, "serve", database=str(tmp_path / "db.sqlite3"))
+    assert status == 2
+    assert "SOSBOT_WEBHOOK_SECRET" in err
+    assert fake.calls == []
+
+
+async def test_serve_with_a_rejected_token_says_so_without_the_token_or_the_secret(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    fake.reject_token()
+    status, out, err = await sosbot(
+        fake, "serve", database=str(tmp_path / "db.sqlite3"), webhook_secret=WEBHOOK_SECRET
     )
     assert status == 2
     assert "rejected the token" in err
