@@ -157,6 +157,8 @@ class ApiCall:
     error_code: int | None = None
     description: str | None = None
     result: Any = None
+    #: The token in the request's URL: which of several bot processes made the call.
+    token: str = ""
 
     @property
     def rejected(self) -> bool:
@@ -669,7 +671,9 @@ class FakeBotApi:
             if request.transport is None or request.transport.is_closing():
                 # The client died while waiting: nothing was delivered.
                 return web.Response(status=499)
-        call = ApiCall(method=method, params=params, time=time.monotonic())
+        call = ApiCall(
+            method=method, params=params, time=time.monotonic(), token=request.match_info["token"]
+        )
         self.calls.append(call)
         self._notify()  # waiters only run once this handler awaits, i.e. after the outcome
         try:

@@ -32,9 +32,15 @@ def knowledge_copy(folder: Path) -> Path:
 
 
 def instance(
-    fake: FakeBotApi, folder: Path, number: int, database: str, knowledge_dir: Path
+    fake: FakeBotApi,
+    folder: Path,
+    number: int,
+    database: str,
+    knowledge_dir: Path,
+    **settings: str,
 ) -> ServeProcess:
-    """Instance `number` of `sosbot serve` on `database`, with reminders checked often."""
+    """Instance `number` of `sosbot serve` on `database`, with reminders checked often (unless
+    `settings` say otherwise)."""
     home = folder / f"instance{number}"
     home.mkdir(exist_ok=True)
     return ServeProcess(
@@ -42,9 +48,12 @@ def instance(
         home,
         database,
         knowledge_dir=str(knowledge_dir),
-        reminder_check_seconds=CHECK_SECONDS,
-        reminder_lead_times=LEAD,
-        drain_seconds=DRAIN_SECONDS,
+        **{
+            "reminder_check_seconds": CHECK_SECONDS,
+            "reminder_lead_times": LEAD,
+            "drain_seconds": DRAIN_SECONDS,
+            **settings,
+        },
     )
 
 
@@ -67,6 +76,15 @@ async def set_webhook(fake: FakeBotApi, instances: list[ServeProcess]) -> None:
                 "allowed_updates": ["message", "callback_query", "inline_query"],
             },
         ) as response,
+    ):
+        assert response.status == 200
+
+
+async def delete_webhook(fake: FakeBotApi) -> None:
+    """What `sosbot set-webhook --delete` tells Telegram, straight to the fake."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{fake.base_url}{TEST_TOKEN}/deleteWebhook", json={}) as response,
     ):
         assert response.status == 200
 
