@@ -10,7 +10,8 @@ of that chat on any instance can enter at the same time:
    saved if it changed, so that a follow-up reaching another instance knows this turn;
 3. the update is recorded as handled.
 
-A StoreError before the handlers ran leaves the update unhandled, for Telegram to send again.
+A StoreError before the handlers ran leaves the update unhandled: in webhook mode for Telegram
+to send again; when polling (nothing will send it again) it is answered without the turn.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ async def handle_in_turn(
 ) -> bool:
     """Await `processing` (python-telegram-bot handling `update`) as the update's turn; False,
     and `processing` closed unawaited, if some instance had already handled the update. Raises
-    StoreError when the database fails before the handlers run."""
+    StoreError when the database fails (then `processing` may not have been awaited: the caller
+    decides what becomes of it)."""
     runtime: Runtime = application.bot_data.runtime
     store = runtime.store
     key = turn_key(update)
@@ -70,6 +72,8 @@ async def handle_in_turn(
         async with store.chat_turn(key):
             if await store.update_handled(update.update_id):
                 runtime.metrics.duplicate_updates.inc()
+                if inspect.iscoroutine(processing):
+                    processing.close()
                 return False
             if chat is None:
                 await processing
@@ -87,9 +91,14 @@ async def handle_in_turn(
             await store.record_update_handled(update.update_id, runtime.clock())
     finally:
         IN_TURN.reset(in_turn)
-        if inspect.iscoroutine(processing):
-            # Never started where the turn ended before it (a finished one ignores this).
-            processing.close()
     runtime.metrics.updates.labels(update_kind(update)).inc()
     runtime.metrics.handling_seconds.observe(time.perf_counter() - started)
     return True
+
+
+def never_started(processing: Awaitable[object]) -> bool:
+    """Whether `processing` is a coroutine not yet begun."""
+    return (
+        inspect.iscoroutine(processing)
+        and inspect.getcoroutinestate(processing) == inspect.CORO_CREATED
+    )

@@ -15,6 +15,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.errors import StoreError
+from handlers.turns import never_started
+
 logger = logging.getLogger(__name__)
 
 # Handles an update given python-telegram-bot's handling of it (handlers.turns.handle_in_turn).
@@ -70,6 +73,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 await coroutine
             else:
                 await self.turn(update, coroutine)
+        except StoreError as error:
+            if not never_started(coroutine):
+                logger.warning("The database failed after an update was answered: %s", error)
+                return
+            # Polled updates are not sent again: answered, without the chat's context.
+            logger.warning("The database failed (%s); an update is answered without it", error)
+            try:
+                await coroutine
+            except Exception:
+                logger.exception("An update failed outside its handlers")
         except Exception:
             logger.exception("An update failed outside its handlers")
 

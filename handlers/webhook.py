@@ -80,11 +80,15 @@ def webhook_app(application: SosbotApplication, secret: str, serving: Serving) -
             update = None
         if update is None:
             return PlainTextResponse("not an update", status_code=HTTPStatus.BAD_REQUEST)
+        processing = application.process_update(update)
         try:
-            await handle_in_turn(application, update, application.process_update(update))
+            await handle_in_turn(application, update, processing)
         except StoreError as error:
             logger.warning("An update is left for Telegram to send again: %s", error)
             return _unavailable("database unavailable")
+        finally:
+            # Never begun if the database failed first (closing a finished one does nothing).
+            processing.close()
         return Response(status_code=HTTPStatus.OK)
 
     async def livez(request: Request) -> Response:
