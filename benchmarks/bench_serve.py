@@ -32,14 +32,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import shutil
 import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import cycle, islice
 from pathlib import Path
 
@@ -47,7 +43,6 @@ import psutil
 
 from benchmarks.bench_telegram import CHATS, _answer_all, _start, _stop
 from benchmarks.bench_understanding import load_questions
-from tests.bot_process import free_port
 from tests.e2e.serving import (
     delete_webhook,
     instance,
@@ -60,7 +55,7 @@ from tests.e2e.serving import (
 )
 from tests.e2e.test_reminders_e2e import event, reminders, write_events
 from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
-from tests.postgres import PostgresServer, _binaries
+from tests.postgres import PostgresServer, running_postgres
 
 QUIET = {"log_level": "WARNING"}
 # As `sosbot run` is timed: the default reminder check, no faster.
@@ -68,23 +63,6 @@ AS_RUN = {**QUIET, "reminder_check_seconds": "60"}
 FAILOVER_CHATS = 300
 FAILOVER_CHECK_SECONDS = "1"
 WINDOW = 5.0
-
-
-@contextmanager
-def running_postgres() -> Iterator[PostgresServer]:
-    """A throw-away PostgreSQL server, as tests/postgres.py's session fixture starts one."""
-    folder = Path(tempfile.mkdtemp(prefix="sosbot-bench-postgres-"))
-    server = PostgresServer(_binaries(), folder, free_port(), os.geteuid() == 0)
-    server._own(folder)
-    try:
-        server.init()
-        server.start()
-        yield server
-    finally:
-        try:
-            server.stop()
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -152,8 +152,10 @@ class PostgresServer:
         return name
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A server of its own, in a temporary folder, for the block (the tests' session, or a
+    benchmark's run)."""
     as_postgres = os.geteuid() == 0
     folder = Path(tempfile.mkdtemp(prefix="sosbot-postgres-"))
     server = PostgresServer(_binaries(), folder, _free_port(), as_postgres)
@@ -171,6 +173,12 @@ def postgres_server() -> Iterator[PostgresServer]:
             server.stop()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture

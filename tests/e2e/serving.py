@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,6 +95,21 @@ async def stop_all(instances: list[ServeProcess]) -> None:
     for each in instances:
         if each.process is not None and each.process.poll() is None:
             await each.stop()
+
+
+@asynccontextmanager
+async def serving(
+    fake: FakeBotApi, folder: Path, database: str, knowledge_dir: Path
+) -> AsyncIterator[list[ServeProcess]]:
+    """Two instances on `database`, started at the same moment, the webhook set to both; both
+    stopped after the block."""
+    instances = [instance(fake, folder, n, database, knowledge_dir) for n in (1, 2)]
+    try:
+        await start_all(instances)
+        await set_webhook(fake, instances)
+        yield instances
+    finally:
+        await stop_all(instances)
 
 
 def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:

@@ -20,14 +20,11 @@ import pytest_asyncio
 from tests.bot_process import ServeProcess
 from tests.e2e.serving import (
     CHECK_SECONDS,
-    instance,
     knowledge_copy,
     leaders,
     one_leader,
     sent_to,
-    set_webhook,
-    start_all,
-    stop_all,
+    serving,
 )
 from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
 from tests.postgres import PostgresServer
@@ -52,14 +49,8 @@ async def pair(
     """Two instances on one fresh database, started together, the webhook set to both."""
     folder = tmp_path_factory.mktemp("pair")
     database = postgres_server.url(postgres_server.create_database())
-    knowledge = knowledge_copy(folder)
-    instances = [instance(fake, folder, n, database, knowledge) for n in (1, 2)]
-    try:
-        await start_all(instances)
-        await set_webhook(fake, instances)
+    async with serving(fake, folder, database, knowledge_copy(folder)) as instances:
         yield instances
-    finally:
-        await stop_all(instances)
 
 
 async def test_two_instances_started_at_once_migrate_once_and_elect_one_leader(

@@ -17,13 +17,10 @@ import pytest
 from tests.bot_process import ServeProcess
 from tests.e2e.serving import (
     CHECK_SECONDS,
-    instance,
     knowledge_copy,
     one_leader,
     sent_to,
-    set_webhook,
-    start_all,
-    stop_all,
+    serving,
     subscribe_directly,
 )
 from tests.e2e.test_reminders_e2e import event, reminders, write_events
@@ -45,20 +42,11 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pair(
+async def running(
     fake: FakeBotApi, tmp_path: Path, postgres_url: str, knowledge_dir: Path
-) -> list[ServeProcess]:
-    return [instance(fake, tmp_path, n, postgres_url, knowledge_dir) for n in (1, 2)]
-
-
-@pytest.fixture
-async def running(fake: FakeBotApi, pair: list[ServeProcess]) -> AsyncIterator[list[ServeProcess]]:
-    try:
-        await start_all(pair)
-        await set_webhook(fake, pair)
-        yield pair
-    finally:
-        await stop_all(pair)
+) -> AsyncIterator[list[ServeProcess]]:
+    async with serving(fake, tmp_path, postgres_url, knowledge_dir) as instances:
+        yield instances
 
 
 async def test_the_leader_killed_mid_fan_out_is_replaced_and_none_is_lost(
