@@ -128,8 +128,10 @@ class PostgresServer:
     def start(self) -> None:
         self._pg_ctl("start", "-t", "60")
 
-    def stop(self) -> None:
-        self._pg_ctl("stop", "-m", "immediate")
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: "fast" ends every connection and writes what was committed;
+        "immediate" is a crash (with this server's settings, the last commits are lost)."""
+        self._pg_ctl("stop", "-m", mode)
 
     def restart_blocking(self) -> None:
         """Stop the server (every connection to it ends) and start it again."""
@@ -170,7 +172,7 @@ def running_postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         try:
-            server.stop()
+            server.stop("immediate")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -31,6 +31,28 @@ def known_event(event_id: str, start: str = "2026-03-08") -> KnownEvent:
     return KnownEvent(event_id, start, START + timedelta(days=1))
 
 
+async def turns_taken(first: Store, second: Store, hold: float = 0.1) -> list[str]:
+    """A chat turn taken on `first` for `hold` seconds, and one on `second` for the same chat
+    asked for meanwhile: what happened, in order."""
+    happened: list[str] = []
+    first_inside = asyncio.Event()
+
+    async def in_first() -> None:
+        async with first.chat_turn(CHAT):
+            first_inside.set()
+            happened.append("first in")
+            await asyncio.sleep(hold)
+            happened.append("first out")
+
+    async def in_second() -> None:
+        await first_inside.wait()
+        async with second.chat_turn(CHAT):
+            happened.append("second in")
+
+    await asyncio.wait_for(asyncio.gather(in_first(), in_second()), 10)
+    return happened
+
+
 class StoreContract:
     # Subscriptions
 
@@ -311,23 +333,7 @@ class StoreContract:
         assert [await store.update_handled(update) for update in (1, 2)] == [False, True]
 
     async def test_a_chat_turn_waits_for_the_one_before_on_the_same_key(self, store: Store) -> None:
-        happened: list[str] = []
-        first_inside = asyncio.Event()
-
-        async def first() -> None:
-            async with store.chat_turn(CHAT):
-                first_inside.set()
-                happened.append("first in")
-                await asyncio.sleep(0.2)
-                happened.append("first out")
-
-        async def second() -> None:
-            await first_inside.wait()
-            async with store.chat_turn(CHAT):
-                happened.append("second in")
-
-        await asyncio.wait_for(asyncio.gather(first(), second()), 10)
-        assert happened == ["first in", "first out", "second in"]
+        assert await turns_taken(store, store) == ["first in", "first out", "second in"]
 
     async def test_chat_turns_on_different_keys_do_not_wait_for_each_other(
         self, store: Store

@@ -1,1 +1,2 @@
-"""Storage: the Store port, its schema and migrations, the SQLite adapter and an in-memory fake."""
+"""Storage: the Store port, its schema and migrations, the SQLite and PostgreSQL adapters and an
+in-memory fake."""

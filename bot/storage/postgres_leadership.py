@@ -76,11 +76,16 @@ class PostgresLeadership:
             database = self._leader.database
             try:
                 connection = await connect(database)
+            except psycopg.Error as error:
+                raise StoreError(failure(database, error)) from error
+            try:
                 cursor = await connection.execute(
                     "SELECT pg_try_advisory_lock(%s, %s)", (NAMESPACE, REMINDER_LEADER_LOCK)
                 )
                 row = await cursor.fetchone()
             except psycopg.Error as error:
+                with suppress(psycopg.Error):
+                    await connection.close()
                 raise StoreError(failure(database, error)) from error
             if row is None or not row[0]:
                 with suppress(psycopg.Error):

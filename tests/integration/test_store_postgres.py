@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -14,9 +15,10 @@ import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
 from bot.settings import PostgresUrl
-from bot.storage.postgres import PostgresStore
+from bot.storage.postgres import POOL_WAIT_SECONDS, PostgresStore
 from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
+from tests.store_contract import turns_taken
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CHAT = 1001
@@ -151,6 +153,30 @@ async def test_the_store_works_again_after_the_server_restarts(
         await store.close()
 
 
+async def test_while_the_server_is_down_calls_fail_in_bounded_time_and_then_work_again(
+    database: PostgresUrl, postgres_server: PostgresServer
+) -> None:
+    store = await PostgresStore.open(database)
+    leadership = store.reminder_leadership()
+    try:
+        await store.subscribe(CHAT, "SFK", NOW)
+        await asyncio.to_thread(postgres_server.stop)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreError, match="failed"):
+                await store.subscriptions(CHAT)
+            assert time.monotonic() - started < POOL_WAIT_SECONDS + 5
+            with pytest.raises(StoreError):
+                await leadership.try_acquire()
+        finally:
+            await asyncio.to_thread(postgres_server.start)
+        assert await store.subscriptions(CHAT) == ["SFK"]
+        assert await leadership.try_acquire()
+    finally:
+        await leadership.release()
+        await store.close()
+
+
 async def test_a_leadership_is_lost_with_a_restart_and_can_be_taken_again(
     database: PostgresUrl, postgres_server: PostgresServer
 ) -> None:
@@ -176,24 +202,8 @@ async def test_a_leadership_is_lost_with_a_restart_and_can_be_taken_again(
 async def test_a_chat_turn_in_one_instance_waits_for_another_instances(
     two_stores: tuple[PostgresStore, PostgresStore],
 ) -> None:
-    first, second = two_stores
-    happened: list[str] = []
-    first_inside = asyncio.Event()
-
-    async def in_first() -> None:
-        async with first.chat_turn(CHAT):
-            first_inside.set()
-            happened.append("first in")
-            await asyncio.sleep(0.3)
-            happened.append("first out")
-
-    async def in_second() -> None:
-        await first_inside.wait()
-        async with second.chat_turn(CHAT):
-            happened.append("second in")
-
-    await asyncio.wait_for(asyncio.gather(in_first(), in_second()), 10)
-    assert happened == ["first in", "first out", "second in"]
+    # Long enough for the second store to ask the server for the lock meanwhile.
+    assert await turns_taken(*two_stores, hold=0.5) == ["first in", "first out", "second in"]
 
 
 async def test_one_instance_leads_at_a_time_and_a_released_lead_passes_on(
