@@ -13,7 +13,10 @@ and two `sosbot serve` on one database (the fake posting round-robin to them, on
 chat, as Telegram behind a load balancer would). Each is given the same batch of real questions
 (from tests/data) across 50 private chats at once and timed until every one is answered. The
 figures are medians over the rounds; for `serve`, the handling time of each update is the time
-from the fake's POST to its 200 (the reply is sent before the 200), p50 and p99 over all; and
+from the fake's POST to its 200 (the reply is sent before the 200), p50 and p99 over all (with
+up to 40 in flight, as Telegram's default max_connections, mostly time waiting in line), and
+over 50 questions of one chat after each batch, which go one at a time (the time to handle one
+update alone); and
 the CPU time the bot's processes used an update (psutil: less sensitive than the rates to the
 other work on a shared machine; PostgreSQL's and the fake's own are not counted).
 
@@ -58,6 +61,9 @@ from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
 from tests.postgres import PostgresServer, running_postgres
 
 QUIET = {"log_level": "WARNING"}
+# Questions sent to one chat after each batch, so one at a time: the handling time alone.
+ALONE = 50
+ONE_CHAT = 40_000
 # As `sosbot run` is timed: the default reminder check, no faster.
 AS_RUN = {**QUIET, "reminder_check_seconds": "60"}
 FAILOVER_CHATS = 300
@@ -77,9 +83,10 @@ def cpu_seconds(pids: list[int]) -> float:
 
 async def serve_round(
     fake: FakeBotApi, folder: Path, database: str, count: int, batch: list[str]
-) -> tuple[float, list[float], float]:
-    """Updates a second through `count` instances, each update's POST-to-200 seconds, and the
-    instances' CPU seconds an update."""
+) -> tuple[float, list[float], float, list[float]]:
+    """Updates a second through `count` instances, each update's POST-to-200 seconds, the
+    instances' CPU seconds an update, and the POST-to-200 seconds of updates sent one at a
+    time."""
     knowledge = folder / "knowledge"
     if not knowledge.exists():
         knowledge_copy(folder)
@@ -94,16 +101,23 @@ async def serve_round(
         await fake.wait_delivered(timeout=60)
         used = cpu_seconds(pids) - used
         handling = [p.ended - p.started for p in fake.webhook_posts[posted:] if p.accepted]
+        # One chat's questions go one at a time (Telegram's order): each is handled alone.
+        posted = len(fake.webhook_posts)
+        for question in batch[:ALONE]:
+            fake.push_message(ONE_CHAT, question)
+        await fake.wait_delivered(timeout=60)
+        alone = [p.ended - p.started for p in fake.webhook_posts[posted:] if p.accepted]
     finally:
         await delete_webhook(fake)
         await stop_all(instances)
-    return len(batch) / seconds, handling, used / len(batch)
+    return len(batch) / seconds, handling, used / len(batch), alone
 
 
 async def updates(fake: FakeBotApi, server: PostgresServer, rounds: int, size: int) -> None:
     batch = list(islice(cycle(load_questions()), size))
     rates: dict[str, list[float]] = {"run": [], "echo": [], "serve x1": [], "serve x2": []}
     handling: dict[str, list[float]] = {"serve x1": [], "serve x2": []}
+    alone: dict[str, list[float]] = {name: [] for name in handling}
     cpu: dict[str, list[float]] = {name: [] for name in rates}
     databases = {name: server.url(server.create_database()) for name in handling}
     with tempfile.TemporaryDirectory() as folder:
@@ -118,9 +132,12 @@ async def updates(fake: FakeBotApi, server: PostgresServer, rounds: int, size: i
             for name, count in (("serve x1", 1), ("serve x2", 2)):
                 home = Path(folder) / name.replace(" ", "")
                 home.mkdir(exist_ok=True)
-                rate, times, used = await serve_round(fake, home, databases[name], count, batch)
+                rate, times, used, one_by_one = await serve_round(
+                    fake, home, databases[name], count, batch
+                )
                 rates[name].append(rate)
                 handling[name] += times
+                alone[name] += one_by_one
                 cpu[name].append(used)
     print(f"Updates: {rounds} rounds of {len(batch)} questions over {CHATS} chats each")
     echo = statistics.median(rates["echo"])
@@ -134,7 +151,9 @@ async def updates(fake: FakeBotApi, server: PostgresServer, rounds: int, size: i
             times = handling[name]
             line += (
                 f"; handling p50 {1000 * percentile(times, 0.5):.1f} ms, "
-                f"p99 {1000 * percentile(times, 0.99):.1f} ms"
+                f"p99 {1000 * percentile(times, 0.99):.1f} ms (one at a time: p50 "
+                f"{1000 * percentile(alone[name], 0.5):.1f} ms, "
+                f"p99 {1000 * percentile(alone[name], 0.99):.1f} ms)"
             )
         print(line)
         print(f"  {'':9} rounds: {' '.join(f'{v:.0f}' for v in values)}")
