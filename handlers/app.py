@@ -99,7 +99,7 @@ def build_application(
             settings.telegram_api_url.removesuffix("/bot") + "/file/bot"
         )
     application = builder.build()
-    processor.turn = partial(handle_in_turn, application)
+    processor.turn = partial(handle_in_turn, application, claimed=False)
     handlers.register(application)
     return application
 

@@ -4,8 +4,9 @@ Polling (`sosbot run`) and webhooks (`sosbot serve`) both come here. Inside the 
 `chat_turn` for the update's chat (or, for an inline query, its sender), which no other update
 of that chat on any instance can enter at the same time:
 
-1. an update some instance already handled is left alone (Telegram delivers at least once: a
-   re-sent update, or one posted to two instances, is answered once);
+1. an update some instance already handled is left alone (Telegram delivers webhook updates
+   at least once: a re-sent update, or one posted to two instances, is answered once; polled
+   updates come once, and are not claimed);
 2. the chat's conversation is loaded from the store, the update handled, and the conversation
    saved if it changed, so that a follow-up reaching another instance knows this turn;
 3. the update is recorded as handled.
@@ -53,12 +54,17 @@ def turn_key(update: Update) -> int | None:
 
 
 async def handle_in_turn(
-    application: SosbotApplication, update: Update, processing: Awaitable[object]
+    application: SosbotApplication,
+    update: Update,
+    processing: Awaitable[object],
+    *,
+    claimed: bool = True,
 ) -> bool:
     """Await `processing` (python-telegram-bot handling `update`) as the update's turn; False,
     and `processing` closed unawaited, if some instance had already handled the update. Raises
     StoreError when the database fails (then `processing` may not have been awaited: the caller
-    decides what becomes of it)."""
+    decides what becomes of it). Without `claimed`, the update is not checked or recorded as
+    handled: polling gets each update once (getUpdates' offset), and only one process polls."""
     runtime: Runtime = application.bot_data.runtime
     store = runtime.store
     key = turn_key(update)
@@ -70,7 +76,7 @@ async def handle_in_turn(
             await processing
             return True
         async with store.chat_turn(key):
-            if await store.update_handled(update.update_id):
+            if claimed and await store.update_handled(update.update_id):
                 runtime.metrics.duplicate_updates.inc()
                 if inspect.iscoroutine(processing):
                     processing.close()
@@ -88,7 +94,8 @@ async def handle_in_turn(
                 finally:
                     # The store holds it; a copy kept here would go stale on another instance.
                     application.drop_chat_data(chat.id)
-            await store.record_update_handled(update.update_id, runtime.clock())
+            if claimed:
+                await store.record_update_handled(update.update_id, runtime.clock())
     finally:
         IN_TURN.reset(in_turn)
     runtime.metrics.updates.labels(update_kind(update)).inc()
