@@ -1,4 +1,4 @@
-"""The `sosbot` command: ask, chat, check, run, unanswered and migrate-db.
+"""The `sosbot` command: ask, chat, check, run, serve, set-webhook, unanswered and migrate-db.
 
 `ask`, `chat` and `check` never import telegram: they must work, and start fast, on a machine
 where nobody has a bot token.
@@ -104,17 +104,27 @@ def _database_errors() -> Iterator[None]:
         raise CommandError(f"sosbot: {error}", 1) from error
 
 
-def run(settings: Settings) -> None:
+def start_bot(settings: Settings, command: str, *, delete: bool, out: TextIO) -> None:
+    """`run` (polling), `serve` (one webhook instance) or `set-webhook`. No token, a database
+    it cannot use, a rejected token or knowledge it refuses ends it with one line (or the
+    knowledge's faults) and its status."""
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
-        raise CommandError(NO_TOKEN, EXIT_USAGE)
+        raise CommandError(NO_TOKEN.replace("sosbot run", f"sosbot {command}"), EXIT_USAGE)
     # Imported here so that ask, chat and check never load telegram.
+    from handlers import serve as webhook
     from handlers.app import run_polling
 
     try:
-        # The lock is held until the bot stops: a second bot on the database would send every
-        # reminder twice. run_polling opens the database before Telegram is asked anything.
-        with _database_errors(), sole_use(settings.database):
-            run_polling(settings)
+        with _database_errors():
+            if command == "serve":
+                webhook.run_webhook(settings)
+            elif command == "set-webhook":
+                print(webhook.set_webhook(settings, delete=delete), file=out)
+            else:
+                # The lock is held until the bot stops: a second bot on the database would send
+                # every reminder twice. run_polling opens the database before Telegram is asked.
+                with sole_use(settings.database):
+                    run_polling(settings)
     except TokenRejectedError as error:
         raise CommandError(f"sosbot: {error}", EXIT_USAGE) from None
     except KnowledgeError as error:
@@ -201,6 +211,9 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-no-events", action="store_true", help="accept an empty events list"
     )
     commands.add_parser("run", help="run the Telegram bot (needs SOSBOT_TELEGRAM_TOKEN)")
+    commands.add_parser("serve", help="run one webhook instance (README: Deployment)")
+    webhook = commands.add_parser("set-webhook", help="point Telegram at SOSBOT_WEBHOOK_URL")
+    webhook.add_argument("--delete", action="store_true", help="delete it: back to polling")
     unanswered_parser = commands.add_parser(
         "unanswered", help="the questions most often not understood"
     )
@@ -248,8 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sys.stderr,
                     allow_no_events=arguments.allow_no_events,
                 )
-            case "run":
-                run(settings)
+            case "run" | "serve" | "set-webhook":
+                delete = getattr(arguments, "delete", False)
+                start_bot(settings, arguments.command, delete=delete, out=sys.stdout)
             case "unanswered":
                 unanswered(settings, arguments.limit, sys.stdout)
             case "migrate-db":

@@ -18,6 +18,7 @@ from bot.actions.statistics import QuestionTally
 from bot.clock import Clock, utc_now
 from bot.errors import StoreError
 from bot.languages import Language
+from bot.metrics import Metrics
 from bot.reminders.delivery import Delivery
 from bot.reminders.view import EventsView
 from bot.replies.current import CurrentKnowledge, KnowledgeView
@@ -39,11 +40,14 @@ class Runtime:
     questions: QuestionTally = field(default_factory=QuestionTally)
     # One reload at a time: a slow load finishing late must not replace a newer one.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # What this instance counts, for Prometheus.
+    metrics: Metrics = field(default_factory=Metrics)
     # Pacing and the store's health for reminders and announcements.
     delivery: Delivery = field(init=False)
 
     def __post_init__(self) -> None:
         self.delivery = Delivery(self.store, self.clock)
+        self.questions.on_count = self.metrics.count_question
 
     @property
     def services(self) -> Services:

@@ -28,6 +28,10 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _LEAD = re.compile(r"^(\d+)\s*([smhd])$")
 # A reminder more than a year ahead is a typo, and a big enough number overflows timedelta.
 MAX_LEAD = timedelta(days=366)
+# What Telegram accepts as a webhook's secret_token (setWebhook): 1-256 of these.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# host:port, the host a name, an IPv4 address or a bracketed IPv6 one.
+_LISTEN = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})")
 
 
 def parse_lead_times(text: str) -> tuple[timedelta, ...]:
@@ -140,6 +144,25 @@ class Settings(BaseSettings):
     log_unanswered: bool = Field(
         False, description="Keep questions the engine could not answer, without any user id"
     )
+    # Webhook mode (`sosbot serve`, `sosbot set-webhook`).
+    listen: str = Field(
+        "127.0.0.1:8080", description="host:port `sosbot serve` listens on, behind the proxy"
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Sent back by Telegram with every update: 1-256 of A-Z a-z 0-9 _ -"
+    )
+    webhook_url: str | None = Field(
+        None, description="The public https URL Telegram posts updates to (`set-webhook`)"
+    )
+    webhook_max_connections: int = Field(
+        40, ge=1, le=100, description="Updates Telegram posts at once (`set-webhook`)"
+    )
+    drain_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=5,
+        description="After SIGTERM, how long `serve` answers 503 before it stops listening",
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -176,6 +199,27 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        match = _LISTEN.fullmatch(value)
+        if match is None or not 0 < int(match["port"]) < 65536:
+            raise ValueError("expected host:port, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _usable_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 1 to 256 of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        """SOSBOT_LISTEN as (host, port), the brackets of an IPv6 host taken off."""
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -12,11 +12,12 @@ import asyncio
 import gc
 import logging
 import signal
+from functools import partial
 
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, JobQueue
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot.commands import Command, menu_commands
@@ -27,7 +28,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.translations import Texts, texts_for
 from handlers.context import SosbotApplication, SosbotContext, context_types
+from handlers.metered import MeteredRequest
 from handlers.reminders import start_reminders
+from handlers.turns import handle_in_turn
 from handlers.updates import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -57,16 +60,26 @@ async def set_menus(bot: Bot) -> None:
 
 
 async def _post_shutdown(application: SosbotApplication) -> None:
-    await application.bot_data.runtime.close()
+    shared = application.bot_data
+    try:
+        async with shared.delivery_lock:
+            await shared.leader.release()
+    finally:
+        await shared.runtime.close()
 
 
-def build_application(runtime: Runtime, request: BaseRequest | None = None) -> SosbotApplication:
-    """The whole bot around an open runtime, ready to poll. `request`: the HTTP client for the
-    Bot API (tests pass one that answers in process); by default python-telegram-bot's."""
+def build_application(
+    runtime: Runtime, request: BaseRequest | None = None, *, webhook: bool = False
+) -> SosbotApplication:
+    """The whole bot around an open runtime: ready to poll, or with `webhook` to be given
+    updates (no updater; python-telegram-bot's customwebhookbot example). `request`: the HTTP
+    client for the Bot API (tests pass one that answers in process); by default
+    python-telegram-bot's."""
     settings = runtime.settings
     if settings.telegram_token is None:
-        raise CommandError("sosbot run needs a bot token (SOSBOT_TELEGRAM_TOKEN)", EXIT_USAGE)
+        raise CommandError("sosbot needs a bot token (SOSBOT_TELEGRAM_TOKEN)", EXIT_USAGE)
     jobs: JobQueue[SosbotContext] = JobQueue()
+    processor = PerChatUpdateProcessor(CONCURRENT_UPDATES)
 
     async def post_init(application: SosbotApplication) -> None:
         await set_menus(application.bot)
@@ -82,20 +95,24 @@ def build_application(runtime: Runtime, request: BaseRequest | None = None) -> S
         .base_url(settings.telegram_api_url)
         .context_types(context_types(runtime))
         .job_queue(jobs)
-        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(_post_shutdown)
     )
+    if webhook:
+        builder = builder.updater(None)
     if request is None:
         # Each update in flight may hold a connection, and reminders need one of their own.
-        builder = builder.connection_pool_size(2 * CONCURRENT_UPDATES)
-    else:
-        builder = builder.request(request).get_updates_request(request)
+        request = HTTPXRequest(connection_pool_size=4 * CONCURRENT_UPDATES)
+    elif not webhook:
+        builder = builder.get_updates_request(request)
+    builder = builder.request(MeteredRequest(request, runtime.metrics))
     if settings.telegram_api_url.endswith("/bot"):
         builder = builder.base_file_url(
             settings.telegram_api_url.removesuffix("/bot") + "/file/bot"
         )
     application = builder.build()
+    processor.turn = partial(handle_in_turn, application, claimed=False)
     handlers.register(application)
     return application
 

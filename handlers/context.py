@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
+from bot.reminders.leadership import Leader
 from bot.runtime import Runtime
 from bot.understanding.conversation import Conversation
 
@@ -21,16 +22,32 @@ logger = logging.getLogger(__name__)
 
 
 class BotData:
-    """What the whole bot shares on Telegram's side: the runtime, and one lock so that one
-    delivery (a reminder tick, an announcement, a reload's announcement) runs at a time."""
+    """What the whole bot shares on Telegram's side: the runtime, one lock so that one
+    delivery (a reminder tick, an announcement, a reload's announcement) runs at a time, and
+    this instance's part in the reminder leadership (made at the first delivery)."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.delivery_lock = asyncio.Lock()
+        self._leader: Leader | None = None
+
+    @property
+    def leader(self) -> Leader:
+        """Use it only holding delivery_lock: one check of the leadership at a time."""
+        if self._leader is None:
+            runtime = self.runtime
+            self._leader = Leader(
+                runtime.store.reminder_leadership(),
+                runtime.delivery,
+                runtime.store,
+                runtime.metrics,
+            )
+        return self._leader
 
 
 class ChatData:
-    """A chat's conversation context: in memory only, so a restart forgets it."""
+    """A chat's conversation context for the update being handled: loaded from the store at the
+    start of its turn and saved at the end (handlers.turns), dropped in between."""
 
     def __init__(self) -> None:
         self.conversation = Conversation()

@@ -18,6 +18,7 @@ from telegram.ext import JobQueue
 
 from bot.actions.reload import reload_knowledge
 from bot.errors import ChatUnreachableError, SendFailedError, StoreError
+from bot.metrics import Metrics
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
@@ -36,13 +37,14 @@ CAPTION_LIMIT = 1024
 STATISTICS_SAVE_SECONDS = 60.0
 
 
-def telegram_sender(bot: Bot) -> Sender:
+def telegram_sender(bot: Bot, metrics: Metrics) -> Sender:
     """bot.reminders.delivery's Sender over python-telegram-bot: the whole reply, in as many
     messages as it takes; accepted once the last is."""
 
     async def send(chat_id: int, reply: Reply) -> None:
         try:
             await send_whole(bot, chat_id, reply)
+            metrics.reminders.inc()
         except (Forbidden, ChatMigrated) as error:
             raise ChatUnreachableError from error
         except BadRequest as error:
@@ -56,15 +58,24 @@ def telegram_sender(bot: Bot) -> Sender:
 
 
 async def reminder_tick(context: SosbotContext) -> None:
-    """JobQueue callback: send what is due; a tick while another still sends is skipped."""
-    lock = context.bot_data.delivery_lock
-    if lock.locked():
+    """JobQueue callback: if this instance holds the reminder leadership (tried for if not),
+    send what is due; on taking it, first announce the events added while nobody led. A tick
+    while another delivery still runs is skipped."""
+    shared = context.bot_data
+    if shared.delivery_lock.locked() or shared.runtime.delivery.halted:
         return
-    async with lock:
-        runtime = context.runtime
+    async with shared.delivery_lock:
+        leader = shared.leader
+        was_leading = leader.held
+        if not await leader.lead():
+            return
+        runtime = shared.runtime
         delivery = runtime.delivery
+        send = telegram_sender(context.bot, runtime.metrics)
+        if not was_leading:
+            await _announce_and_prune_held(send, shared)
         with delivery.watching_the_store():
-            sent = await tick(delivery, telegram_sender(context.bot), runtime.events_view())
+            sent = await tick(delivery, send, runtime.events_view())
             if sent:
                 logger.info("Sent %d reminders", sent)
 
@@ -79,26 +90,42 @@ async def save_statistics(context: SosbotContext) -> None:
         logger.warning("The question counts could not be saved; they are kept for next time")
 
 
-async def _announce_and_prune(bot: Bot, shared: BotData) -> int | None:
-    """Announce new and moved events, then prune what is old enough, one delivery at a time;
-    how many messages went out, or None if the database failed (said once in the log)."""
+async def _announce_and_prune_held(send: Sender, shared: BotData) -> int | None:
+    """Announce new and moved events, then prune what is old enough, holding delivery_lock and
+    the leadership; how many messages went out, or None if the database failed (said once in
+    the log)."""
     runtime = shared.runtime
     delivery = runtime.delivery
-    async with shared.delivery_lock:
-        with delivery.watching_the_store():
-            announced = await announce_new_events(
-                delivery, telegram_sender(bot), runtime.events_view()
-            )
-            await prune_old_records(
-                delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
-            )
-            return announced
+    with delivery.watching_the_store():
+        try:
+            announced = await announce_new_events(delivery, send, runtime.events_view())
+        except StoreError:
+            raise
+        except Exception:
+            logger.exception("Announcing new events failed; reminders go on")
+            return 0
+        await prune_old_records(
+            delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
+        )
+        return announced
     return None
 
 
-async def announce_at_start(context: SosbotContext) -> None:
-    """JobQueue callback: announce the events added while the bot was down."""
-    await _announce_and_prune(context.bot, context.bot_data)
+async def _announce_and_prune(bot: Bot, shared: BotData) -> str:
+    """Announce new and moved events and prune, one delivery at a time, if this instance leads;
+    what happened, said to whoever reloaded."""
+    async with shared.delivery_lock:
+        if not await shared.leader.lead():
+            return (
+                "New and moved events are announced by the instance that sends reminders, once "
+                "it has these files too."
+            )
+        announced = await _announce_and_prune_held(
+            telegram_sender(bot, shared.runtime.metrics), shared
+        )
+    if announced is None:
+        return "New and moved events will be announced once the database works again."
+    return f"Announced new and moved events in {announced} messages."
 
 
 async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = False) -> str:
@@ -114,13 +141,7 @@ async def reload_and_announce(bot: Bot, shared: BotData, *, confirmed: bool = Fa
     )
     if not outcome.ok:
         return outcome.message
-    announced = await _announce_and_prune(bot, shared)
-    if announced is None:
-        return (
-            f"{outcome.message} New and moved events will be announced once the database works "
-            "again."
-        )
-    return f"{outcome.message} Announced new and moved events in {announced} messages."
+    return f"{outcome.message} {await _announce_and_prune(bot, shared)}"
 
 
 def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext]) -> None:
@@ -131,7 +152,6 @@ def start_reminders(application: SosbotApplication, jobs: JobQueue[SosbotContext
         first=0.1,
         name="reminders",
     )
-    jobs.run_once(announce_at_start, when=0, name="announce-at-start")
     jobs.run_repeating(
         save_statistics,
         interval=STATISTICS_SAVE_SECONDS,

@@ -131,7 +131,6 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
         subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
-
 def reply_for(view: KnowledgeView, intent: Intent, council_code: str | None) -> Reply:
     """The reply a button asking a question shows (at FIXED_NOW)."""
     request = view.engine.request_for(intent, council_code)

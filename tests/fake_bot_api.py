@@ -16,6 +16,11 @@ strings, and multipart forms when files are uploaded).  Every request is recorde
 real long polling on ``getUpdates``.  Faults (429 flood control, 403 blocked chats, arbitrary
 one-shot errors) can be injected for the reminder tests.
 
+Webhook mode: after ``setWebhook`` the updates pushed are POSTed to the webhook (or to the
+instance URLs given to :meth:`FakeBotApi.deliver_webhook_to`, round-robin) with the secret
+header, one in flight per chat and per user, re-sent until a 2xx (tests/fake_webhook.py);
+``getUpdates`` answers 409 meanwhile, as Telegram does. ``deleteWebhook`` goes back to polling.
+
 Deliberate simplifications: ``parse_mode`` is not interpreted (text is echoed verbatim, without
 entities), only inline keyboards are echoed back as ``reply_markup`` (as Telegram does), and any
 method not implemented here answers ``{"ok": true, "result": true}``.
@@ -39,6 +44,8 @@ from typing import Any, Final, Self
 
 from aiohttp import web
 from aiohttp.web_request import FileField
+
+from tests.fake_webhook import Webhook, WebhookDelivery, WebhookPost
 
 __all__ = [
     "BOT_FIRST_NAME",
@@ -150,6 +157,8 @@ class ApiCall:
     error_code: int | None = None
     description: str | None = None
     result: Any = None
+    #: The token in the request's URL: which of several bot processes made the call.
+    token: str = ""
 
     @property
     def rejected(self) -> bool:
@@ -268,9 +277,14 @@ class FakeBotApi:
         self._accepted_sends_per_chat: dict[ChatId, deque[float]] = {}
         self._hold_after: int | None = None
         self._released = asyncio.Event()
+        self.webhook: Webhook | None = None
+        self._webhook_targets: list[str] = []
+        self._delivery: WebhookDelivery | None = None
+        self._webhook_posts: list[WebhookPost] = []
         self._handlers: dict[str, Callable[[JSONDict], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
@@ -319,6 +333,7 @@ class FakeBotApi:
         self._closing = True
         self._released.set()
         self._notify()
+        await self._stop_delivery()
         await runner.cleanup()
 
     async def __aenter__(self) -> Self:
@@ -432,14 +447,73 @@ class FakeBotApi:
 
     # ------------------------------------------------------------------ update injection
 
-    def push_update(self, raw: Mapping[str, Any]) -> JSONDict:
-        """Queue an arbitrary update; ``update_id`` is (re)assigned. Returns the update."""
+    def push_update(self, raw: Mapping[str, Any], *, deliver: bool = True) -> JSONDict:
+        """Queue an arbitrary update; ``update_id`` is (re)assigned. Returns the update.
+        ``deliver=False``: only made (with its id), for a test to post it itself."""
         update = copy.deepcopy(dict(raw))
         update.pop("update_id", None)
         update = {"update_id": next(self._update_ids), **update}
-        self._pending.append(update)
-        self._notify()
+        if deliver:
+            self._pending.append(update)
+            self._notify()
+            if self._delivery is not None:
+                self._delivery.wake()
         return update
+
+    # ------------------------------------------------------------------ webhook mode
+
+    def deliver_webhook_to(self, urls: Iterable[str]) -> None:
+        """POST the webhook's updates to these URLs, round-robin, instead of the webhook's own
+        (as a load balancer in front of several instances would)."""
+        self._webhook_targets = list(urls)
+        if self._delivery is not None:
+            self._delivery.targets = self._webhook_targets
+
+    @property
+    def webhook_posts(self) -> list[WebhookPost]:
+        """Every attempt to deliver an update to the webhook, in order."""
+        return list(self._webhook_posts)
+
+    async def wait_delivered(self, timeout: float = 10.0) -> None:
+        """Wait until the webhook has accepted every pending update."""
+        if not await self._wait_until(lambda: not self._pending, timeout):
+            raise AssertionError(f"{len(self._pending)} updates still pending after {timeout}s")
+
+    def _webhook_accepted(self, update: JSONDict) -> None:
+        self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+        self._notify()
+
+    async def _stop_delivery(self) -> None:
+        delivery, self._delivery = self._delivery, None
+        if delivery is not None:
+            await delivery.stop()
+
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        url = params.get("url")
+        secret = params.get("secret_token")
+        if not isinstance(url, str) or not url:
+            raise _ApiError(400, "Bad Request: bad webhook: an HTTPS URL must be provided")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _ApiError(400, "Bad Request: secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if params.get("drop_pending_updates"):
+            self._pending.clear()
+        await self._stop_delivery()
+        self.webhook = Webhook(
+            url=url,
+            secret_token=None if secret is None else str(secret),
+            allowed_updates=frozenset(allowed) if isinstance(allowed, list) and allowed else None,
+            max_connections=int(params.get("max_connections") or 40),
+        )
+        self._delivery = WebhookDelivery(
+            self.webhook,
+            pending=lambda: list(self._pending),
+            accepted=self._webhook_accepted,
+            targets=self._webhook_targets,
+            posts=self._webhook_posts,
+        )
+        self._delivery.start()
+        return True
 
     def push_message(
         self,
@@ -451,6 +525,7 @@ class FakeBotApi:
         username: str | None = None,
         reply_to_bot_message_id: int | None = None,
         entities: list[JSONDict] | None = None,
+        deliver: bool = True,
     ) -> JSONDict:
         """Queue a ``message`` update from a user.
 
@@ -476,7 +551,7 @@ class FakeBotApi:
         if reply_to_bot_message_id is not None:
             message["reply_to_message"] = self._bot_message_for(chat_id, reply_to_bot_message_id)
         self._store(message)
-        return self.push_update({"message": message})
+        return self.push_update({"message": message}, deliver=deliver)
 
     def set_user_language(self, user_id: int, language_code: str) -> None:
         """The language of a user's Telegram app: the ``language_code`` of their updates."""
@@ -601,7 +676,9 @@ class FakeBotApi:
             if request.transport is None or request.transport.is_closing():
                 # The client died while waiting: nothing was delivered.
                 return web.Response(status=499)
-        call = ApiCall(method=method, params=params, time=time.monotonic())
+        call = ApiCall(
+            method=method, params=params, time=time.monotonic(), token=request.match_info["token"]
+        )
         self.calls.append(call)
         self._notify()  # waiters only run once this handler awaits, i.e. after the outcome
         try:
@@ -852,6 +929,12 @@ class FakeBotApi:
         }
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self.webhook is not None:
+            raise _ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         if offset > 0:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
@@ -876,10 +959,21 @@ class FakeBotApi:
     async def _delete_webhook(self, params: JSONDict) -> bool:
         if params.get("drop_pending_updates"):
             self._pending.clear()
+        await self._stop_delivery()
+        self.webhook = None
         return True
 
     async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        info: JSONDict = {
+            "url": self.webhook.url if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
+        if self.webhook is not None:
+            info["max_connections"] = self.webhook.max_connections
+            if self.webhook.allowed_updates is not None:
+                info["allowed_updates"] = sorted(self.webhook.allowed_updates)
+        return info
 
     async def _send_message(self, params: JSONDict) -> JSONDict:
         text = params.get("text")

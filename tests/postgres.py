@@ -128,8 +128,10 @@ class PostgresServer:
     def start(self) -> None:
         self._pg_ctl("start", "-t", "60")
 
-    def stop(self) -> None:
-        self._pg_ctl("stop", "-m", "immediate")
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server: "fast" ends every connection and writes what was committed;
+        "immediate" is a crash (with this server's settings, the last commits are lost)."""
+        self._pg_ctl("stop", "-m", mode)
 
     def restart_blocking(self) -> None:
         """Stop the server (every connection to it ends) and start it again."""
@@ -152,8 +154,10 @@ class PostgresServer:
         return name
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A server of its own, in a temporary folder, for the block (the tests' session, or a
+    benchmark's run)."""
     as_postgres = os.geteuid() == 0
     folder = Path(tempfile.mkdtemp(prefix="sosbot-postgres-"))
     server = PostgresServer(_binaries(), folder, _free_port(), as_postgres)
@@ -168,9 +172,15 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         try:
-            server.stop()
+            server.stop("immediate")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.replies.current import KnowledgeView
@@ -19,8 +20,12 @@ class QuestionTally:
 
     answered: int = 0
     not_understood: int = 0
+    # Told of each question as it is counted (the runtime's metrics).
+    on_count: Callable[[bool], None] | None = None
 
     def count(self, understood: bool) -> None:
+        if self.on_count is not None:
+            self.on_count(understood)
         if understood:
             self.answered += 1
         else:

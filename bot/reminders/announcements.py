@@ -109,6 +109,9 @@ async def announce_new_events(delivery: Delivery, send: Sender, view: EventsView
             changes = event_changes(known, view.events, now=now, timezone=view.timezone)
             items = await _announcements(delivery, view, changes)
             sent = await delivery.fan_out(send, items) if items else 0
+            if delivery.halted:
+                # Cut short as the bot stops: the events stay unseen, for the next sender.
+                return sent
             await remember_events_seen(delivery.store, view.events, view.timezone, now)
     except StoreError:
         raise

@@ -70,6 +70,9 @@ class Delivery:
     unrecorded: deque[Record] = field(default_factory=deque)
     # New events whose announcing a database failure cut short: the next tick finishes it.
     announcing_unfinished: bool = False
+    # Set when the bot stops: a fan-out ends after the message in flight, the rest left for
+    # whichever instance sends next (nothing is recorded that was not sent).
+    halted: bool = False
 
     @contextmanager
     def watching_the_store(self) -> Iterator[None]:
@@ -117,7 +120,7 @@ class Delivery:
         pacer = self.pacer
         pacer.forget_idle_chats()
         sent = 0
-        while queues:
+        while queues and not self.halted:
             now = pacer.monotonic()
             ready = [c for c in queues if pacer.ready_at(c) <= now]
             if not ready:
@@ -206,5 +209,5 @@ async def send_due_reminders(delivery: Delivery, send: Sender, view: EventsView)
             return total
         sent = await delivery.fan_out(send, items)
         total += sent
-        if sent < len(items):
+        if sent < len(items) or delivery.halted:
             return total

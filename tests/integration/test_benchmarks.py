@@ -36,6 +36,23 @@ ROOT = Path(__file__).parents[2]
         pytest.param(
             ["-m", "benchmarks.bench_telegram", "--rounds", "1", "--updates", "10"], id="telegram"
         ),
+        pytest.param(
+            [
+                "-m",
+                "benchmarks.bench_serve",
+                "--rounds",
+                "1",
+                "--updates",
+                "10",
+                "--fan-out",
+                "20",
+                "--failovers",
+                "1",
+                "--failover-chats",
+                "20",
+            ],
+            id="serve",
+        ),
     ],
 )
 def test_a_benchmark_runs_to_its_end_in_a_small_size(command: list[str]) -> None:

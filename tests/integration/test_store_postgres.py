@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
 from bot.settings import PostgresUrl
-from bot.storage.postgres import PostgresStore
+from bot.storage.postgres import POOL_WAIT_SECONDS, PostgresStore
 from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
 from tests.store_contract import turns_taken
@@ -149,6 +150,30 @@ async def test_the_store_works_again_after_the_server_restarts(
         async with store.chat_turn(CHAT):
             await store.save_conversation(CHAT, await store.conversation(CHAT), NOW)
     finally:
+        await store.close()
+
+
+async def test_while_the_server_is_down_calls_fail_in_bounded_time_and_then_work_again(
+    database: PostgresUrl, postgres_server: PostgresServer
+) -> None:
+    store = await PostgresStore.open(database)
+    leadership = store.reminder_leadership()
+    try:
+        await store.subscribe(CHAT, "SFK", NOW)
+        await asyncio.to_thread(postgres_server.stop)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreError, match="failed"):
+                await store.subscriptions(CHAT)
+            assert time.monotonic() - started < POOL_WAIT_SECONDS + 5
+            with pytest.raises(StoreError):
+                await leadership.try_acquire()
+        finally:
+            await asyncio.to_thread(postgres_server.start)
+        assert await store.subscriptions(CHAT) == ["SFK"]
+        assert await leadership.try_acquire()
+    finally:
+        await leadership.release()
         await store.close()
 
 

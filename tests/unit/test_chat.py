@@ -163,7 +163,7 @@ Between = Callable[[Turn], Awaitable[object]]
 
 
 async def _follow_up_after(services: Services, between: Between) -> Reply:
-    """"who trains Lincolnshire?", then `between`, then "and Swansea?" in one conversation."""
+    """ "who trains Lincolnshire?", then `between`, then "and Swansea?" in one conversation."""
     turn = Turn(services, 1, Conversation(), allowed)
     await respond(turn, "who trains Lincolnshire?")
     await between(turn)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 import pytest
 from telegram import Chat, Message, Update
 
+from bot.errors import StoreError
 from handlers.updates import PerChatUpdateProcessor
 
 SLOTS = 4
@@ -86,3 +88,25 @@ async def test_a_failing_update_does_not_stop_the_chats_next_ones(failing: int) 
     go.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     assert handled == [n for n in (1, 2, 3) if n != failing]
+
+
+@pytest.mark.parametrize("fails", ["before", "after"])
+async def test_a_polled_update_is_answered_once_whether_the_database_fails_before_or_after(
+    fails: str,
+) -> None:
+    """Polling confirms updates as it takes them: one whose turn the database refused is still
+    answered (without the chat's context), and one answered is not answered again."""
+    processor = PerChatUpdateProcessor(SLOTS)
+    handled: list[int] = []
+
+    async def handle() -> None:
+        handled.append(1)
+
+    async def failing_turn(update: Update, processing: Awaitable[object]) -> bool:
+        if fails == "after":
+            await processing
+        raise StoreError("database is locked")
+
+    processor.turn = failing_turn
+    await processor.process_update(update_in(1, 1), handle())
+    assert handled == [1]
