@@ -42,7 +42,12 @@ class Metrics:
             "sosbot_questions_not_understood", "Questions not understood", registry=registry
         )
         self.reminders = Counter(
-            "sosbot_reminders_sent", "Reminders and announcements sent", registry=registry
+            "sosbot_reminders_sent", "Reminders of events sent", registry=registry
+        )
+        self.announcements = Counter(
+            "sosbot_announcements_sent",
+            "Announcements of new and moved events sent",
+            registry=registry,
         )
         self.send_errors = Counter(
             "sosbot_send_errors", "Messages Telegram refused or that failed", registry=registry

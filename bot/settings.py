@@ -224,3 +224,18 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def secrets(self) -> list[str]:
+        """What no log line may show: the token, the webhook secret and the database's
+        password, as written in the URL and decoded."""
+        found = [
+            secret.get_secret_value()
+            for secret in (self.telegram_token, self.webhook_secret)
+            if secret is not None
+        ]
+        if isinstance(self.database, PostgresUrl):
+            password = urlsplit(self.database.url.get_secret_value()).password
+            if password:
+                found += [password, unquote(password)]
+        return [secret for secret in found if secret]

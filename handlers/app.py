@@ -121,7 +121,7 @@ def run_polling(settings: Settings) -> None:
     """Poll until SIGINT or SIGTERM, then stop cleanly. Raises UnusableDatabaseError,
     KnowledgeError or TokenRejectedError, each before anything is sent."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    configure_logging(settings.log_level, secrets=[token])
+    configure_logging(settings.log_level, secrets=settings.secrets)
     # The runtime is opened, and the application initialised, on the loop run_polling then uses
     # (it skips initialising again): the store's connection belongs to it, and run_polling's own
     # start-up logs a rejected token with a traceback before raising.

@@ -12,13 +12,13 @@ import asyncio
 import logging
 import signal
 
+from prometheus_client import Counter
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import JobQueue
 
 from bot.actions.reload import reload_knowledge
 from bot.errors import ChatUnreachableError, SendFailedError, StoreError
-from bot.metrics import Metrics
 from bot.reminders.announcements import announce_new_events, prune_old_records, tick
 from bot.reminders.delivery import Sender
 from bot.replies.calendar import event_ics
@@ -37,14 +37,15 @@ CAPTION_LIMIT = 1024
 STATISTICS_SAVE_SECONDS = 60.0
 
 
-def telegram_sender(bot: Bot, metrics: Metrics) -> Sender:
+def telegram_sender(bot: Bot, sent: Counter) -> Sender:
     """bot.reminders.delivery's Sender over python-telegram-bot: the whole reply, in as many
-    messages as it takes; accepted once the last is."""
+    messages as it takes; accepted once the last is, and counted in `sent` (the reminders' or
+    the announcements' counter of bot.metrics)."""
 
     async def send(chat_id: int, reply: Reply) -> None:
         try:
             await send_whole(bot, chat_id, reply)
-            metrics.reminders.inc()
+            sent.inc()
         except (Forbidden, ChatMigrated) as error:
             raise ChatUnreachableError from error
         except BadRequest as error:
@@ -71,9 +72,9 @@ async def reminder_tick(context: SosbotContext) -> None:
             return
         runtime = shared.runtime
         delivery = runtime.delivery
-        send = telegram_sender(context.bot, runtime.metrics)
         if not was_leading:
-            await _announce_and_prune_held(send, shared)
+            await _announce_and_prune_held(context.bot, shared)
+        send = telegram_sender(context.bot, runtime.metrics.reminders)
         with delivery.watching_the_store():
             sent = await tick(delivery, send, runtime.events_view())
             if sent:
@@ -90,12 +91,13 @@ async def save_statistics(context: SosbotContext) -> None:
         logger.warning("The question counts could not be saved; they are kept for next time")
 
 
-async def _announce_and_prune_held(send: Sender, shared: BotData) -> int | None:
+async def _announce_and_prune_held(bot: Bot, shared: BotData) -> int | None:
     """Announce new and moved events, then prune what is old enough, holding delivery_lock and
     the leadership; how many messages went out, or None if the database failed (said once in
     the log)."""
     runtime = shared.runtime
     delivery = runtime.delivery
+    send = telegram_sender(bot, runtime.metrics.announcements)
     with delivery.watching_the_store():
         try:
             announced = await announce_new_events(delivery, send, runtime.events_view())
@@ -120,9 +122,7 @@ async def _announce_and_prune(bot: Bot, shared: BotData) -> str:
                 "New and moved events are announced by the instance that sends reminders, once "
                 "it has these files too."
             )
-        announced = await _announce_and_prune_held(
-            telegram_sender(bot, shared.runtime.metrics), shared
-        )
+        announced = await _announce_and_prune_held(bot, shared)
     if announced is None:
         return "New and moved events will be announced once the database works again."
     return f"Announced new and moved events in {announced} messages."

@@ -138,9 +138,7 @@ async def serve_webhook(settings: Settings) -> None:
 
 
 def run_webhook(settings: Settings) -> None:
-    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    configure_logging(settings.log_level, secrets=[s for s in (token, secret) if s])
+    configure_logging(settings.log_level, secrets=settings.secrets)
     asyncio.run(serve_webhook(settings))
 
 
@@ -176,7 +174,5 @@ async def configure_webhook(settings: Settings, *, delete: bool) -> str:
 
 
 def set_webhook(settings: Settings, *, delete: bool) -> str:
-    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    configure_logging("WARNING", secrets=[s for s in (token, secret) if s])
+    configure_logging("WARNING", secrets=settings.secrets)
     return asyncio.run(configure_webhook(settings, delete=delete))

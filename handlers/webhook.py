@@ -98,8 +98,7 @@ def webhook_app(application: SosbotApplication, secret: str, serving: Serving) -
         if serving.draining:
             return _unavailable("draining")
         try:
-            # The cheapest question the store answers from the database itself.
-            await runtime.store.update_handled(0)
+            await runtime.store.ping()
         except StoreError:
             return _unavailable("database unavailable")
         return PlainTextResponse("ready")

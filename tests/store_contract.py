@@ -317,6 +317,11 @@ class StoreContract:
 
     # Several instances as one bot
 
+    async def test_a_store_whose_database_answers_is_pinged_without_error(
+        self, store: Store
+    ) -> None:
+        assert await store.ping() is None
+
     async def test_an_update_is_handled_once_recorded_and_a_repeat_is_harmless(
         self, store: Store
     ) -> None:

@@ -51,6 +51,9 @@ class MemoryStore(MemoryChatState):
     async def close(self) -> None:
         return
 
+    async def ping(self) -> None:
+        self._may("ping")
+
     # Subscriptions
 
     async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:

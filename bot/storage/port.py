@@ -64,6 +64,11 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """Ask the database something trivial, and answer quickly: whether this instance is
+        ready (`GET /readyz`). Raises StoreError if the database does not answer."""
+        ...
+
     # Subscriptions
 
     async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:

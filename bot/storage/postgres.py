@@ -14,6 +14,7 @@ What only PostgreSQL does:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -23,7 +24,7 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from bot.errors import UnusableDatabaseError
+from bot.errors import StoreError, UnusableDatabaseError
 from bot.scopes import ALL
 from bot.settings import PostgresUrl
 from bot.storage.port import PendingReminder, ReminderLeadership, ReminderSlot
@@ -44,6 +45,10 @@ logger = logging.getLogger(__name__)
 STATEMENT_CONNECTIONS = 10
 TURN_CONNECTIONS = 20
 POOL_WAIT_SECONDS = 10.0
+# How long `ping` (GET /readyz) waits for the database: a load balancer's health check gives
+# up after a few seconds, and an outage should turn the instance unready well before
+# POOL_WAIT_SECONDS.
+PING_SECONDS = 2.0
 
 Pool = AsyncConnectionPool[AsyncConnection[Any]]
 
@@ -100,6 +105,15 @@ class PostgresStore(SqlStore):
     async def close(self) -> None:
         for pool in self._owned:
             await pool.close()
+
+    async def ping(self) -> None:
+        try:
+            async with asyncio.timeout(PING_SECONDS):
+                await super().ping()
+        except TimeoutError:
+            raise StoreError(
+                f"the database {self._database} did not answer within {PING_SECONDS:g} s"
+            ) from None
 
     async def schema_version(self) -> int:
         rows = await self._sql.rows("SELECT version FROM schema_version")

@@ -44,6 +44,9 @@ class SqlStore(SqlChatState):
     def __init__(self, sql: Sql) -> None:
         super().__init__(sql)
 
+    async def ping(self) -> None:
+        await self._sql.rows("SELECT 1")
+
     # Subscriptions
 
     async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:

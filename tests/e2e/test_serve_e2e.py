@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.bot_process import ServeProcess
+from tests.bot_process import WEBHOOK_SECRET, ServeProcess
 from tests.e2e.serving import (
     CHECK_SECONDS,
     knowledge_copy,
@@ -27,7 +27,7 @@ from tests.e2e.serving import (
     serving,
 )
 from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
-from tests.postgres import PostgresServer
+from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -121,3 +121,21 @@ async def test_twenty_chats_of_five_questions_over_both_instances_are_answered_i
     handled = [await each.metric(name) - b for each, b in zip(pair, before, strict=True)]
     assert sum(handled) == len(chats) * len(COUNCILS)
     assert min(handled) > 0, "both instances answered"
+
+
+async def test_at_debug_the_logs_and_metrics_show_no_text_id_secret_or_password(
+    fake: FakeBotApi, pair: list[ServeProcess]
+) -> None:
+    chat = 987654321987  # a number no log line has otherwise
+    fake.push_message(chat, "who trains Lincolnshire? (a phrase to look for)")
+    await fake.wait_for("sendMessage", lambda c: c.chat_id == chat, ok=True)
+    await fake.wait_delivered()
+    for each in pair:
+        assert await each.post_update(fake.push_message(chat, "x", deliver=False), "wrong") == 403
+    pages = [(await each.get("/metrics"))[1] for each in pair]
+    logs = [each.log() for each in pair]
+    assert all("DEBUG" in log for log in logs), "the instances run at DEBUG"
+    for said in (*logs, *pages):
+        for private in ("a phrase to look for", str(chat), WEBHOOK_SECRET, PASSWORD):
+            assert private not in said
+        assert PASSWORD_IN_URL not in said

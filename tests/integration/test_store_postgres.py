@@ -15,7 +15,7 @@ import pytest
 
 from bot.errors import StoreError, UnusableDatabaseError
 from bot.settings import PostgresUrl
-from bot.storage.postgres import POOL_WAIT_SECONDS, PostgresStore
+from bot.storage.postgres import PING_SECONDS, POOL_WAIT_SECONDS, PostgresStore
 from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
 from tests.store_contract import turns_taken
@@ -174,6 +174,26 @@ async def test_while_the_server_is_down_calls_fail_in_bounded_time_and_then_work
         assert await leadership.try_acquire()
     finally:
         await leadership.release()
+        await store.close()
+
+
+async def test_while_the_server_is_down_a_ping_fails_well_within_the_pools_wait(
+    database: PostgresUrl, postgres_server: PostgresServer
+) -> None:
+    store = await PostgresStore.open(database)
+    try:
+        await store.ping()
+        await asyncio.to_thread(postgres_server.stop)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreError) as raised:
+                await store.ping()
+            assert time.monotonic() - started < PING_SECONDS + 1 < POOL_WAIT_SECONDS
+            assert PASSWORD not in str(raised.value)
+        finally:
+            await asyncio.to_thread(postgres_server.start)
+        await store.ping()
+    finally:
         await store.close()
 
 

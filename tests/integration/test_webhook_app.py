@@ -140,7 +140,7 @@ async def test_while_the_database_fails_updates_get_503_and_the_instance_is_not_
     instance: Instance, shared_store: MemoryStore
 ) -> None:
     assert (await instance.client.get("/readyz")).status_code == 200
-    shared_store.failing.update({"chat_turn", "update_handled"})
+    shared_store.failing.update({"chat_turn", "update_handled", "ping"})
     response = await instance.post(message(7, "what stage is Suffolk at?"))
     assert response.status_code == 503
     assert response.headers["Retry-After"]
@@ -148,6 +148,17 @@ async def test_while_the_database_fails_updates_get_503_and_the_instance_is_not_
     assert instance.replies() == []
     shared_store.failing.clear()
     assert (await instance.client.get("/readyz")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("failing", "readiness"),
+    [({"ping"}, 503), ({"update_handled", "chat_turn"}, 200)],
+)
+async def test_readiness_is_the_stores_ping(
+    instance: Instance, shared_store: MemoryStore, failing: set[str], readiness: int
+) -> None:
+    shared_store.failing.update(failing)
+    assert (await instance.client.get("/readyz")).status_code == readiness
 
 
 async def test_a_body_that_is_not_an_update_is_a_bad_request(instance: Instance) -> None:
@@ -173,6 +184,7 @@ async def test_the_metrics_count_updates_replies_and_the_handling_time(
     assert "sosbot_reminder_leader 0.0" in text
     for name in (
         "sosbot_reminders_sent_total",
+        "sosbot_announcements_sent_total",
         "sosbot_send_errors_total",
         "sosbot_telegram_429_total",
     ):

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.logs import REDACTED, RedactingFilter
+from bot.settings import Settings
 
 TOKEN = "123456:SECRET-token"
 
@@ -55,3 +56,15 @@ def test_lines_without_the_token_pass_unchanged(
 ) -> None:
     logger.info("Sent %d reminders", 3)
     assert captured == ["Sent 3 reminders"]
+
+
+def test_the_settings_secrets_are_the_token_the_webhook_secret_and_the_database_password() -> None:
+    settings = Settings(
+        telegram_token=TOKEN,
+        webhook_secret="hook-secret_1",
+        database="postgresql://sosbot:p%40ss%2Fword@db.example.org:5432/sosbot",
+    )
+    assert sorted(settings.secrets) == sorted(
+        [TOKEN, "hook-secret_1", "p%40ss%2Fword", "p@ss/word"]
+    )
+    assert Settings(database="bot.sqlite3").secrets == []

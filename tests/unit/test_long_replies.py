@@ -79,7 +79,7 @@ async def test_a_button_with_a_short_reply_keeps_its_buttons_on_the_edited_messa
 async def test_a_reminder_is_sent_whole_with_its_buttons_on_the_last_piece(
     bot: Bot, request_: RecordingRequest
 ) -> None:
-    await telegram_sender(bot, Metrics())(CHAT["id"], LONG_REPLY)
+    await telegram_sender(bot, Metrics().reminders)(CHAT["id"], LONG_REPLY)
     _assert_whole(request_.texts("sendMessage"))
     *earlier, last = request_.markups("sendMessage")
     assert earlier == [None] * len(earlier)
@@ -90,7 +90,7 @@ async def test_a_reminder_whose_last_piece_fails_is_not_delivered() -> None:
     request = RecordingRequest(fail_after=1)
     bot = await _bot(request)
     with pytest.raises(SendFailedError):
-        await telegram_sender(bot, Metrics())(CHAT["id"], LONG_REPLY)
+        await telegram_sender(bot, Metrics().reminders)(CHAT["id"], LONG_REPLY)
 
 
 def test_an_inline_result_is_one_message_cut_at_a_block_that_says_where_the_rest_is() -> None:
