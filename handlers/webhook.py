@@ -33,7 +33,7 @@ from bot.errors import StoreError
 from bot.feeds import calendar_feed
 from bot.metrics import CONTENT_TYPE
 from handlers.context import SosbotApplication
-from handlers.turns import handle_in_turn
+from handlers.turns import handle_in_turn, never_started
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,11 @@ def webhook_app(application: SosbotApplication, secret: str, serving: Serving) -
         try:
             await handle_in_turn(application, update, processing)
         except StoreError as error:
+            if not never_started(processing):
+                # Answered, but its context or its claim not saved: sent again, it would be
+                # answered twice.
+                logger.warning("The database failed after an update was answered: %s", error)
+                return Response(status_code=HTTPStatus.OK)
             logger.warning("An update is left for Telegram to send again: %s", error)
             return _unavailable("database unavailable")
         finally:

@@ -150,6 +150,16 @@ async def test_while_the_database_fails_updates_get_503_and_the_instance_is_not_
     assert (await instance.client.get("/readyz")).status_code == 200
 
 
+@pytest.mark.parametrize("failing", ["save_conversation", "record_update_handled"])
+async def test_an_update_answered_before_the_database_failed_gets_200_and_one_reply(
+    instance: Instance, shared_store: MemoryStore, failing: str
+) -> None:
+    shared_store.failing.add(failing)
+    response = await instance.post(message(7, "what stage is Suffolk at?"))
+    assert response.status_code == 200, "a 503 would have Telegram send it again: two replies"
+    assert len(instance.replies()) == 1
+
+
 @pytest.mark.parametrize(
     ("failing", "readiness"),
     [({"ping"}, 503), ({"update_handled", "chat_turn"}, 200)],
