@@ -16,7 +16,7 @@ import pytest
 from bot.errors import StoreError, UnusableDatabaseError
 from bot.settings import PostgresUrl
 from bot.storage.postgres import PING_SECONDS, POOL_WAIT_SECONDS, PostgresStore
-from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK
+from bot.storage.postgres_schema import MIGRATIONS, NAMESPACE, REMINDER_LEADER_LOCK, connect
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
 from tests.store_contract import turns_taken
 
@@ -195,6 +195,24 @@ async def test_while_the_server_is_down_a_ping_fails_well_within_the_pools_wait(
         await store.ping()
     finally:
         await store.close()
+
+
+async def test_the_server_takes_a_silent_peer_for_dead_within_half_a_minute(
+    database: PostgresUrl,
+) -> None:
+    # The leader's connection among them: a leader's machine that dies without closing it must
+    # not keep the reminder leadership for the kernel's two hours.
+    connection = await connect(database)
+    try:
+        cursor = await connection.execute(
+            "SELECT current_setting('tcp_keepalives_idle')::int, "
+            "current_setting('tcp_keepalives_interval')::int, "
+            "current_setting('tcp_keepalives_count')::int"
+        )
+        idle, interval, count = await cursor.fetchone() or (0, 0, 0)
+    finally:
+        await connection.close()
+    assert 0 < idle + interval * count <= 30
 
 
 async def test_a_leadership_is_lost_with_a_restart_and_can_be_taken_again(
