@@ -32,6 +32,7 @@ from telegram import Update
 from bot.errors import StoreError
 from bot.feeds import calendar_feed
 from bot.metrics import CONTENT_TYPE
+from bot.replies.current import KnowledgeView
 from handlers.context import SosbotApplication
 from handlers.turns import handle_in_turn, never_started
 
@@ -111,13 +112,22 @@ def webhook_app(application: SosbotApplication, secret: str, serving: Serving) -
     async def metrics(request: Request) -> Response:
         return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE)
 
+    # Each feed as last written, with the knowledge it was written from: writing one takes
+    # milliseconds on the event loop (20 ms for every event), and anyone may ask for it.
+    # Bounded: only known ids are kept, and a reload (a new view) drops them all.
+    feeds: dict[str, bytes] = {}
+    feeds_of: list[KnowledgeView] = []
+
     async def calendar(request: Request) -> Response:
-        feed = calendar_feed(
-            runtime.current.view,
-            request.path_params["feed"],
-            runtime.settings.zone,
-            runtime.clock(),
-        )
+        view, feed_id = runtime.current.view, request.path_params["feed"]
+        if not feeds_of or feeds_of[0] is not view:
+            feeds.clear()
+            feeds_of[:] = [view]
+        feed = feeds.get(feed_id)
+        if feed is None:
+            feed = calendar_feed(view, feed_id, runtime.settings.zone, runtime.clock())
+            if feed is not None:
+                feeds[feed_id] = feed
         if feed is None:
             return PlainTextResponse("no such calendar", status_code=HTTPStatus.NOT_FOUND)
         return Response(

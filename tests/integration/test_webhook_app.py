@@ -13,7 +13,7 @@ import httpx
 import icalendar
 import pytest
 
-from bot.feeds import EVERY_EVENT
+from bot.feeds import EVERY_EVENT, calendar_feed
 from bot.replies.current import CurrentKnowledge, KnowledgeView
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -21,7 +21,7 @@ from bot.storage.memory import MemoryStore
 from handlers.app import build_application
 from handlers.webhook import SECRET_HEADER, Serving, webhook_app
 from tests.bot_api_in_process import RecordingRequest
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, LONDON
 
 SECRET = "a-webhook_secret-0123"
 _update_ids = itertools.count(1)
@@ -215,6 +215,27 @@ async def test_a_calendar_feed_has_one_event_each_with_a_stable_uid(
     assert sorted(uids) == sorted(f"{e.id}@sosbot" for e in expected)
     again = [str(e["UID"]) for e in icalendar.Calendar.from_ical(second.content).walk("VEVENT")]
     assert again == uids
+
+
+async def test_a_calendar_feed_is_written_once_for_each_knowledge_loaded(
+    instance: Instance, view: KnowledgeView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+
+    def counted(*arguments: Any) -> bytes | None:
+        written.append(arguments[1])
+        return calendar_feed(*arguments)
+
+    monkeypatch.setattr("handlers.webhook.calendar_feed", counted)
+    first = await instance.client.get("/calendar/suffolk.ics")
+    again = await instance.client.get("/calendar/suffolk.ics")
+    assert again.content == first.content
+    await instance.client.get("/calendar/nowhere.ics")
+    await instance.client.get("/calendar/nowhere.ics")
+    assert written == ["suffolk", "nowhere", "nowhere"]
+    instance.runtime.current.view = KnowledgeView.build(view.knowledge, LONDON)  # a reload
+    await instance.client.get("/calendar/suffolk.ics")
+    assert written[-1] == "suffolk" and len(written) == 4
 
 
 @pytest.mark.parametrize("feed", ["nowhere", "SUFFOLK", "all-events", "..%2Fetc"])
