@@ -49,9 +49,7 @@ def calendar_feed(
         try:
             span = calendar_span(event, timezone)
             text = view.events.calendar_text(event)
-            single = icalendar.Calendar.from_ical(
-                event_ics(event, text, timezone, stamp=stamp)
-            )
+            single = icalendar.Calendar.from_ical(event_ics(event, text, timezone, stamp=stamp))
         except (ValueError, OverflowError):
             # A date Python cannot hold the year after of: no calendar can show it either.
             logger.warning("An event's dates cannot be written to a calendar; left out")
