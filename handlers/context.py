@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
@@ -30,6 +31,8 @@ class BotData:
         self.runtime = runtime
         self.delivery_lock = asyncio.Lock()
         self._leader: Leader | None = None
+        # When the leader last forgot what is old enough (None: not yet, in this process).
+        self.pruned_at: datetime | None = None
 
     @property
     def leader(self) -> Leader:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from prometheus_client import Counter
 from telegram import Bot
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 # How often the questions counted in memory are added to the stored totals (and at shutdown).
 STATISTICS_SAVE_SECONDS = 60.0
+# How often the leader forgets what is old enough, besides at taking the lead and at reloads:
+# an instance may lead for weeks, and handled updates are to be kept a day, conversations a month.
+PRUNE_EVERY = timedelta(hours=1)
 
 
 def telegram_sender(bot: Bot, sent: Counter) -> Sender:
@@ -79,6 +83,9 @@ async def reminder_tick(context: SosbotContext) -> None:
             sent = await tick(delivery, send, runtime.events_view())
             if sent:
                 logger.info("Sent %d reminders", sent)
+            pruned_at = shared.pruned_at
+            if pruned_at is None or runtime.clock() - pruned_at >= PRUNE_EVERY:
+                await _prune(shared)
 
 
 async def save_statistics(context: SosbotContext) -> None:
@@ -106,11 +113,17 @@ async def _announce_and_prune_held(bot: Bot, shared: BotData) -> int | None:
         except Exception:
             logger.exception("Announcing new events failed; reminders go on")
             return 0
-        await prune_old_records(
-            delivery.store, runtime.clock(), runtime.settings.reminder_lead_times
-        )
+        await _prune(shared)
         return announced
     return None
+
+
+async def _prune(shared: BotData) -> None:
+    """Forget what is old enough, through the leader's store; raises StoreError."""
+    runtime = shared.runtime
+    now = runtime.clock()
+    await prune_old_records(runtime.delivery.store, now, runtime.settings.reminder_lead_times)
+    shared.pruned_at = now
 
 
 async def _announce_and_prune(bot: Bot, shared: BotData) -> str:
