@@ -92,7 +92,6 @@ class PostgresLeadership:
                     await connection.close()
                 return False
             self._leader.open = connection
-            logger.info("This instance now sends the reminders")
             return True
 
     async def still_held(self) -> bool:
