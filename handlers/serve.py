@@ -34,8 +34,20 @@ from handlers.webhook import Serving, webhook_app
 
 logger = logging.getLogger(__name__)
 
-# Updates in hand get this long to finish after a SIGTERM; the whole stop stays within 15 s.
+# After a SIGTERM the process exits within STOP_SECONDS: the drain, then the updates in hand
+# get up to GRACEFUL_SECONDS to finish (less if the drain is long), and SHUTDOWN_SECONDS are
+# left for handing the leadership over and closing the store.
+STOP_SECONDS = 15
 GRACEFUL_SECONDS = 10
+SHUTDOWN_SECONDS = 2
+
+
+def graceful_seconds(drain_seconds: float) -> int:
+    """How long the updates in hand may take after a drain of `drain_seconds` (whole seconds,
+    as uvicorn takes them)."""
+    return max(1, min(GRACEFUL_SECONDS, int(STOP_SECONDS - SHUTDOWN_SECONDS - drain_seconds)))
+
+
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -117,7 +129,7 @@ async def serve_webhook(settings: Settings) -> None:
         lifespan="off",
         log_config=None,
         access_log=False,
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        timeout_graceful_shutdown=graceful_seconds(settings.drain_seconds),
     )
     try:
         if application.post_init is not None:

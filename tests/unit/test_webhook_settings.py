@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from handlers.serve import GRACEFUL_SECONDS, SHUTDOWN_SECONDS, STOP_SECONDS, graceful_seconds
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,16 @@ def test_a_secret_telegram_would_refuse_is_refused_without_repeating_it(secret: 
 def test_max_connections_are_what_telegram_allows(connections: int) -> None:
     with pytest.raises(ValidationError):
         Settings(webhook_max_connections=connections)
+
+
+@pytest.mark.parametrize("drain", [0.0, 2.0, 2.5, 4.0, 5.0])
+def test_the_drain_and_the_updates_in_hand_leave_time_to_exit_within_15_seconds(
+    drain: float,
+) -> None:
+    graceful = graceful_seconds(drain)
+    assert 0 < graceful <= GRACEFUL_SECONDS
+    assert drain + graceful + SHUTDOWN_SECONDS <= STOP_SECONDS == 15
+
+
+def test_with_the_default_drain_the_updates_in_hand_get_ten_seconds() -> None:
+    assert graceful_seconds(Settings().drain_seconds) == 10
