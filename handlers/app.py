@@ -117,6 +117,18 @@ def build_application(
     return application
 
 
+async def _refuse_if_webhook_set(bot: Bot) -> None:
+    """Raises CommandError while a webhook is set: python-telegram-bot's polling would delete it
+    without a word, and so take every update from the `sosbot serve` instances it points at."""
+    webhook = await bot.get_webhook_info()
+    if webhook.url:
+        raise CommandError(
+            f"sosbot run: a webhook is set ({webhook.url}): Telegram sends the updates there, "
+            "to `sosbot serve`. To poll instead, run `sosbot set-webhook --delete` first.",
+            1,
+        )
+
+
 def run_polling(settings: Settings) -> None:
     """Poll until SIGINT or SIGTERM, then stop cleanly. Raises UnusableDatabaseError,
     KnowledgeError or TokenRejectedError, each before anything is sent."""
@@ -132,10 +144,14 @@ def run_polling(settings: Settings) -> None:
     except BaseException:
         loop.close()
         raise
+    application: SosbotApplication | None = None
     try:
         application = build_application(runtime)
         loop.run_until_complete(application.initialize())
+        loop.run_until_complete(_refuse_if_webhook_set(application.bot))
     except BaseException as error:
+        if application is not None:
+            loop.run_until_complete(application.shutdown())
         # An open store keeps aiosqlite's thread, and with it the process, alive.
         loop.run_until_complete(runtime.close())
         loop.close()

@@ -147,3 +147,16 @@ async def test_serve_with_a_rejected_token_says_so_without_the_token_or_the_secr
     assert "rejected the token" in err
     assert TEST_TOKEN not in out + err
     assert WEBHOOK_SECRET not in out + err
+
+
+async def test_polling_while_a_webhook_is_set_is_refused_and_the_webhook_left_alone(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    status, _, _ = await sosbot(fake, "set-webhook", webhook_url=URL, webhook_secret=WEBHOOK_SECRET)
+    assert status == 0
+    status, _, err = await sosbot(fake, "run", database=str(tmp_path / "sosbot.sqlite3"))
+    assert status == 1
+    assert f"a webhook is set ({URL})" in err
+    assert "sosbot set-webhook --delete" in err
+    assert fake.calls_to("deleteWebhook") == []
+    assert fake.calls_to("getUpdates") == []
