@@ -117,7 +117,9 @@ def start_bot(settings: Settings, command: str, *, delete: bool, out: TextIO) ->
     try:
         with _database_errors():
             if command == "serve":
-                webhook.run_webhook(settings)
+                # An SQLite file is one process's, as for `run`; PostgreSQL is for sharing.
+                with sole_use(settings.database):
+                    webhook.run_webhook(settings)
             elif command == "set-webhook":
                 print(webhook.set_webhook(settings, delete=delete), file=out)
             else:

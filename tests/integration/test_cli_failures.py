@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.storage.schema import exclusive_use
 from tests.integration.test_cli import sosbot
 
 BAD_SETTING = {"SOSBOT_TIMEZONE": "Mars/Olympus"}
@@ -101,6 +102,17 @@ def test_a_bot_that_cannot_start_says_why_without_a_traceback(
     assert says in result.stderr
     assert "Traceback" not in result.stderr
     assert "never-printed-secret" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_a_bot_on_an_sqlite_file_another_bot_uses_is_refused(command: str, tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    env = {**TOKEN, "SOSBOT_DATABASE": str(database), "SOSBOT_WEBHOOK_SECRET": "a-secret"}
+    with exclusive_use(database):
+        result = sosbot(command, env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "another sosbot run is using it" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _started(*arguments: str) -> subprocess.Popen[str]:
