@@ -17,7 +17,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -86,6 +86,12 @@ def _date(value: str, timezone: ZoneInfo, language: Language) -> str:
             return f"{day}, {local:%H:%M} ({local.tzname()})"
 
 
+@lru_cache(maxsize=64)
+def _day(value: date, language: Language) -> str:
+    """ "4 December 2026": today's date, said in every reply about past events until tomorrow."""
+    return format_date(value, "d MMMM y", locale=_DATE_LOCALES[language])
+
+
 def _aspirated(text: str) -> str:
     """Welsh "a" (and) mutates the c, p and t of the word after it: "a Chyngor Sir …"."""
     first = text[:1]
@@ -119,7 +125,7 @@ class Texts:
 
     def day(self, moment: datetime) -> str:
         """ "4 December 2026": a day in words."""
-        return format_date(moment.date(), "d MMMM y", locale=_DATE_LOCALES[self.language])
+        return _day(moment.date(), self.language)
 
     def number(self, count: int) -> str:
         """A count said in running text: English words up to ten, else figures."""

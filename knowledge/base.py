@@ -73,9 +73,7 @@ class Knowledge:
         return tuple(
             council
             for _, council in sorted(self.councils.items())
-            if council.current
-            and (nation is None or council.nation.casefold() == nation.casefold())
-            and (region is None or council.region.casefold() == region.casefold())
+            if _within(council, nation, region)
         )
 
     def regions(self) -> dict[str, tuple[str, ...]]:
@@ -91,8 +89,22 @@ class Knowledge:
         self, nation: str | None = None, region: str | None = None
     ) -> tuple[Authority, ...]:
         """The adopters on record whose council is in a nation and/or a region, in file order."""
-        codes = {council.code for council in self.councils_in(nation, region)}
-        return tuple(a for a in self.authorities if a.council in codes)
+        # The few adopters' councils are looked at, not every council of the UK.
+        return tuple(
+            a
+            for a in self.authorities
+            if (council := self.councils.get(a.council)) is not None
+            and _within(council, nation, region)
+        )
 
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
+
+
+def _within(council: Council, nation: str | None, region: str | None) -> bool:
+    """Whether a council is current and in the nation and/or region (any case)."""
+    return (
+        council.current
+        and (nation is None or council.nation.casefold() == nation.casefold())
+        and (region is None or council.region.casefold() == region.casefold())
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,9 @@ class Period:
     precision: Precision
 
 
+# Records repeat a few hundred dates, and every question about events orders them all: each is
+# read once. (Periods are immutable; the bound keeps a reload's new dates from piling up.)
+@lru_cache(maxsize=4096)
 def period_of(value: str, timezone: ZoneInfo) -> Period:
     """The span `value` (an EventTime or PartialDate) covers; in `timezone` unless it has an
     offset."""

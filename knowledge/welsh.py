@@ -41,10 +41,12 @@ ListField = Literal["services", "notes"]
 
 
 def _sibling(record: Translated, field: str) -> object:
-    welsh = field + WELSH_SUFFIX
-    if welsh not in type(record).model_fields:
-        raise ValueError(f"{type(record).__name__} has no Welsh text for {field!r}")
-    return getattr(record, welsh)
+    # Asked for every record text a Welsh reply says: the attribute itself is read, not the
+    # class's field table, which pydantic reaches through two layers of descriptors each time.
+    try:
+        return getattr(record, field + WELSH_SUFFIX)
+    except AttributeError:
+        raise ValueError(f"{type(record).__name__} has no Welsh text for {field!r}") from None
 
 
 def welsh_or_none(record: Translated, field: TextField) -> str | None:

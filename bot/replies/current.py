@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,9 @@ class KnowledgeView:
     subscriptions: SubscriptionReplies
     help: HelpReplies
     several: SeveralReplies
+    # The view in each language asked for, made once and shared by the views of this knowledge
+    # (`speaking`): a language's builders are made per knowledge, not per reply.
+    spoken: dict[Language, KnowledgeView] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, knowledge: Knowledge, timezone: ZoneInfo) -> KnowledgeView:
@@ -73,10 +76,16 @@ class KnowledgeView:
         """The same knowledge and engine, with builders that speak `language`."""
         if language is self.texts.language:
             return self
-        texts = texts_for(language)
-        return dataclasses.replace(
-            self, texts=texts, **_builders(self.knowledge, self.timezone, texts)
-        )
+        view = self.spoken.get(language)
+        if view is None:
+            texts = texts_for(language)
+            # The replaced view shares `spoken`, which the English view's language completes.
+            view = dataclasses.replace(
+                self, texts=texts, **_builders(self.knowledge, self.timezone, texts)
+            )
+            self.spoken.setdefault(self.texts.language, self)
+            self.spoken[language] = view
+        return view
 
 
 class _Builders(TypedDict):

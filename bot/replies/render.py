@@ -19,7 +19,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _sendable(text: str) -> str:
-    """`text` with every lone surrogate replaced by U+FFFD, the replacement character."""
+    """`text` with every lone surrogate replaced by U+FFFD, the replacement character. Applied
+    once to the whole rendered reply: markup and joins add no surrogate, and escaping touches
+    none."""
+    if text.isascii():  # most replies: a surrogate is never ASCII
+        return text
     return _SURROGATE.sub("\ufffd", text)
 
 
@@ -42,18 +46,18 @@ def _render(reply: Reply, *, bold: Callable[[str], str], text: Callable[[str], s
             f"{text(reply.citation.label)} {text(reply.citation.title)} "
             f"({text(reply.citation.as_of)})"
         )
-    return "\n\n".join(sections)
+    return _sendable("\n\n".join(sections))
 
 
 def render_plain(reply: Reply) -> str:
     """The reply as plain text, for the console and `sosbot ask`."""
-    return _render(reply, bold=str, text=_sendable)
+    return _render(reply, bold=str, text=str)
 
 
 def _escape(text: str) -> str:
-    """Sendable text, with only <, > and & escaped: all Telegram's HTML needs outside
-    attributes; quotes stay readable."""
-    return escape(_sendable(text), quote=False)
+    """Text with only <, > and & escaped: all Telegram's HTML needs outside attributes; quotes
+    stay readable."""
+    return escape(text, quote=False)
 
 
 def render_html(reply: Reply) -> str:

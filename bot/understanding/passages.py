@@ -104,6 +104,8 @@ class PassageIndex:
             for passage in self._read(source, text)
         )
         self._of: dict[str, list[int]] = {}
+        # Each passage's place, for the sentences a question was answered with (`said_in`).
+        self._index_of = {passage: index for index, passage in enumerate(self.passages)}
         for index, passage in enumerate(self.passages):
             self._of.setdefault(passage.authority, []).append(index)
         corpus = [terms(normalise(p.text).split()) or ["-"] for p in self.passages]
@@ -158,7 +160,7 @@ class PassageIndex:
         words (beyond the subject's, the intents' and everyday words) that `text` does not
         say. "Who chairs the steering group?" is answered by the people named; "what are the
         team managers noticing?" is not."""
-        held = frozenset().union(*(self._terms[self.passages.index(p)] for p in passages))
+        held = frozenset().union(*(self._terms[self._index_of[p]] for p in passages))
         said = frozenset(terms(normalise(text).split()))
         own = [stem for stem in terms(words) if stem not in _KNOWN_STEMS]
         unsaid = [stem for stem in own if stem in held and stem not in said]

@@ -180,7 +180,7 @@ def _fold(text: str) -> str:
 
 def _pieces(folded: str) -> list[tuple[int, int, str]]:
     """The words of folded text as (start, end, word), in order."""
-    return [(m.start(), m.end(), m.group()) for m in _PIECE.finditer(folded)]
+    return [(*m.span(), m[0]) for m in _PIECE.finditer(folded)]
 
 
 def _key(phrase: str) -> str:
