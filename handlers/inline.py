@@ -44,4 +44,6 @@ async def inline_query(update: Update, context: SosbotContext) -> None:
                 ),
             )
         )
-    await query.answer(results, cache_time=CACHE_SECONDS)
+    # Personal: the results are in the asker's language, so Telegram must not hand them to
+    # someone else who types the same query.
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

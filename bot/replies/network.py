@@ -85,8 +85,8 @@ class NetworkReplies(Records):
                         "of {date}. It describes {count} of the {implementing} authorities it "
                         "counts as implementing. I also know the name of every UK council."
                     ).format(
-                        title=source.title,
-                        publisher=source.publisher,
+                        title=self.source_title(source),
+                        publisher=self.source_title(source, "publisher"),
                         date=self.date(source.as_of),
                         count=len(self.knowledge.authorities),
                         implementing=network.implementing,

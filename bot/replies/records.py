@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.replies.reply import Block, Bullets, Choice, Citation, EventRef, Paragraph
@@ -83,11 +84,11 @@ class Records:
         label = self.texts._("Source:")
         return Citation(title=self.source_title(source), as_of=as_of, label=label)
 
-    def source_title(self, source: Source) -> str:
-        """A source's title; in Welsh its Welsh title where the records give one (a title is a
-        name: without one, the English, with no note)."""
-        welsh = welsh_or_none(source, "title") if self.texts.welsh else None
-        return welsh or source.title
+    def source_title(self, source: Source, field: Literal["title", "publisher"] = "title") -> str:
+        """A source's title (or publisher); in Welsh its Welsh one where the records give one (a
+        title is a name: without one, the English, with no note)."""
+        welsh = welsh_or_none(source, field) if self.texts.welsh else None
+        return welsh or getattr(source, field)
 
     def citation_if_known(self, source_id: str | None) -> Citation | None:
         """An event's `source` is free text: cite it only when it names a listed source."""

@@ -210,7 +210,9 @@ class SubscriptionReplies(Records):
         """Outside Telegram a subscription cannot be kept; say how to get one there."""
         council = self.knowledge.councils.get(council_code) if council_code else None
         authority = self.knowledge.authority_for_council(council.code) if council else None
-        argument = authority.id if authority else (council.short_name.lower() if council else "all")
+        # A council without a record by the name the chat's language gives it: "bro morgannwg".
+        short = self.texts.council_short_name(council).lower() if council else "all"
+        argument = authority.id if authority else short
         command = {
             Intent.SUBSCRIBE: f"/subscribe {argument}",
             Intent.UNSUBSCRIBE: f"/unsubscribe {argument}",

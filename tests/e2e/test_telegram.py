@@ -212,6 +212,8 @@ async def test_inline_mode_offers_the_overview_to_share(fake: FakeBotApi, bot: B
     [result] = results
     assert result["title"] == "City and County of Swansea Council"
     assert "Stage: Implementing" in result["input_message_content"]["message_text"]
+    # In the asker's language: not to be handed by Telegram to someone else typing "swansea".
+    assert str(calls[-1].params["is_personal"]).casefold() == "true"
 
 
 async def test_in_groups_only_mentions_replies_and_commands_are_answered(

@@ -106,6 +106,37 @@ def test_the_welcome_help_and_the_stage_labels_are_welsh(view: KnowledgeView) ->
     assert "Early implementation" not in listing
 
 
+def test_the_about_text_names_the_source_by_its_welsh_title_and_publisher(
+    view: KnowledgeView,
+) -> None:
+    source = view.knowledge.sources[view.knowledge.network.source]
+    assert source.title_cy is not None
+    assert source.publisher_cy is not None
+    [_, said, *_] = _welsh(view).network.about().blocks
+    text = render_plain(Reply(intent=Intent.ABOUT, blocks=(said,)))
+    assert f"{source.title_cy} (cyhoeddwr: {source.publisher_cy};" in text
+    assert source.publisher not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "command"),
+    [
+        ("tanysgrifio i Fro Morgannwg", Language.WELSH, "/subscribe bro morgannwg"),
+        (
+            "subscribe to the Vale of Glamorgan",
+            Language.ENGLISH,
+            "/subscribe the vale of glamorgan",
+        ),
+        ("tanysgrifio i Abertawe", Language.WELSH, "/subscribe swansea"),
+    ],
+)
+def test_the_consoles_subscription_hint_names_the_council_as_the_language_does(
+    view: KnowledgeView, question: str, language: Language, command: str
+) -> None:
+    reply = answer_in_console(view, question, Conversation(), FIXED_NOW, language)
+    assert command in render_plain(reply)
+
+
 def test_welsh_council_names_come_from_the_register_and_the_records(view: KnowledgeView) -> None:
     welsh = _welsh(view)
     swansea = view.knowledge.authority("swansea")
