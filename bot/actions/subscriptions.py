@@ -36,11 +36,13 @@ async def subscribe(
     subscribed in Welsh that chose no language keeps Welsh, for its reminders."""
     if scope is None:
         return view.subscriptions.choose_scope(Intent.SUBSCRIBE)
-    now = services.clock()
-    added = await services.store.subscribe(chat_id, scope, now)
     store = services.store
+    # The language first: the reminders may be sent the moment the subscription is stored,
+    # and must not go out in English in between.
     if view.language is not Language.ENGLISH and await store.chat_language(chat_id) is None:
         await store.set_chat_language(chat_id, view.language)
+    now = services.clock()
+    added = await store.subscribe(chat_id, scope, now)
     return view.subscriptions.subscribed(
         scope,
         added=added,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 import pytest
 
 from bot.actions import subscriptions as subscribing
 from bot.actions.services import Services
 from bot.errors import AdminOnlyError
+from bot.languages import Language
 from bot.replies.render import render_plain
 from bot.scopes import ALL
+from bot.storage.memory import MemoryStore
 from bot.understanding.intents import Intent
 
 CHAT = 42
@@ -62,6 +67,29 @@ async def test_subscribing_to_everything_has_no_council_to_go_back_to(services: 
     reply = await subscribing.subscribe(services, services.current.view, CHAT, ALL)
     assert "Subscribed to every event." in render_plain(reply)
     assert (reply.actions, reply.council_code) == ((), None)
+
+
+class LanguageAtSubscribing(MemoryStore):
+    """A store that notes the chat's language as each subscription is stored: the moment a
+    reminder could be sent for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.language_at_subscribing: list[Language | None] = []
+
+    async def subscribe(self, chat_id: int, scope: str, now: datetime) -> bool:
+        self.language_at_subscribing.append(await self.chat_language(chat_id))
+        return await super().subscribe(chat_id, scope, now)
+
+
+async def test_subscribing_in_welsh_keeps_welsh_before_any_reminder_could_be_sent(
+    services: Services,
+) -> None:
+    store = LanguageAtSubscribing()
+    welsh = services.current.view.speaking(Language.WELSH)
+    await subscribing.subscribe(replace(services, store=store), welsh, CHAT, "SWA")
+    assert store.language_at_subscribing == [Language.WELSH]
+    assert await store.subscriptions(CHAT) == ["SWA"]
 
 
 @pytest.mark.parametrize("intent", [Intent.SUBSCRIBE, Intent.UNSUBSCRIBE])
