@@ -29,6 +29,9 @@ class Database:
         # connection would go on writing into a file nobody will ever open again.
         self._identity = identity(path)
         self._open = True
+        # How many times the file was opened anew after being replaced: what a caller kept of
+        # the old file's rows is stale once this moves.
+        self.generation = 0
         # aiosqlite runs one statement at a time, but a transaction spans several awaits: the
         # lock keeps another coroutine's statement from landing inside it.
         self._lock = asyncio.Lock()
@@ -77,6 +80,7 @@ class Database:
         self._db = await connect(self._path, writable=self._writable)
         self._open = True
         self._identity = identity(self._path)
+        self.generation += 1
 
     @asynccontextmanager
     async def transaction(self, *, writes: bool = True) -> AsyncIterator[aiosqlite.Connection]:

@@ -4,8 +4,9 @@
 aiosqlite, over bot.storage.connection (one connection, reopened if its file is replaced) and
 bot.storage.schema (migrations, opening, file modes, the lock). Its own are the heavy query
 (bot.storage.queries, joins over a temporary table of the due slots) and, since one process
-owns the file (`sosbot run` holds its lock), chat turns as asyncio locks and a reminder
-leadership that is always held.
+owns the file (`sosbot run` holds its lock), chat turns as asyncio locks, a reminder
+leadership that is always held, and each chat's conversation and language kept in memory once
+read (every update reads them; the file changes only through this store).
 """
 
 from __future__ import annotations
@@ -14,18 +15,22 @@ import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Self
 
+from bot.languages import Language
 from bot.scopes import ALL
 from bot.storage.connection import Database
-from bot.storage.local import KeyedLocks, SoleLeadership
+from bot.storage.local import KeptValues, KeyedLocks, SoleLeadership
 from bot.storage.port import PendingReminder, ReminderLeadership, ReminderSlot
 from bot.storage.queries import PENDING_REMINDERS
 from bot.storage.schema import schema_version
 from bot.storage.sql import SqlStore
 from bot.storage.sqlite_sql import SqliteSql, stamp
 from bot.storage.transfer import Row, Table
+from bot.understanding.conversation import Conversation
+from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +51,12 @@ class SqliteStore(SqlStore):
         super().__init__(SqliteSql(database))
         self._db = database
         self._turns = KeyedLocks()
+        # Read once from the file, then kept (what the file holds: only this process writes
+        # it); emptied at each prune, so that it holds only the chats heard from since and
+        # nothing pruned, and when the file is replaced.
+        self._conversations: KeptValues[tuple[Intent | None, str | None]] = KeptValues()
+        self._languages: KeptValues[Language | None] = KeptValues()
+        self._generation = database.generation
 
     @classmethod
     async def open(cls, path: Path, *, writable: bool = True) -> Self:
@@ -60,6 +71,60 @@ class SqliteStore(SqlStore):
     async def schema_version(self) -> int:
         async with self._db.locked() as db:
             return await schema_version(db)
+
+    # Each chat's conversation and language, kept in memory
+
+    def _forget_kept(self) -> None:
+        self._conversations.clear()
+        self._languages.clear()
+        self._generation = self._db.generation
+
+    def _kept(self) -> None:
+        """Forget what was kept of a file that has since been replaced."""
+        if self._generation != self._db.generation:
+            self._forget_kept()
+
+    async def _stored_conversation(self, chat_id: int) -> tuple[Intent | None, str | None]:
+        conversation = await super().conversation(chat_id)
+        return conversation.intent, conversation.council_code
+
+    async def conversation(self, chat_id: int) -> Conversation:
+        self._kept()
+        intent, council_code = await self._conversations.read(
+            chat_id, partial(self._stored_conversation, chat_id)
+        )
+        # A new object each time: the caller changes it, and only a save changes what is kept.
+        return Conversation(intent=intent, council_code=council_code)
+
+    async def save_conversation(
+        self, chat_id: int, conversation: Conversation, now: datetime
+    ) -> None:
+        kept = (conversation.intent, conversation.council_code)
+        async with self._conversations.changing(chat_id, kept):
+            await super().save_conversation(chat_id, conversation, now)
+
+    async def chat_language(self, chat_id: int) -> Language | None:
+        self._kept()
+        return await self._languages.read(chat_id, partial(super().chat_language, chat_id))
+
+    async def set_chat_language(self, chat_id: int, language: Language | None) -> None:
+        async with self._languages.changing(chat_id, language):
+            await super().set_chat_language(chat_id, language)
+
+    async def forget(self, chat_id: int) -> None:
+        async with (
+            self._conversations.changing(chat_id, (None, None)),
+            self._languages.changing(chat_id, None),
+        ):
+            await super().forget(chat_id)
+
+    async def prune(
+        self, started_before: datetime, delivered_before: datetime, *, now: datetime
+    ) -> None:
+        try:
+            await super().prune(started_before, delivered_before, now=now)
+        finally:
+            self._forget_kept()
 
     # Reminders
 
@@ -122,6 +187,7 @@ class SqliteStore(SqlStore):
         ]
 
     async def add_table_rows(self, table: Table, rows: Sequence[Row]) -> int:
+        self._forget_kept()
         columns, marks = ", ".join(table.columns), ", ".join("?" for _ in table.columns)
         if table.count is not None:
             sql = (

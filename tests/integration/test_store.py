@@ -246,6 +246,42 @@ async def test_a_database_deleted_or_replaced_while_open_is_reopened_and_the_los
         await reopened.close()
 
 
+@pytest.mark.parametrize("change", [_delete, _replace])
+async def test_what_was_kept_of_a_chat_goes_with_a_database_deleted_or_replaced(
+    path: Path, change: Callable[[Path], None]
+) -> None:
+    store = await SqliteStore.open(path)
+    try:
+        await store.set_chat_language(CHAT, Language.WELSH)
+        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+        assert await store.chat_language(CHAT) is Language.WELSH
+        change(path)
+        await store.subscribe(OTHER_CHAT, "LIN", NOW)  # the first statement finds the new file
+        assert await store.chat_language(CHAT) is None
+        assert await store.conversation(CHAT) == Conversation()
+    finally:
+        await store.close()
+
+
+async def test_what_is_kept_of_a_chat_is_what_the_file_holds(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    try:
+        assert await store.chat_language(CHAT) is None  # read, and kept
+        await store.set_chat_language(CHAT, Language.WELSH)
+        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+        assert await store.chat_language(CHAT) is Language.WELSH
+        with _raw(path) as raw:
+            assert raw.execute("SELECT language FROM chat_languages").fetchall() == [("cy",)]
+            assert raw.execute("SELECT intent, council_code FROM conversations").fetchall() == [
+                ("stage", "SFK")
+            ]
+        await store.forget(CHAT)
+        assert await store.chat_language(CHAT) is None
+        assert await store.conversation(CHAT) == Conversation()
+    finally:
+        await store.close()
+
+
 async def test_a_database_that_cannot_be_reopened_fails_each_write_says_so_once_then_recovers(
     store: SqliteStore, path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
