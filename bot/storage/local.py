@@ -90,6 +90,15 @@ class KeptValues(Generic[V]):
         self._values.clear()
         self._changes_begun += 1
 
+    def keep(self, key: int, value: V) -> None:
+        """`value` for `key` from now on, ahead of the database (writing it there is the
+        caller's); a read or a change in flight keeps nothing older."""
+        self._values[key] = value
+        self._changes_begun += 1
+        if key in self._writing:
+            in_flight, _, failed = self._writing[key]
+            self._writing[key] = (in_flight, value, failed)
+
     async def read(self, key: int, read: Callable[[], Awaitable[V]]) -> V:
         """The value kept, else `read()`'s, kept if no change was in flight or began
         meanwhile (the read may have come before or after it)."""

@@ -11,7 +11,7 @@ reminding them, the same on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -25,6 +25,26 @@ logger = logging.getLogger(__name__)
 # Names in the `state` table, which holds named integers.
 _ANSWERED = "questions_answered"
 _NOT_UNDERSTOOD = "questions_not_understood"
+
+
+_SAVE_CONVERSATION = (
+    "INSERT INTO conversations (chat_id, intent, council_code, changed_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+    "intent = excluded.intent, council_code = excluded.council_code, "
+    "changed_at = excluded.changed_at"
+)
+_FORGET_CONVERSATION = "DELETE FROM conversations WHERE chat_id = ?"
+
+
+def _empty(conversation: Conversation) -> bool:
+    """Nothing to hold: saving it deletes what was held."""
+    return conversation.intent is None and conversation.council_code is None
+
+
+def _conversation_row(
+    sql: Sql, chat_id: int, conversation: Conversation, now: datetime
+) -> tuple[object, ...]:
+    return (chat_id, *conversation_values(conversation), sql.time(now))
 
 
 class Sql(Protocol):
@@ -99,17 +119,30 @@ class SqlChatState:
     async def save_conversation(
         self, chat_id: int, conversation: Conversation, now: datetime
     ) -> None:
-        changed_at = self._sql.time(now)
-        if conversation.intent is None and conversation.council_code is None:
-            await self._sql.write("DELETE FROM conversations WHERE chat_id = ?", (chat_id,))
+        if _empty(conversation):
+            await self._sql.write(_FORGET_CONVERSATION, (chat_id,))
             return
         await self._sql.write(
-            "INSERT INTO conversations (chat_id, intent, council_code, changed_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
-            "intent = excluded.intent, council_code = excluded.council_code, "
-            "changed_at = excluded.changed_at",
-            (chat_id, *conversation_values(conversation), changed_at),
+            _SAVE_CONVERSATION, _conversation_row(self._sql, chat_id, conversation, now)
         )
+
+    async def save_conversations(
+        self, changes: Mapping[int, tuple[Conversation, datetime]]
+    ) -> None:
+        """Several chats' `save_conversation` in one transaction."""
+        saved = [
+            _conversation_row(self._sql, chat_id, conversation, now)
+            for chat_id, (conversation, now) in changes.items()
+            if not _empty(conversation)
+        ]
+        emptied = [
+            (chat_id,) for chat_id, (conversation, _) in changes.items() if _empty(conversation)
+        ]
+        async with self._sql.transaction() as sql:
+            if saved:
+                await sql.write_many(_SAVE_CONVERSATION, saved)
+            if emptied:
+                await sql.write_many(_FORGET_CONVERSATION, emptied)
 
     async def chat_language(self, chat_id: int) -> Language | None:
         rows = await self._sql.rows(

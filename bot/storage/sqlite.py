@@ -11,14 +11,17 @@ read (every update reads them; the file changes only through this store).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, suppress
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Self
 
+from bot.errors import StoreError
 from bot.languages import Language
 from bot.scopes import ALL
 from bot.storage.connection import Database
@@ -33,6 +36,11 @@ from bot.understanding.conversation import Conversation
 from bot.understanding.intents import Intent
 
 logger = logging.getLogger(__name__)
+
+# How long a changed conversation may wait to be written, with every other chat's changed
+# meanwhile: no turn waits for the disk, and a busy bot writes one batch where it would write
+# each. A crash loses the changes of at most this long (a follow-up then lacks its context).
+CONVERSATIONS_WRITTEN_WITHIN = 0.5  # seconds
 
 
 def _moment(value: object) -> object:
@@ -57,6 +65,12 @@ class SqliteStore(SqlStore):
         self._conversations: KeptValues[tuple[Intent | None, str | None]] = KeptValues()
         self._languages: KeptValues[Language | None] = KeptValues()
         self._generation = database.generation
+        # Conversations saved but not yet written, with when they changed; and the task that
+        # writes them, once CONVERSATIONS_WRITTEN_WITHIN is up.
+        self._unsaved: dict[int, tuple[Conversation, datetime]] = {}
+        self._writing_soon: asyncio.Task[None] | None = None
+        self._sleeping = True
+        self._closing = False
 
     @classmethod
     async def open(cls, path: Path, *, writable: bool = True) -> Self:
@@ -66,6 +80,20 @@ class SqliteStore(SqlStore):
         return cls(await Database.open(path, writable=writable))
 
     async def close(self) -> None:
+        """Write the conversations not yet written (a failure is logged: they are lost), then
+        close."""
+        self._closing = True
+        if (writing := self._writing_soon) is not None:
+            if self._sleeping:
+                writing.cancel()
+            with suppress(asyncio.CancelledError):
+                await writing
+        try:
+            await self._write_conversations()
+        except StoreError as error:
+            logger.error(
+                "Conversations of %d chats could not be saved: %s", len(self._unsaved), error
+            )
         await self._db.close()
 
     async def schema_version(self) -> int:
@@ -89,6 +117,8 @@ class SqliteStore(SqlStore):
         return conversation.intent, conversation.council_code
 
     async def conversation(self, chat_id: int) -> Conversation:
+        if (unsaved := self._unsaved.get(chat_id)) is not None:
+            return replace(unsaved[0])
         self._kept()
         intent, council_code = await self._conversations.read(
             chat_id, partial(self._stored_conversation, chat_id)
@@ -99,9 +129,41 @@ class SqliteStore(SqlStore):
     async def save_conversation(
         self, chat_id: int, conversation: Conversation, now: datetime
     ) -> None:
-        kept = (conversation.intent, conversation.council_code)
-        async with self._conversations.changing(chat_id, kept):
-            await super().save_conversation(chat_id, conversation, now)
+        """Kept at once, written within CONVERSATIONS_WRITTEN_WITHIN with the other chats'."""
+        self._unsaved[chat_id] = (replace(conversation), now)
+        self._conversations.keep(chat_id, (conversation.intent, conversation.council_code))
+        if self._writing_soon is None:
+            self._writing_soon = asyncio.create_task(self._write_conversations_soon())
+
+    async def _write_conversations_soon(self) -> None:
+        try:
+            await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN)
+            # Not cancelled from here on (see close): a write cut short may be committed.
+            self._sleeping = False
+            await self._write_conversations()
+        except StoreError as error:
+            # Kept in memory, and tried again with the next conversation saved, or at closing.
+            logger.warning(
+                "Conversations of %d chats could not be saved: %s", len(self._unsaved), error
+            )
+            return
+        finally:
+            self._writing_soon = None
+            self._sleeping = True
+        if self._unsaved and not self._closing:  # saved while these were written
+            self._writing_soon = asyncio.create_task(self._write_conversations_soon())
+
+    async def _write_conversations(self) -> None:
+        """Write every conversation not yet written; raises StoreError, keeping them."""
+        writing, self._unsaved = self._unsaved, {}
+        if not writing:
+            return
+        try:
+            await self.save_conversations(writing)
+        except BaseException:
+            for chat_id, change in writing.items():
+                self._unsaved.setdefault(chat_id, change)
+            raise
 
     async def chat_language(self, chat_id: int) -> Language | None:
         self._kept()
@@ -112,6 +174,7 @@ class SqliteStore(SqlStore):
             await super().set_chat_language(chat_id, language)
 
     async def forget(self, chat_id: int) -> None:
+        self._unsaved.pop(chat_id, None)
         async with (
             self._conversations.changing(chat_id, (None, None)),
             self._languages.changing(chat_id, None),
@@ -122,6 +185,8 @@ class SqliteStore(SqlStore):
         self, started_before: datetime, delivered_before: datetime, *, now: datetime
     ) -> None:
         try:
+            # Written first: what is kept is forgotten below, and read from the file again.
+            await self._write_conversations()
             await super().prune(started_before, delivered_before, now=now)
         finally:
             self._forget_kept()

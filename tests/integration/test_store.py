@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from bot.languages import Language
 from bot.scopes import ALL
 from bot.storage.port import ReminderSlot
 from bot.storage.schema import MIGRATIONS, exclusive_use, lock_path
-from bot.storage.sqlite import SqliteStore
+from bot.storage.sqlite import CONVERSATIONS_WRITTEN_WITHIN, SqliteStore
 from bot.understanding.conversation import Conversation
 from bot.understanding.intents import Intent
 from bot.understanding.text import unanswered_key
@@ -250,11 +251,14 @@ async def test_a_database_deleted_or_replaced_while_open_is_reopened_and_the_los
 async def test_what_was_kept_of_a_chat_goes_with_a_database_deleted_or_replaced(
     path: Path, change: Callable[[Path], None]
 ) -> None:
+    earlier = await SqliteStore.open(path)
+    await earlier.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await earlier.close()
     store = await SqliteStore.open(path)
     try:
         await store.set_chat_language(CHAT, Language.WELSH)
-        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
         assert await store.chat_language(CHAT) is Language.WELSH
+        assert await store.conversation(CHAT) == Conversation(Intent.STAGE, "SFK")
         change(path)
         await store.subscribe(OTHER_CHAT, "LIN", NOW)  # the first statement finds the new file
         assert await store.chat_language(CHAT) is None
@@ -270,6 +274,7 @@ async def test_what_is_kept_of_a_chat_is_what_the_file_holds(path: Path) -> None
         await store.set_chat_language(CHAT, Language.WELSH)
         await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
         assert await store.chat_language(CHAT) is Language.WELSH
+        await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN + 0.2)
         with _raw(path) as raw:
             assert raw.execute("SELECT language FROM chat_languages").fetchall() == [("cy",)]
             assert raw.execute("SELECT intent, council_code FROM conversations").fetchall() == [
@@ -280,6 +285,76 @@ async def test_what_is_kept_of_a_chat_is_what_the_file_holds(path: Path) -> None
         assert await store.conversation(CHAT) == Conversation()
     finally:
         await store.close()
+
+
+def _conversations_in_file(path: Path) -> list[tuple[int, str, str]]:
+    with _raw(path) as raw:
+        return raw.execute(
+            "SELECT chat_id, intent, council_code FROM conversations ORDER BY chat_id"
+        ).fetchall()
+
+
+async def test_conversations_are_written_together_within_the_window(
+    store: SqliteStore, path: Path
+) -> None:
+    for chat in (1, 2, 3):
+        await store.save_conversation(chat, Conversation(Intent.STAGE, "SFK"), NOW)
+    await store.save_conversation(2, Conversation(Intent.TRAINERS, "LIN"), NOW)
+    assert _conversations_in_file(path) == []  # nobody waited for the disk
+    assert await store.conversation(2) == Conversation(Intent.TRAINERS, "LIN")
+    await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN + 0.2)
+    assert _conversations_in_file(path) == [
+        (1, "stage", "SFK"),
+        (2, "trainers", "LIN"),
+        (3, "stage", "SFK"),
+    ]
+
+
+async def test_closing_writes_the_conversations_not_yet_written(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await store.save_conversation(OTHER_CHAT, Conversation(Intent.STAGE, "LIN"), NOW)
+    await store.save_conversation(OTHER_CHAT, Conversation(), NOW)
+    await store.close()
+    assert _conversations_in_file(path) == [(CHAT, "stage", "SFK")]
+
+
+async def test_a_conversation_forgotten_before_it_was_written_is_never_written(
+    store: SqliteStore, path: Path
+) -> None:
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await store.forget(CHAT)
+    await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN + 0.2)
+    assert _conversations_in_file(path) == []
+    assert await store.conversation(CHAT) == Conversation()
+
+
+async def test_conversations_that_could_not_be_written_are_kept_and_written_later(
+    store: SqliteStore,
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    write = store.save_conversations
+    failures = [StoreError("disk full")]
+
+    async def failing_once(changes: Mapping[int, tuple[Conversation, datetime]]) -> None:
+        if failures:
+            raise failures.pop()
+        await write(changes)
+
+    monkeypatch.setattr(store, "save_conversations", failing_once)
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN + 0.2)
+    assert _conversations_in_file(path) == []
+    assert "Conversations of 1 chats could not be saved: disk full" in caplog.text
+    assert await store.conversation(CHAT) == Conversation(Intent.STAGE, "SFK")
+    await store.save_conversation(OTHER_CHAT, Conversation(Intent.STAGE, "LIN"), NOW)
+    await asyncio.sleep(CONVERSATIONS_WRITTEN_WITHIN + 0.2)
+    assert _conversations_in_file(path) == [
+        (OTHER_CHAT, "stage", "LIN"),
+        (CHAT, "stage", "SFK"),
+    ]
 
 
 async def test_a_database_that_cannot_be_reopened_fails_each_write_says_so_once_then_recovers(
