@@ -19,6 +19,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -170,21 +171,19 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-# A word, or a word written after an apostrophe ("'n" of "sy'n"): one unbounded repeat.
-_PIECE = re.compile(r"'?[^\W_]+")
+# A word, or a word written after an apostrophe ("'n" of "sy'n"): one unbounded repeat. The
+# group keeps the words in a split, between what surrounds them.
+_PIECE = re.compile(r"('?[^\W_]+)")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most messages: of the table, only the backquote is ASCII
+        return (text.replace("`", "'") if "`" in text else text).lower()
     return text.translate(_FOLD).lower()
 
 
-def _pieces(folded: str) -> list[tuple[int, int, str]]:
-    """The words of folded text as (start, end, word), in order."""
-    return [(*m.span(), m[0]) for m in _PIECE.finditer(folded)]
-
-
 def _key(phrase: str) -> str:
-    return " ".join(piece for _, _, piece in _pieces(_fold(phrase)))
+    return " ".join(_PIECE.findall(_fold(phrase)))
 
 
 def _glossary(table: str, english_words: frozenset[str]) -> dict[str, str]:
@@ -300,38 +299,45 @@ class Welsh:
         folded_text = _fold(text)
         if len(folded_text) != len(text):  # a letter of a rare alphabet lengthened by `lower`
             text = folded_text
-        pieces = _pieces(folded_text)
-        folded = [piece for _, _, piece in pieces]
+        # What is between the words at even places, the words at odd ones; `ends[k]`: where
+        # part k ends, in the folded text and so in `text`.
+        parts = _PIECE.split(folded_text)
+        ends = list(accumulate(map(len, parts)))
+        folded = parts[1::2]
         plain = [piece.lstrip("'") for piece in folded]
+        glossary, sizes_by_first_word = self._glossary, self._sizes_by_first_word
+        count = len(folded)
         out: list[str] = []
         position, written_up_to = 0, 0
-        while position < len(pieces):
-            start = pieces[position][0]
+        while position < count:
             named = self._name_at(plain, position)
             if named:
-                end = pieces[position + named - 1][1]
+                end = ends[2 * (position + named) - 1]
                 out.append(text[written_up_to:end])
                 written_up_to, position = end, position + named
                 continue
-            size, english = self._phrase_at(folded, position)
+            size, english = 0, ""
+            for length in sizes_by_first_word.get(folded[position], ()):
+                if position + length <= count:
+                    phrase = (
+                        folded[position]
+                        if length == 1
+                        else " ".join(folded[position : position + length])
+                    )
+                    if (found := glossary.get(phrase)) is not None:
+                        size, english = length, found
+                        break
             if not size and mend:
                 size, english = self._mended(folded[position])
             if size:
-                out.append(f"{text[written_up_to:start]} {english} ")
-                written_up_to, position = pieces[position + size - 1][1], position + size
+                out.append(f"{text[written_up_to : ends[2 * position]]} {english} ")
+                written_up_to, position = ends[2 * (position + size) - 1], position + size
                 continue
-            out.append(text[written_up_to : pieces[position][1]])
-            written_up_to, position = pieces[position][1], position + 1
+            end = ends[2 * position + 1]
+            out.append(text[written_up_to:end])
+            written_up_to, position = end, position + 1
         out.append(text[written_up_to:])
         return "".join(out)
-
-    def _phrase_at(self, folded: list[str], position: int) -> tuple[int, str]:
-        for size in self._sizes_by_first_word.get(folded[position], ()):
-            if position + size <= len(folded):
-                english = self._glossary.get(" ".join(folded[position : position + size]))
-                if english is not None:
-                    return size, english
-        return 0, ""
 
     def _mended(self, word: str) -> tuple[int, str]:
         """The English of the glossary's word `word` nearly is, as a one-word phrase."""
