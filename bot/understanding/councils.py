@@ -11,9 +11,10 @@ merely shares "council" or "york" with a name.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -63,6 +64,8 @@ MIN_CORRECTABLE_LENGTH = 5
 # The most councils one question is read as naming ("Lincs vs Staffs vs Suffolk"): a bound that
 # keeps finding them linear in the message.
 MOST_NAMED = 6
+# How many words' nearest council-name words are remembered.
+_WORDS_REMEMBERED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,11 @@ class CouncilIndex:
         for word in sorted({w for phrase in named for w in phrase.split()}):
             if len(word) >= MIN_CORRECTABLE_LENGTH - 1:
                 self._correctable_by_initial[word[0]].append(word)
+        # The nearest names' words depend on the word alone: each is worked out once, however
+        # many questions it comes in.
+        self._nearest: Callable[[str], tuple[tuple[str, float], ...]] = functools.lru_cache(
+            maxsize=_WORDS_REMEMBERED
+        )(self._nearest_words)
 
     def _settle(self, codes: set[str]) -> tuple[str, ...]:
         """One council where a name's councils agree on who runs children's services, else all.
@@ -316,20 +324,11 @@ class CouncilIndex:
         for position, text in enumerate(texts):
             if len(text) < MIN_CORRECTABLE_LENGTH or text in self._not_corrected:
                 continue
-            # People rarely mistype a name's first letter, while everyday words that are one
-            # letter from a place ("parking", "barking") usually differ there.
-            candidates = process.extract(
-                text,
-                self._correctable_by_initial.get(text[0], ()),
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=SPELLING_CUTOFF,
-                limit=3,
-            )
+            candidates = self._nearest(text)
             if not candidates:
                 continue
-            best_word, best_score, _ = candidates[0]
-            rivals = [word for word, score, _ in candidates[1:] if best_score - score < TIE_MARGIN]
+            best_word, best_score = candidates[0]
+            rivals = [word for word, score in candidates[1:] if best_score - score < TIE_MARGIN]
             if rivals:
                 options = self._councils_for_words([best_word, *rivals])
                 if len(options) > 1:
@@ -337,6 +336,21 @@ class CouncilIndex:
             corrected[position] = best_word
             scores[position] = best_score
         return corrected, scores, None
+
+    def _nearest_words(self, text: str) -> tuple[tuple[str, float], ...]:
+        """The (at most three) council-name words `text` is nearly, nearest first, with how
+        near."""
+        # People rarely mistype a name's first letter, while everyday words that are one
+        # letter from a place ("parking", "barking") usually differ there.
+        candidates = process.extract(
+            text,
+            self._correctable_by_initial.get(text[0], ()),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=SPELLING_CUTOFF,
+            limit=3,
+        )
+        return tuple((word, score) for word, score, _ in candidates)
 
     def _councils_for_words(self, words: Iterable[str]) -> tuple[Council, ...]:
         codes: dict[str, None] = {}

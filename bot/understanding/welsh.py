@@ -15,6 +15,7 @@ so reading a message is only lookups.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -218,6 +219,8 @@ _SHORTEST_MENDED = 6
 WELSH_SPELLING_CUTOFF = 85.0
 # The name of the approach, which Welsh speakers write in English too.
 _APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
+# How many words' mendings are remembered.
+_WORDS_REMEMBERED = 8192
 
 
 def _language(welsh: int, english: int) -> Language | None:
@@ -258,6 +261,11 @@ class Welsh:
         for word in sorted(self._welsh_words & set(self._glossary)):
             if len(word) >= _SHORTEST_MENDED - 1:
                 self._mendable.setdefault(word[0], []).append(word)
+        # Mending depends on the word alone: each is worked out once, however many messages
+        # it comes in.
+        self._mended: Callable[[str], tuple[int, str]] = functools.lru_cache(
+            maxsize=_WORDS_REMEMBERED
+        )(self._mend)
         self._english_words = frozenset(w for w in _ENGLISH_WORDS - neutral if len(w) > 1)
 
     def reading(self, text: str, normalised: str) -> tuple[Language | None, str]:
@@ -339,7 +347,7 @@ class Welsh:
         out.append(text[written_up_to:])
         return "".join(out)
 
-    def _mended(self, word: str) -> tuple[int, str]:
+    def _mend(self, word: str) -> tuple[int, str]:
         """The English of the glossary's word `word` nearly is, as a one-word phrase."""
         if len(word) < _SHORTEST_MENDED or not word.isalpha() or word in _ENGLISH_WORDS:
             return 0, ""
