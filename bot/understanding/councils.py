@@ -195,6 +195,8 @@ class CouncilIndex:
             parts = phrase.split()
             sizes[parts[0]].add(len(parts))
         self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
+        # The words a council's or town's name begins with: `name_at` finds none elsewhere.
+        self.name_starts = frozenset(self._sizes_by_first_word)
         self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
         # Words of council names and aliases only: a word of some town's name ("street",
         # "green", "market") is still foreign to this subject unless it names the town asked.
@@ -246,12 +248,10 @@ class CouncilIndex:
         """How many of `words` from `start` make the longest council's or town's name there (0:
         none), everyday words ("hope", "law") apart."""
         for size in self._sizes_by_first_word.get(words[start], ()):
-            phrase = " ".join(words[start : start + size])
-            if (
-                start + size <= len(words)
-                and phrase in self._phrases
-                and phrase not in EVERYDAY_WORDS
-            ):
+            if start + size > len(words):
+                continue
+            phrase = words[start] if size == 1 else " ".join(words[start : start + size])
+            if phrase in self._phrases and phrase not in EVERYDAY_WORDS:
                 return size
         return 0
 
@@ -298,7 +298,7 @@ class CouncilIndex:
                     break
                 if start + size > len(texts):
                     continue
-                phrase = " ".join(texts[start : start + size])
+                phrase = first if size == 1 else " ".join(texts[start : start + size])
                 codes = self._phrases.get(phrase)
                 if codes is None:
                     continue

@@ -98,7 +98,9 @@ class Engine:
             reserved=self.people.reserved,
         )
         self.several = Several(knowledge, self.councils)
-        self.welsh = Welsh(self.councils.name_at, self.councils.council_words)
+        self.welsh = Welsh(
+            self.councils.name_at, self.councils.council_words, self.councils.name_starts
+        )
 
     def understand(self, text: str, conversation: Conversation | None = None) -> Understanding:
         """What `text` asks for, read in `conversation` (which is not changed), and the language

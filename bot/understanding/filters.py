@@ -80,6 +80,7 @@ _MONTHS = {
     )
 } | {"sept": 9, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_LENGTH = 4
 
 
 def stage_order(authority: Authority) -> tuple[int, str]:
@@ -200,7 +201,7 @@ class FilterReader:
     @staticmethod
     def _date(words: Sequence[str]) -> Filter | None:
         for position, word in enumerate(words):
-            if not _YEAR.fullmatch(word):
+            if len(word) != _YEAR_LENGTH or not _YEAR.fullmatch(word):
                 continue
             before = words[position - 1] if position else ""
             if before in _MONTHS:
@@ -239,7 +240,7 @@ class _PhraseTable:
         """The first phrase of the table in `words`, the longest where several begin there."""
         for start, word in enumerate(words):
             for size in self._sizes.get(word, ()):
-                phrase = " ".join(words[start : start + size])
+                phrase = word if size == 1 else " ".join(words[start : start + size])
                 if phrase in self._phrases:
                     return phrase
         return None

@@ -19,7 +19,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
@@ -237,12 +237,17 @@ class Welsh:
     """Tells Welsh from English, and reads Welsh as English, around the names `name_at` knows.
 
     `name_at(words, start)`: how many of the normalised `words` from `start` make a council's
-    or town's name (0 for none); such words are left as written."""
+    or town's name (0 for none); such words are left as written. `name_starts`: the words a
+    name may begin with (where given, `name_at` is asked only at those)."""
 
     def __init__(
-        self, name_at: Callable[[Sequence[str], int], int], name_words: Iterable[str] = ()
+        self,
+        name_at: Callable[[Sequence[str], int], int],
+        name_words: Iterable[str] = (),
+        name_starts: Container[str] | None = None,
     ) -> None:
         self._name_at = name_at
+        self._name_starts = name_starts
         self._glossary = GLOSSARY_ENTRIES
         # For each first word, the lengths of the phrases it begins, longest first.
         sizes: dict[str, set[int]] = {}
@@ -314,29 +319,28 @@ class Welsh:
         folded = parts[1::2]
         plain = [piece.lstrip("'") for piece in folded]
         glossary, sizes_by_first_word = self._glossary, self._sizes_by_first_word
+        name_at, name_starts = self._name_at, self._name_starts
         count = len(folded)
         out: list[str] = []
         position, written_up_to = 0, 0
         while position < count:
-            named = self._name_at(plain, position)
-            if named:
+            if (name_starts is None or plain[position] in name_starts) and (
+                named := name_at(plain, position)
+            ):
                 end = ends[2 * (position + named) - 1]
                 out.append(text[written_up_to:end])
                 written_up_to, position = end, position + named
                 continue
+            word = folded[position]
             size, english = 0, ""
-            for length in sizes_by_first_word.get(folded[position], ()):
+            for length in sizes_by_first_word.get(word, ()):
                 if position + length <= count:
-                    phrase = (
-                        folded[position]
-                        if length == 1
-                        else " ".join(folded[position : position + length])
-                    )
+                    phrase = word if length == 1 else " ".join(folded[position : position + length])
                     if (found := glossary.get(phrase)) is not None:
                         size, english = length, found
                         break
             if not size and mend:
-                size, english = self._mended(folded[position])
+                size, english = self._mended(word)
             if size:
                 out.append(f"{text[written_up_to : ends[2 * position]]} {english} ")
                 written_up_to, position = ends[2 * (position + size) - 1], position + size
