@@ -75,7 +75,8 @@ def _capitalised(text: str) -> set[str]:
     # run between spaces in small letters (which no word runs across).
     if text.islower():
         return found
-    for run in unicodedata.normalize("NFKC", _visible(text)).split():
+    composed = text if text.isascii() else unicodedata.normalize("NFKC", _visible(text))
+    for run in composed.split():
         if run.islower():
             continue
         for raw in (run,) if run.isalpha() else _RAW_WORD.findall(run):
@@ -92,7 +93,8 @@ def words(text: str, normalised: str | None = None) -> list[Word]:
     the caller has it already."""
     capitalised = _capitalised(text)
     whole = normalise(text) if normalised is None else normalised
-    return [Word(part, part in capitalised) for part in whole.split()]
+    # tuple.__new__ is what Word() calls, without the Python-level call around it.
+    return [tuple.__new__(Word, (part, part in capitalised)) for part in whole.split()]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -129,7 +129,9 @@ _FIRST_PERSON = frozenset({"i", "we", "im", "ive", "weve", "am"})
 def off_topic_words(words: list[str]) -> list[str]:
     """The words of `words` that are everyday council business, plurals included, and the
     phrases of other business ("adopting a child")."""
-    found = [w for w in words if w in _OFF_TOPIC_FORMS]
+    found = (
+        [] if _OFF_TOPIC_FORMS.isdisjoint(words) else [w for w in words if w in _OFF_TOPIC_FORMS]
+    )
     if found and not _RESIDING.isdisjoint(found):
         found = [
             w
@@ -137,8 +139,10 @@ def off_topic_words(words: list[str]) -> list[str]:
             if w in _OFF_TOPIC_FORMS
             and not (w in _RESIDING and at > 0 and words[at - 1] in _FIRST_PERSON)
         ]
-    if any(w.startswith("adopt") for w in words):
-        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
+    # Most messages have no "adopt" anywhere, which one search of their text tells.
+    joined = " ".join(words)
+    if "adopt" in joined and any(w.startswith("adopt") for w in words):
+        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(joined)]
     return found
 
 
@@ -220,7 +224,7 @@ def foreign_words(words: list[str], council_words: frozenset[str]) -> list[str]:
     return [
         w
         for w in words
-        if len(w) >= 4 and not is_known(w) and w not in council_words and not w.isdigit()
+        if len(w) >= 4 and w not in KNOWN_WORDS and w not in council_words and not w.isdigit()
     ]
 
 
