@@ -238,6 +238,9 @@ class _PhraseTable:
 
     def first(self, words: Sequence[str]) -> str | None:
         """The first phrase of the table in `words`, the longest where several begin there."""
+        # Most messages hold no word a phrase begins with, which one set operation tells.
+        if self._sizes.keys().isdisjoint(words):
+            return None
         for start, word in enumerate(words):
             for size in self._sizes.get(word, ()):
                 phrase = word if size == 1 else " ".join(words[start : start + size])

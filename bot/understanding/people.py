@@ -9,8 +9,9 @@ title ("Dr Munro"): "hill" in a sentence is a hill.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 # How close two written words must be to a name on record (tuned on the question sets: "tracy
 # hil" scores 90, "dave howe" 95, while no two ordinary words in them reach it).
 NAME_CUTOFF = 84
+# How many pairs of words' nearest names are remembered.
+_PAIRS_REMEMBERED = 8192
 # Words that put a surname after them: "Dr Munro", "Mr Howes".
 _TITLES = frozenset("dr doctor mr mrs ms miss prof professor".split())
 # The roles a question can ask about, by the words that ask: phrases of two words first.
@@ -86,6 +89,11 @@ class PeopleIndex:
             for parts in (key.split() for key in self._keys)
             if len(parts) == 2
         )
+        # The nearest name depends on the pair of words alone: each pair is worked out once,
+        # however many messages it comes in.
+        self._near_pair: Callable[[str, str], str | None] = functools.lru_cache(
+            maxsize=_PAIRS_REMEMBERED
+        )(self._nearest_to)
         self._surnames: dict[str, str] = {}
         for key, name in self.names.items():
             self._surnames.setdefault(key.split()[-1], name)
@@ -116,15 +124,25 @@ class PeopleIndex:
         for first, second in pairwise(plain):
             if (first[:1], second[:1]) not in self._initials:
                 continue
-            pair = f"{first} {second}"
-            found = process.extractOne(
-                pair, self._keys, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF
-            )
-            if found is None:
-                continue
-            key_words = found[0].split()
-            if len(key_words) == 2 and (first[0], second[0]) == (key_words[0][0], key_words[1][0]):
-                return self.names[found[0]]
+            name = self._near_pair(first, second)
+            if name is not None:
+                return name
+        return None
+
+    def _nearest_to(self, first: str, second: str) -> str | None:
+        """The person on record two words nearly name, with both their initials."""
+        found = process.extractOne(
+            f"{first} {second}",
+            self._keys,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=NAME_CUTOFF,
+        )
+        if found is None:
+            return None
+        key_words = found[0].split()
+        if len(key_words) == 2 and (first[0], second[0]) == (key_words[0][0], key_words[1][0]):
+            return self.names[found[0]]
         return None
 
     def _by_surname(self, written: Sequence[Word]) -> str | None:
