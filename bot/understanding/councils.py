@@ -14,12 +14,12 @@ from __future__ import annotations
 import functools
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.understanding.text import Word, normalise
+from bot.understanding.text import WORDS_REMEMBERED, Word, normalise
 from bot.understanding.welsh import name_forms, shire_names, welsh_names
 from knowledge.models import Council
 
@@ -64,8 +64,6 @@ MIN_CORRECTABLE_LENGTH = 5
 # The most councils one question is read as naming ("Lincs vs Staffs vs Suffolk"): a bound that
 # keeps finding them linear in the message.
 MOST_NAMED = 6
-# How many words' nearest council-name words are remembered.
-_WORDS_REMEMBERED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +193,6 @@ class CouncilIndex:
             parts = phrase.split()
             sizes[parts[0]].add(len(parts))
         self._sizes_by_first_word = {w: sorted(s, reverse=True) for w, s in sizes.items()}
-        # The words a council's or town's name begins with: `name_at` finds none elsewhere.
-        self.name_starts = frozenset(self._sizes_by_first_word)
         self.vocabulary = frozenset(w for phrase in self._phrases for w in phrase.split())
         # Words of council names and aliases only: a word of some town's name ("street",
         # "green", "market") is still foreign to this subject unless it names the town asked.
@@ -206,11 +202,7 @@ class CouncilIndex:
         for word in sorted({w for phrase in named for w in phrase.split()}):
             if len(word) >= MIN_CORRECTABLE_LENGTH - 1:
                 self._correctable_by_initial[word[0]].append(word)
-        # The nearest names' words depend on the word alone: each is worked out once, however
-        # many questions it comes in.
-        self._nearest: Callable[[str], tuple[tuple[str, float], ...]] = functools.lru_cache(
-            maxsize=_WORDS_REMEMBERED
-        )(self._nearest_words)
+        self._nearest = functools.lru_cache(maxsize=WORDS_REMEMBERED)(self._nearest_words)
 
     def _settle(self, codes: set[str]) -> tuple[str, ...]:
         """One council where a name's councils agree on who runs children's services, else all.
@@ -327,8 +319,8 @@ class CouncilIndex:
             candidates = self._nearest(text)
             if not candidates:
                 continue
-            best_word, best_score = candidates[0]
-            rivals = [word for word, score in candidates[1:] if best_score - score < TIE_MARGIN]
+            best_word, best_score, _ = candidates[0]
+            rivals = [word for word, score, _ in candidates[1:] if best_score - score < TIE_MARGIN]
             if rivals:
                 options = self._councils_for_words([best_word, *rivals])
                 if len(options) > 1:
@@ -337,12 +329,11 @@ class CouncilIndex:
             scores[position] = best_score
         return corrected, scores, None
 
-    def _nearest_words(self, text: str) -> tuple[tuple[str, float], ...]:
-        """The (at most three) council-name words `text` is nearly, nearest first, with how
-        near."""
+    def _nearest_words(self, text: str) -> list[tuple[str, float, int]]:
+        """The council-name words (at most three) nearest `text`, remembered by `_nearest`."""
         # People rarely mistype a name's first letter, while everyday words that are one
         # letter from a place ("parking", "barking") usually differ there.
-        candidates = process.extract(
+        return process.extract(
             text,
             self._correctable_by_initial.get(text[0], ()),
             scorer=fuzz.ratio,
@@ -350,7 +341,6 @@ class CouncilIndex:
             score_cutoff=SPELLING_CUTOFF,
             limit=3,
         )
-        return tuple((word, score) for word, score, _ in candidates)
 
     def _councils_for_words(self, words: Iterable[str]) -> tuple[Council, ...]:
         codes: dict[str, None] = {}

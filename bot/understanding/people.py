@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.understanding.text import Word, normalise, words
+from bot.understanding.text import WORDS_REMEMBERED, Word, normalise, words
 from knowledge.models import Authority, RoleKind
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,6 @@ logger = logging.getLogger(__name__)
 # How close two written words must be to a name on record (tuned on the question sets: "tracy
 # hil" scores 90, "dave howe" 95, while no two ordinary words in them reach it).
 NAME_CUTOFF = 84
-# How many pairs of words' nearest names are remembered.
-_PAIRS_REMEMBERED = 8192
 # Words that put a surname after them: "Dr Munro", "Mr Howes".
 _TITLES = frozenset("dr doctor mr mrs ms miss prof professor".split())
 # The roles a question can ask about, by the words that ask: phrases of two words first.
@@ -92,7 +90,7 @@ class PeopleIndex:
         # The nearest name depends on the pair of words alone: each pair is worked out once,
         # however many messages it comes in.
         self._near_pair: Callable[[str, str], str | None] = functools.lru_cache(
-            maxsize=_PAIRS_REMEMBERED
+            maxsize=WORDS_REMEMBERED
         )(self._nearest_to)
         self._surnames: dict[str, str] = {}
         for key, name in self.names.items():

@@ -25,6 +25,8 @@ _RAW_WORD = re.compile(r"[^\W_](?:[^\W_]|['’‘`])*")
 _LONG_NUMBER = re.compile(r"\d{5,}")
 # A pasted essay is not a question; its first words are enough to see what was asked.
 _UNANSWERED_MAX_CHARS = 200
+# How many words' (or pairs of words') readings each cache of a per-word reading remembers.
+WORDS_REMEMBERED = 8192
 
 
 def _visible(text: str) -> str:
@@ -127,13 +129,17 @@ class Clause:
     asks: bool
 
 
-def clauses(text: str) -> list[Clause]:
+def clauses(text: str, normalised_text: str | None = None) -> list[Clause]:
     """The sentences of `text` that have a word in them. A piece that goes on in small letters
-    after a short word ("total no. of authorities") is the same sentence."""
+    after a short word ("total no. of authorities") is the same sentence. `normalised_text`:
+    `normalise(text)`, where the caller has it already."""
     found: list[Clause] = []
     parts = _SENTENCE_END.split(text)
-    for piece, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        normalised = normalise(piece)
+    # One sentence, with or without its end (most messages): its words are the message's, as
+    # what ends a sentence is no letter of a word.
+    whole = normalised_text if len(parts) == 1 or (len(parts) == 3 and not parts[2]) else None
+    for index, (piece, end) in enumerate(zip(parts[::2], [*parts[1::2], ""], strict=True)):
+        normalised = whole if whole is not None and index == 0 else normalise(piece)
         if not normalised:
             continue
         asks = "?" in end

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from bot.understanding.cues import NEGATION_IDIOMS, NEGATIONS, cue_words, every_cue, stems
 from bot.understanding.figures import FIGURE_WORDS
 from bot.understanding.people import ROLE_WORDS
+from bot.understanding.text import WORDS_REMEMBERED
 
 logger = logging.getLogger(__name__)
 
@@ -195,10 +196,9 @@ def is_known(word: str) -> bool:
 
 # Corrections and splits depend on the word alone (and the fixed vocabulary): each is worked
 # out once per word, however many questions it comes in.
-_WORDS_REMEMBERED = 8192
 
 
-@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
@@ -236,7 +236,7 @@ _SHORTEST_RUN, _LONGEST_RUN = 5, 32
 _LONGEST_PIECE = 16
 
 
-@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def split_run_together(word: str, council_words: frozenset[str]) -> tuple[str, ...] | None:
     """`word` as the few known words it runs together ("whotrains" → who, trains), or None.
 

@@ -19,14 +19,14 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot.languages import Language
-from bot.understanding.text import normalise
+from bot.understanding.text import WORDS_REMEMBERED, normalise
 from bot.understanding.vocabulary import KNOWN_WORDS, OFF_TOPIC_WORDS, SHORTHAND
 from knowledge.models import Council
 
@@ -219,8 +219,6 @@ _SHORTEST_MENDED = 6
 WELSH_SPELLING_CUTOFF = 85.0
 # The name of the approach, which Welsh speakers write in English too.
 _APPROACH = frozenset({"signs", "of", "safety", "sofs", "sos"})
-# How many words' mendings are remembered.
-_WORDS_REMEMBERED = 8192
 
 
 def _language(welsh: int, english: int) -> Language | None:
@@ -237,17 +235,12 @@ class Welsh:
     """Tells Welsh from English, and reads Welsh as English, around the names `name_at` knows.
 
     `name_at(words, start)`: how many of the normalised `words` from `start` make a council's
-    or town's name (0 for none); such words are left as written. `name_starts`: the words a
-    name may begin with (where given, `name_at` is asked only at those)."""
+    or town's name (0 for none); such words are left as written."""
 
     def __init__(
-        self,
-        name_at: Callable[[Sequence[str], int], int],
-        name_words: Iterable[str] = (),
-        name_starts: Container[str] | None = None,
+        self, name_at: Callable[[Sequence[str], int], int], name_words: Iterable[str] = ()
     ) -> None:
         self._name_at = name_at
-        self._name_starts = name_starts
         self._glossary = GLOSSARY_ENTRIES
         # For each first word, the lengths of the phrases it begins, longest first.
         sizes: dict[str, set[int]] = {}
@@ -266,11 +259,8 @@ class Welsh:
         for word in sorted(self._welsh_words & set(self._glossary)):
             if len(word) >= _SHORTEST_MENDED - 1:
                 self._mendable.setdefault(word[0], []).append(word)
-        # Mending depends on the word alone: each is worked out once, however many messages
-        # it comes in.
-        self._mended: Callable[[str], tuple[int, str]] = functools.lru_cache(
-            maxsize=_WORDS_REMEMBERED
-        )(self._mend)
+        # Mending depends on the word alone: each is worked out once, in however many messages.
+        self._mended = functools.lru_cache(maxsize=WORDS_REMEMBERED)(self._mend)
         self._english_words = frozenset(w for w in _ENGLISH_WORDS - neutral if len(w) > 1)
 
     def reading(self, text: str, normalised: str) -> tuple[Language | None, str]:
@@ -318,43 +308,37 @@ class Welsh:
         ends = list(accumulate(map(len, parts)))
         folded = parts[1::2]
         plain = [piece.lstrip("'") for piece in folded]
-        glossary, sizes_by_first_word = self._glossary, self._sizes_by_first_word
-        name_at, name_starts = self._name_at, self._name_starts
-        count = len(folded)
         out: list[str] = []
         position, written_up_to = 0, 0
-        while position < count:
-            if (name_starts is None or plain[position] in name_starts) and (
-                named := name_at(plain, position)
-            ):
-                end = ends[2 * (position + named) - 1]
-                out.append(text[written_up_to:end])
-                written_up_to, position = end, position + named
-                continue
-            word = folded[position]
-            size, english = 0, ""
-            for length in sizes_by_first_word.get(word, ()):
-                if position + length <= count:
-                    phrase = word if length == 1 else " ".join(folded[position : position + length])
-                    if (found := glossary.get(phrase)) is not None:
-                        size, english = length, found
-                        break
+        while position < len(folded):
+            english: str | None = None
+            size = self._name_at(plain, position)
+            if not size:
+                size, english = self._phrase_at(folded, position)
             if not size and mend:
-                size, english = self._mended(word)
-            if size:
-                out.append(f"{text[written_up_to : ends[2 * position]]} {english} ")
-                written_up_to, position = ends[2 * (position + size) - 1], position + size
-                continue
-            end = ends[2 * position + 1]
-            out.append(text[written_up_to:end])
-            written_up_to, position = end, position + 1
+                size, english = self._mended(folded[position])
+            end = ends[2 * (position + max(size, 1)) - 1]
+            # A name, or a word the glossary does not know, is left as written.
+            glossed = f"{text[written_up_to : ends[2 * position]]} {english} "
+            out.append(text[written_up_to:end] if english is None else glossed)
+            written_up_to, position = end, position + max(size, 1)
         out.append(text[written_up_to:])
         return "".join(out)
 
-    def _mend(self, word: str) -> tuple[int, str]:
+    def _phrase_at(self, folded: list[str], position: int) -> tuple[int, str | None]:
+        word = folded[position]
+        for size in self._sizes_by_first_word.get(word, ()):
+            if position + size <= len(folded):
+                phrase = word if size == 1 else " ".join(folded[position : position + size])
+                english = self._glossary.get(phrase)
+                if english is not None:
+                    return size, english
+        return 0, None
+
+    def _mend(self, word: str) -> tuple[int, str | None]:
         """The English of the glossary's word `word` nearly is, as a one-word phrase."""
         if len(word) < _SHORTEST_MENDED or not word.isalpha() or word in _ENGLISH_WORDS:
-            return 0, ""
+            return 0, None
         match = process.extractOne(
             word,
             self._mendable.get(word[0], ()),
@@ -362,4 +346,4 @@ class Welsh:
             processor=None,
             score_cutoff=WELSH_SPELLING_CUTOFF,
         )
-        return (1, self._glossary[match[0]]) if match else (0, "")
+        return (1, self._glossary[match[0]]) if match else (0, None)
