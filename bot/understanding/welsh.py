@@ -302,8 +302,7 @@ class Welsh:
         folded_text = _fold(text)
         if len(folded_text) != len(text):  # a letter of a rare alphabet lengthened by `lower`
             text = folded_text
-        # What is between the words at even places, the words at odd ones; `ends[k]`: where
-        # part k ends, in the folded text and so in `text`.
+        # Words at odd places, what is between them at even ones; part k ends at `ends[k]`.
         parts = _PIECE.split(folded_text)
         ends = list(accumulate(map(len, parts)))
         folded = parts[1::2]
@@ -317,11 +316,13 @@ class Welsh:
                 size, english = self._phrase_at(folded, position)
             if not size and mend:
                 size, english = self._mended(folded[position])
-            end = ends[2 * (position + max(size, 1)) - 1]
-            # A name, or a word the glossary does not know, is left as written.
-            glossed = f"{text[written_up_to : ends[2 * position]]} {english} "
-            out.append(text[written_up_to:end] if english is None else glossed)
-            written_up_to, position = end, position + max(size, 1)
+            step = size or 1
+            end = ends[2 * (position + step) - 1]
+            if english is None:  # a name, or a word the glossary does not know: as written
+                out.append(text[written_up_to:end])
+            else:
+                out.append(f"{text[written_up_to : ends[2 * position]]} {english} ")
+            written_up_to, position = end, position + step
         out.append(text[written_up_to:])
         return "".join(out)
 
