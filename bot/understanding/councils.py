@@ -11,6 +11,7 @@ merely shares "council" or "york" with a name.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.understanding.text import Word, normalise
+from bot.understanding.text import WORDS_REMEMBERED, Word, normalise
 from bot.understanding.welsh import name_forms, shire_names, welsh_names
 from knowledge.models import Council
 
@@ -201,6 +202,7 @@ class CouncilIndex:
         for word in sorted({w for phrase in named for w in phrase.split()}):
             if len(word) >= MIN_CORRECTABLE_LENGTH - 1:
                 self._correctable_by_initial[word[0]].append(word)
+        self._nearest = functools.lru_cache(maxsize=WORDS_REMEMBERED)(self._nearest_words)
 
     def _settle(self, codes: set[str]) -> tuple[str, ...]:
         """One council where a name's councils agree on who runs children's services, else all.
@@ -238,12 +240,10 @@ class CouncilIndex:
         """How many of `words` from `start` make the longest council's or town's name there (0:
         none), everyday words ("hope", "law") apart."""
         for size in self._sizes_by_first_word.get(words[start], ()):
-            phrase = " ".join(words[start : start + size])
-            if (
-                start + size <= len(words)
-                and phrase in self._phrases
-                and phrase not in EVERYDAY_WORDS
-            ):
+            if start + size > len(words):
+                continue
+            phrase = words[start] if size == 1 else " ".join(words[start : start + size])
+            if phrase in self._phrases and phrase not in EVERYDAY_WORDS:
                 return size
         return 0
 
@@ -290,7 +290,7 @@ class CouncilIndex:
                     break
                 if start + size > len(texts):
                     continue
-                phrase = " ".join(texts[start : start + size])
+                phrase = first if size == 1 else " ".join(texts[start : start + size])
                 codes = self._phrases.get(phrase)
                 if codes is None:
                     continue
@@ -316,16 +316,7 @@ class CouncilIndex:
         for position, text in enumerate(texts):
             if len(text) < MIN_CORRECTABLE_LENGTH or text in self._not_corrected:
                 continue
-            # People rarely mistype a name's first letter, while everyday words that are one
-            # letter from a place ("parking", "barking") usually differ there.
-            candidates = process.extract(
-                text,
-                self._correctable_by_initial.get(text[0], ()),
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=SPELLING_CUTOFF,
-                limit=3,
-            )
+            candidates = self._nearest(text)
             if not candidates:
                 continue
             best_word, best_score, _ = candidates[0]
@@ -337,6 +328,19 @@ class CouncilIndex:
             corrected[position] = best_word
             scores[position] = best_score
         return corrected, scores, None
+
+    def _nearest_words(self, text: str) -> list[tuple[str, float, int]]:
+        """The council-name words (at most three) nearest `text`, remembered by `_nearest`."""
+        # People rarely mistype a name's first letter, while everyday words that are one
+        # letter from a place ("parking", "barking") usually differ there.
+        return process.extract(
+            text,
+            self._correctable_by_initial.get(text[0], ()),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=SPELLING_CUTOFF,
+            limit=3,
+        )
 
     def _councils_for_words(self, words: Iterable[str]) -> tuple[Council, ...]:
         codes: dict[str, None] = {}

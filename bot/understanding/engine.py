@@ -105,8 +105,10 @@ class Engine:
         it is written in. Welsh is read as the English it glosses to (bot.understanding.welsh)."""
         # The language is told from the words as a whole; only the text read (Welsh glossed
         # into English) is split into its sentences and their words.
-        language, read = self.welsh.reading(text, normalise(text))
-        return self._understand(read, clauses(read), conversation, language)
+        normalised = normalise(text)
+        language, read = self.welsh.reading(text, normalised)
+        sentences = clauses(read, normalised if read is text else None)
+        return self._understand(read, sentences, conversation, language)
 
     def _understand(
         self,
@@ -200,9 +202,10 @@ class Engine:
         settled it."""
         pieces = [self._mended(sentence.words) for sentence in sentences] or [[]]
         written = [w for piece in pieces for w in piece]
+        vocabulary = self.councils.vocabulary
         question = [
             w
-            if w.text in self.councils.vocabulary or (mended := correct_spelling(w.text)) == w.text
+            if w.text in vocabulary or (mended := correct_spelling(w.text)) == w.text
             else Word(mended, w.capitalised)
             for w in written
         ]
@@ -213,9 +216,11 @@ class Engine:
         asking = [sentence.asks for sentence in sentences]
         focus = self._focus([len(piece) for piece in pieces], asking, question, found)
         # The words around the council's name, spelling mended, and as written.
-        beside = [
-            i for i in range(len(question)) if found is None or not found.start <= i < found.end
-        ]
+        beside = (
+            list(range(len(question)))
+            if found is None
+            else [*range(found.start), *range(found.end, len(question))]
+        )
         outside = [i for i in beside if i in focus]
         rest = [question[i].text for i in outside]
         rest_text = " ".join(rest)

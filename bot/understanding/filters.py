@@ -80,6 +80,7 @@ _MONTHS = {
     )
 } | {"sept": 9, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8}
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_LENGTH = 4
 
 
 def stage_order(authority: Authority) -> tuple[int, str]:
@@ -140,6 +141,10 @@ class FilterReader:
         self._region_parts = _region_parts(self._places)
         self._services = _services(knowledge)
         self._service_table = _PhraseTable(self._services)
+        # The words, plural or not, a service's phrase may begin with: a message with none of
+        # them names no service, without stemming its words.
+        starts = {phrase.split()[0] for phrase in self._services}
+        self._service_starts = frozenset(starts | {f"{word}s" for word in starts})
         # Places and stage words, read together: the first in the message wins.
         self._place_or_stage = _PhraseTable([*self._places, *_STAGE_WORDS])
         self._place_part_or_stage = _PhraseTable(
@@ -173,7 +178,10 @@ class FilterReader:
             return None
         if is_furthest(words):
             return Filter("furthest", "", "furthest along")
-        if (phrase := self._service_table.first(_stem(_core(words)).split())) is not None:
+        if (
+            not self._service_starts.isdisjoint(" ".join(words).split())
+            and (phrase := self._service_table.first(_stem(_core(words)).split())) is not None
+        ):
             service = self._services[phrase]
             return Filter("service", phrase, f"with {service.casefold()} in scope")
         table = self._place_part_or_stage if region_parts else self._place_or_stage
@@ -189,7 +197,7 @@ class FilterReader:
     def person(self, authority: Authority, words: Sequence[str]) -> Filter | None:
         """ "who else does the Lincolnshire consultant work with": the other adopters the
         council's person in that role works with."""
-        if not set(words) & _OTHERS or not set(words) & _ROLE_WORDS:
+        if _OTHERS.isdisjoint(words) or _ROLE_WORDS.isdisjoint(words):
             return None
         roles = set(words) & _ROLE_WORDS
         for person in (*authority.trainers, *authority.people):
@@ -200,7 +208,7 @@ class FilterReader:
     @staticmethod
     def _date(words: Sequence[str]) -> Filter | None:
         for position, word in enumerate(words):
-            if not _YEAR.fullmatch(word):
+            if len(word) != _YEAR_LENGTH or not _YEAR.fullmatch(word):
                 continue
             before = words[position - 1] if position else ""
             if before in _MONTHS:
@@ -237,9 +245,12 @@ class _PhraseTable:
 
     def first(self, words: Sequence[str]) -> str | None:
         """The first phrase of the table in `words`, the longest where several begin there."""
+        # Most messages hold no word a phrase begins with, which one set operation tells.
+        if self._sizes.keys().isdisjoint(words):
+            return None
         for start, word in enumerate(words):
             for size in self._sizes.get(word, ()):
-                phrase = " ".join(words[start : start + size])
+                phrase = word if size == 1 else " ".join(words[start : start + size])
                 if phrase in self._phrases:
                     return phrase
         return None

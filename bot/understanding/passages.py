@@ -125,12 +125,22 @@ class PassageIndex:
             for stem in sorted(frozenset().union(*self._terms)):
                 scores = bm25.get_scores([stem])
                 self._score_of[stem] = {i: float(s) for i, s in enumerate(scores) if s}
+        # The same, adopter by adopter: a question about one adds up only its sentences'.
+        self._score_in: dict[str, dict[str, dict[int, float]]] = {}
+        for stem, scored in self._score_of.items():
+            for index, score in scored.items():
+                authority = self.passages[index].authority
+                self._score_in.setdefault(authority, {}).setdefault(stem, {})[index] = score
 
-    def _scores(self, query: Sequence[str]) -> dict[int, float]:
-        """Each sentence's BM25 score for the query's stems (sentences scoring 0 left out)."""
+    def _scores(
+        self, query: Sequence[str], score_of: dict[str, dict[int, float]] | None = None
+    ) -> dict[int, float]:
+        """Each sentence's BM25 score for the query's stems (sentences scoring 0 left out), of
+        every sentence or of those `score_of` holds."""
         scores: dict[int, float] = {}
+        score_of = self._score_of if score_of is None else score_of
         for stem in query:
-            for index, score in self._score_of.get(stem, {}).items():
+            for index, score in score_of.get(stem, {}).items():
                 scores[index] = scores.get(index, 0.0) + score
         return scores
 
@@ -183,14 +193,16 @@ class PassageIndex:
         # The best sentence holds no more of the question than all the adopter's sentences do.
         if sum(1 for stem in query if stem in self._stems_of[authority]) < _COVERAGE * len(query):
             return ()
-        scores = self._scores(query)
-        top = max(indices, key=lambda i: scores.get(i, 0.0))
+        scores = self._scores(query, self._score_in.get(authority, {}))
+        # The best sentence, the first in page order of those scoring best (the first of all
+        # where none scores).
+        top = max(scores, key=lambda i: (scores[i], -i)) if scores else indices[0]
         best = scores.get(top, 0.0)
         held = sum(1 for stem in query if stem in self._terms[top])
         if best < threshold or held < _COVERAGE * len(query):
             return ()
         ranked = sorted(
-            (i for i in indices if scores.get(i, 0.0) >= best * _RUNNER_UP),
+            (i for i in sorted(scores) if scores[i] >= best * _RUNNER_UP),
             key=lambda i: -scores[i],
         )
         return tuple(self.passages[i] for i in sorted(ranked[:_MOST_QUOTED]))

@@ -9,13 +9,14 @@ title ("Dr Munro"): "hill" in a sentence is a hill.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from bot.understanding.text import Word, normalise, words
+from bot.understanding.text import WORDS_REMEMBERED, Word, normalise, words
 from knowledge.models import Authority, RoleKind
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,11 @@ class PeopleIndex:
             for parts in (key.split() for key in self._keys)
             if len(parts) == 2
         )
+        # The nearest name depends on the pair of words alone: each pair is worked out once,
+        # however many messages it comes in.
+        self._near_pair: Callable[[str, str], str | None] = functools.lru_cache(
+            maxsize=WORDS_REMEMBERED
+        )(self._nearest_to)
         self._surnames: dict[str, str] = {}
         for key, name in self.names.items():
             self._surnames.setdefault(key.split()[-1], name)
@@ -116,15 +122,25 @@ class PeopleIndex:
         for first, second in pairwise(plain):
             if (first[:1], second[:1]) not in self._initials:
                 continue
-            pair = f"{first} {second}"
-            found = process.extractOne(
-                pair, self._keys, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_CUTOFF
-            )
-            if found is None:
-                continue
-            key_words = found[0].split()
-            if len(key_words) == 2 and (first[0], second[0]) == (key_words[0][0], key_words[1][0]):
-                return self.names[found[0]]
+            name = self._near_pair(first, second)
+            if name is not None:
+                return name
+        return None
+
+    def _nearest_to(self, first: str, second: str) -> str | None:
+        """The person on record two words nearly name, with both their initials."""
+        found = process.extractOne(
+            f"{first} {second}",
+            self._keys,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=NAME_CUTOFF,
+        )
+        if found is None:
+            return None
+        key_words = found[0].split()
+        if len(key_words) == 2 and (first[0], second[0]) == (key_words[0][0], key_words[1][0]):
+            return self.names[found[0]]
         return None
 
     def _by_surname(self, written: Sequence[Word]) -> str | None:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’‘`]s\b")
 _APOSTROPHE = re.compile(r"['’‘`]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"[0-9a-z]+")
 # A word as written, apostrophes within it included: one repeat of single characters, which no
 # message can make backtrack (tests/test_understanding_speed.py checks every pattern here).
 _RAW_WORD = re.compile(r"[^\W_](?:[^\W_]|['’‘`])*")
@@ -25,6 +25,8 @@ _RAW_WORD = re.compile(r"[^\W_](?:[^\W_]|['’‘`])*")
 _LONG_NUMBER = re.compile(r"\d{5,}")
 # A pasted essay is not a question; its first words are enough to see what was asked.
 _UNANSWERED_MAX_CHARS = 200
+# How many words' (or pairs of words') readings each cache of a per-word reading remembers.
+WORDS_REMEMBERED = 8192
 
 
 def _visible(text: str) -> str:
@@ -48,10 +50,15 @@ def _fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; possessives and symbols dropped."""
     folded = _fold(text).replace("&", " and ")
-    # Most questions have no apostrophe to look for (the curly ones are not ASCII).
-    if not folded.isascii() or "'" in folded or "`" in folded:
+    if not folded.isascii():
         folded = _APOSTROPHE.sub("", _POSSESSIVE.sub("", folded))
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    # Most questions have no apostrophe, and few a possessive, to look for (the curly
+    # apostrophes are not ASCII).
+    elif "'" in folded or "`" in folded:
+        if "'s" in folded or "`s" in folded:
+            folded = _POSSESSIVE.sub("", folded)
+        folded = folded.replace("'", "").replace("`", "")
+    return " ".join(_WORD.findall(folded))
 
 
 class Word(NamedTuple):
@@ -63,24 +70,33 @@ class Word(NamedTuple):
     capitalised: bool
 
 
+def _capitalised(text: str) -> set[str]:
+    """The normalised words of `text` that are written with a capital somewhere in it."""
+    found: set[str] = set()
+    # Messages typed all in small letters (most) have no capital to look for, and nor has a
+    # run between spaces in small letters (which no word runs across).
+    if text.islower():
+        return found
+    composed = text if text.isascii() else unicodedata.normalize("NFKC", _visible(text))
+    for run in composed.split():
+        if run.islower():
+            continue
+        for raw in (run,) if run.isalpha() else _RAW_WORD.findall(run):
+            if raw[:1].isupper():
+                # A plain word is its own lower case: most are, and need no normalising.
+                plain = raw.isascii() and raw.isalpha()
+                found.update((raw.lower() if plain else normalise(raw)).split())
+    return found
+
+
 def words(text: str, normalised: str | None = None) -> list[Word]:
     """The question's words in order, normalised, each marked if it was written with a
     capital (any of its spellings in the question was). `normalised`: `normalise(text)`, where
     the caller has it already."""
-    # Messages typed all in small letters (most) have no capital to look for.
-    capitalised = (
-        set()
-        if text.islower()
-        else {
-            part
-            for raw in _RAW_WORD.findall(unicodedata.normalize("NFKC", _visible(text)))
-            if raw[:1].isupper()
-            # A plain word is its own lower case: most are, and need no normalising.
-            for part in (raw.lower() if raw.isascii() and raw.isalpha() else normalise(raw)).split()
-        }
-    )
+    capitalised = _capitalised(text)
     whole = normalise(text) if normalised is None else normalised
-    return [Word(part, part in capitalised) for part in whole.split()]
+    # tuple.__new__ is what Word() calls, without the Python-level call around it.
+    return [tuple.__new__(Word, (part, part in capitalised)) for part in whole.split()]
 
 
 def shorten(text: str, limit: int) -> str:
@@ -113,13 +129,17 @@ class Clause:
     asks: bool
 
 
-def clauses(text: str) -> list[Clause]:
+def clauses(text: str, normalised_text: str | None = None) -> list[Clause]:
     """The sentences of `text` that have a word in them. A piece that goes on in small letters
-    after a short word ("total no. of authorities") is the same sentence."""
+    after a short word ("total no. of authorities") is the same sentence. `normalised_text`:
+    `normalise(text)`, where the caller has it already."""
     found: list[Clause] = []
     parts = _SENTENCE_END.split(text)
-    for piece, end in zip(parts[::2], [*parts[1::2], ""], strict=True):
-        normalised = normalise(piece)
+    # One sentence, with or without its end (most messages): its words are the message's, as
+    # what ends a sentence is no letter of a word.
+    whole = normalised_text if len(parts) == 1 or (len(parts) == 3 and not parts[2]) else None
+    for index, (piece, end) in enumerate(zip(parts[::2], [*parts[1::2], ""], strict=True)):
+        normalised = whole if whole is not None and index == 0 else normalise(piece)
         if not normalised:
             continue
         asks = "?" in end

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from bot.understanding.cues import NEGATION_IDIOMS, NEGATIONS, cue_words, every_cue, stems
 from bot.understanding.figures import FIGURE_WORDS
 from bot.understanding.people import ROLE_WORDS
+from bot.understanding.text import WORDS_REMEMBERED
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,9 @@ _FIRST_PERSON = frozenset({"i", "we", "im", "ive", "weve", "am"})
 def off_topic_words(words: list[str]) -> list[str]:
     """The words of `words` that are everyday council business, plurals included, and the
     phrases of other business ("adopting a child")."""
-    found = [w for w in words if w in _OFF_TOPIC_FORMS]
+    found = (
+        [] if _OFF_TOPIC_FORMS.isdisjoint(words) else [w for w in words if w in _OFF_TOPIC_FORMS]
+    )
     if found and not _RESIDING.isdisjoint(found):
         found = [
             w
@@ -137,8 +140,10 @@ def off_topic_words(words: list[str]) -> list[str]:
             if w in _OFF_TOPIC_FORMS
             and not (w in _RESIDING and at > 0 and words[at - 1] in _FIRST_PERSON)
         ]
-    if any(w.startswith("adopt") for w in words):
-        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(" ".join(words))]
+    # Most messages have no "adopt" anywhere, which one search of their text tells.
+    joined = " ".join(words)
+    if "adopt" in joined and any(w.startswith("adopt") for w in words):
+        found += [m.group() for m in _ADOPTING_A_CHILD.finditer(joined)]
     return found
 
 
@@ -191,10 +196,9 @@ def is_known(word: str) -> bool:
 
 # Corrections and splits depend on the word alone (and the fixed vocabulary): each is worked
 # out once per word, however many questions it comes in.
-_WORDS_REMEMBERED = 8192
 
 
-@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def correct_spelling(word: str) -> str:
     """Shorthand spelt out, and an unknown word mended to the word of this subject it nearly is."""
     if word in SHORTHAND:
@@ -220,7 +224,7 @@ def foreign_words(words: list[str], council_words: frozenset[str]) -> list[str]:
     return [
         w
         for w in words
-        if len(w) >= 4 and not is_known(w) and w not in council_words and not w.isdigit()
+        if len(w) >= 4 and w not in KNOWN_WORDS and w not in council_words and not w.isdigit()
     ]
 
 
@@ -232,7 +236,7 @@ _SHORTEST_RUN, _LONGEST_RUN = 5, 32
 _LONGEST_PIECE = 16
 
 
-@functools.lru_cache(maxsize=_WORDS_REMEMBERED)
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
 def split_run_together(word: str, council_words: frozenset[str]) -> tuple[str, ...] | None:
     """`word` as the few known words it runs together ("whotrains" → who, trains), or None.
 

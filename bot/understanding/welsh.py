@@ -15,16 +15,18 @@ so reading a message is only lookups.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot.languages import Language
-from bot.understanding.text import normalise
+from bot.understanding.text import WORDS_REMEMBERED, normalise
 from bot.understanding.vocabulary import KNOWN_WORDS, OFF_TOPIC_WORDS, SHORTHAND
 from knowledge.models import Council
 
@@ -170,21 +172,19 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-# A word, or a word written after an apostrophe ("'n" of "sy'n"): one unbounded repeat.
-_PIECE = re.compile(r"'?[^\W_]+")
+# A word, or a word written after an apostrophe ("'n" of "sy'n"): one unbounded repeat. The
+# group keeps the words in a split, between what surrounds them.
+_PIECE = re.compile(r"('?[^\W_]+)")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most messages: of the table, only the backquote is ASCII
+        return (text.replace("`", "'") if "`" in text else text).lower()
     return text.translate(_FOLD).lower()
 
 
-def _pieces(folded: str) -> list[tuple[int, int, str]]:
-    """The words of folded text as (start, end, word), in order."""
-    return [(*m.span(), m[0]) for m in _PIECE.finditer(folded)]
-
-
 def _key(phrase: str) -> str:
-    return " ".join(piece for _, _, piece in _pieces(_fold(phrase)))
+    return " ".join(_PIECE.findall(_fold(phrase)))
 
 
 def _glossary(table: str, english_words: frozenset[str]) -> dict[str, str]:
@@ -259,6 +259,8 @@ class Welsh:
         for word in sorted(self._welsh_words & set(self._glossary)):
             if len(word) >= _SHORTEST_MENDED - 1:
                 self._mendable.setdefault(word[0], []).append(word)
+        # Mending depends on the word alone: each is worked out once, in however many messages.
+        self._mended = functools.lru_cache(maxsize=WORDS_REMEMBERED)(self._mend)
         self._english_words = frozenset(w for w in _ENGLISH_WORDS - neutral if len(w) > 1)
 
     def reading(self, text: str, normalised: str) -> tuple[Language | None, str]:
@@ -300,43 +302,44 @@ class Welsh:
         folded_text = _fold(text)
         if len(folded_text) != len(text):  # a letter of a rare alphabet lengthened by `lower`
             text = folded_text
-        pieces = _pieces(folded_text)
-        folded = [piece for _, _, piece in pieces]
+        # Words at odd places, what is between them at even ones; part k ends at `ends[k]`.
+        parts = _PIECE.split(folded_text)
+        ends = list(accumulate(map(len, parts)))
+        folded = parts[1::2]
         plain = [piece.lstrip("'") for piece in folded]
         out: list[str] = []
         position, written_up_to = 0, 0
-        while position < len(pieces):
-            start = pieces[position][0]
-            named = self._name_at(plain, position)
-            if named:
-                end = pieces[position + named - 1][1]
-                out.append(text[written_up_to:end])
-                written_up_to, position = end, position + named
-                continue
-            size, english = self._phrase_at(folded, position)
+        while position < len(folded):
+            english: str | None = None
+            size = self._name_at(plain, position)
+            if not size:
+                size, english = self._phrase_at(folded, position)
             if not size and mend:
                 size, english = self._mended(folded[position])
-            if size:
-                out.append(f"{text[written_up_to:start]} {english} ")
-                written_up_to, position = pieces[position + size - 1][1], position + size
-                continue
-            out.append(text[written_up_to : pieces[position][1]])
-            written_up_to, position = pieces[position][1], position + 1
+            step = size or 1
+            end = ends[2 * (position + step) - 1]
+            if english is None:  # a name, or a word the glossary does not know: as written
+                out.append(text[written_up_to:end])
+            else:
+                out.append(f"{text[written_up_to : ends[2 * position]]} {english} ")
+            written_up_to, position = end, position + step
         out.append(text[written_up_to:])
         return "".join(out)
 
-    def _phrase_at(self, folded: list[str], position: int) -> tuple[int, str]:
-        for size in self._sizes_by_first_word.get(folded[position], ()):
+    def _phrase_at(self, folded: list[str], position: int) -> tuple[int, str | None]:
+        word = folded[position]
+        for size in self._sizes_by_first_word.get(word, ()):
             if position + size <= len(folded):
-                english = self._glossary.get(" ".join(folded[position : position + size]))
+                phrase = word if size == 1 else " ".join(folded[position : position + size])
+                english = self._glossary.get(phrase)
                 if english is not None:
                     return size, english
-        return 0, ""
+        return 0, None
 
-    def _mended(self, word: str) -> tuple[int, str]:
+    def _mend(self, word: str) -> tuple[int, str | None]:
         """The English of the glossary's word `word` nearly is, as a one-word phrase."""
         if len(word) < _SHORTEST_MENDED or not word.isalpha() or word in _ENGLISH_WORDS:
-            return 0, ""
+            return 0, None
         match = process.extractOne(
             word,
             self._mendable.get(word[0], ()),
@@ -344,4 +347,4 @@ class Welsh:
             processor=None,
             score_cutoff=WELSH_SPELLING_CUTOFF,
         )
-        return (1, self._glossary[match[0]]) if match else (0, "")
+        return (1, self._glossary[match[0]]) if match else (0, None)
