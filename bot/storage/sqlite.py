@@ -69,6 +69,10 @@ class SqliteStore(SqlStore):
         # writes them, once CONVERSATIONS_WRITTEN_WITHIN is up.
         self._unsaved: dict[int, tuple[Conversation, datetime]] = {}
         self._writing_soon: asyncio.Task[None] | None = None
+        # One batch at a time: a batch that fails puts its conversations back, and must not
+        # put back one that a later batch (prune's, close's) wrote newer, or that forget
+        # dropped, while it was in flight.
+        self._one_batch = asyncio.Lock()
         self._sleeping = True
         self._closing = False
 
@@ -94,7 +98,10 @@ class SqliteStore(SqlStore):
             logger.error(
                 "Conversations of %d chats could not be saved: %s", len(self._unsaved), error
             )
-        await self._db.close()
+        finally:
+            # Whatever went wrong: an open connection keeps aiosqlite's thread, and with it
+            # the process, alive.
+            await self._db.close()
 
     async def schema_version(self) -> int:
         async with self._db.locked() as db:
@@ -155,15 +162,16 @@ class SqliteStore(SqlStore):
 
     async def _write_conversations(self) -> None:
         """Write every conversation not yet written; raises StoreError, keeping them."""
-        writing, self._unsaved = self._unsaved, {}
-        if not writing:
-            return
-        try:
-            await self.save_conversations(writing)
-        except BaseException:
-            for chat_id, change in writing.items():
-                self._unsaved.setdefault(chat_id, change)
-            raise
+        async with self._one_batch:
+            writing, self._unsaved = self._unsaved, {}
+            if not writing:
+                return
+            try:
+                await self.save_conversations(writing)
+            except BaseException:
+                for chat_id, change in writing.items():
+                    self._unsaved.setdefault(chat_id, change)
+                raise
 
     async def chat_language(self, chat_id: int) -> Language | None:
         self._kept()
@@ -174,7 +182,8 @@ class SqliteStore(SqlStore):
             await super().set_chat_language(chat_id, language)
 
     async def forget(self, chat_id: int) -> None:
-        self._unsaved.pop(chat_id, None)
+        async with self._one_batch:  # a batch in flight would put it back if it failed
+            self._unsaved.pop(chat_id, None)
         async with (
             self._conversations.changing(chat_id, (None, None)),
             self._languages.changing(chat_id, None),

@@ -357,6 +357,76 @@ async def test_conversations_that_could_not_be_written_are_kept_and_written_late
     ]
 
 
+class StallingBatch:
+    """The store's first batch of conversations waits, in flight, until `fail` lets it fail;
+    later batches are written."""
+
+    def __init__(self, store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._write = store.save_conversations
+        self.in_flight = asyncio.Event()
+        self.fail = asyncio.Event()
+        self._batches = 0
+        monkeypatch.setattr(store, "save_conversations", self.save_conversations)
+
+    async def save_conversations(
+        self, changes: Mapping[int, tuple[Conversation, datetime]]
+    ) -> None:
+        self._batches += 1
+        if self._batches == 1:
+            self.in_flight.set()
+            await self.fail.wait()
+            raise StoreError("database is locked")
+        await self._write(changes)
+
+
+async def test_a_batch_that_fails_after_a_newer_one_was_written_puts_back_nothing_older(
+    store: SqliteStore, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = StallingBatch(store, monkeypatch)
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await batch.in_flight.wait()
+    await store.save_conversation(CHAT, Conversation(Intent.TRAINERS, "LIN"), NOW)
+    # Prune writes what is unsaved first: the newer conversation, while the older is in flight.
+    pruning = asyncio.create_task(store.prune(NOW - timedelta(days=1), NOW, now=NOW))
+    await asyncio.sleep(0.05)
+    batch.fail.set()
+    await pruning
+    assert await store.conversation(CHAT) == Conversation(Intent.TRAINERS, "LIN")
+    await store.close()
+    assert _conversations_in_file(path) == [(CHAT, "trainers", "LIN")]
+
+
+async def test_a_conversation_forgotten_while_its_batch_fails_is_not_put_back(
+    store: SqliteStore, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = StallingBatch(store, monkeypatch)
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    await batch.in_flight.wait()
+    forgetting = asyncio.create_task(store.forget(CHAT))
+    await asyncio.sleep(0.05)
+    batch.fail.set()
+    await forgetting
+    assert await store.conversation(CHAT) == Conversation()
+    await store.close()
+    assert _conversations_in_file(path) == []
+
+
+async def test_closing_closes_the_database_even_when_writing_the_conversations_goes_wrong(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await SqliteStore.open(path)
+
+    async def broken(changes: Mapping[int, tuple[Conversation, datetime]]) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(store, "save_conversations", broken)
+    await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), NOW)
+    with pytest.raises(RuntimeError, match="a bug"):
+        await store.close()
+    # The last connection to a WAL database, closed, takes its -wal file with it.
+    assert not path.with_name(f"{path.name}-wal").exists()
+
+
 async def test_a_database_that_cannot_be_reopened_fails_each_write_says_so_once_then_recovers(
     store: SqliteStore, path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
