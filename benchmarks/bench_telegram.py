@@ -38,6 +38,7 @@ MEMORY_QUESTIONS = 1000
 
 
 HERE = Path(__file__).resolve().parent.parent
+SOSBOT = "sosbot"
 ECHO = "echo"
 BEFORE = "before"
 
@@ -101,7 +102,7 @@ async def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
     arguments = parser.parse_args()
     batch = list(islice(cycle(load_questions()), arguments.updates))
-    code = {"sosbot": HERE, ECHO: HERE}
+    code = {SOSBOT: HERE, ECHO: HERE}
     if arguments.before is not None:
         code[BEFORE] = arguments.before.resolve()
     rates: dict[str, list[float]] = {subject: [] for subject in code}
@@ -126,16 +127,16 @@ async def main() -> None:
             f"resident memory after {MEMORY_QUESTIONS:,} questions {memory[subject]:.1f} MiB"
         )
         print(f"{'':8} rounds: {' '.join(f'{v:.0f}' for v in values)}")
-    ratio = statistics.median(rates["sosbot"]) / statistics.median(rates[ECHO])
+    ratio = statistics.median(rates[SOSBOT]) / statistics.median(rates[ECHO])
     # Each sosbot round against the echo round run right after it: noise of the shared machine
     # that lasts a few seconds falls on both.
-    paired = _paired(rates, "sosbot", ECHO)
+    paired = _paired(rates, SOSBOT, ECHO)
     print(f"sosbot / echo: ratio of medians {ratio:.2f}, median of paired rounds {paired:.2f}")
     print("(target ≥ 0.8)")
     if BEFORE in rates:
         print(
             f"before / echo: median of paired rounds {_paired(rates, BEFORE, ECHO):.2f}; "
-            f"sosbot / before: median of paired rounds {_paired(rates, 'sosbot', BEFORE):.2f}"
+            f"sosbot / before: median of paired rounds {_paired(rates, SOSBOT, BEFORE):.2f}"
         )
 
 

@@ -167,7 +167,8 @@ def migrate_db(source: Path | PostgresUrl, target: Path | PostgresUrl, out: Text
         finally:
             await reading.close()
 
-    with _database_errors():
+    # A running bot's SQLite file is its own (it keeps what it read in memory): not a target.
+    with _database_errors(), sole_use(target):
         copied = asyncio.run(copy())
     print(f"Copied {source} into {target}:", file=out)
     for table in copied:

@@ -94,7 +94,6 @@ class KeptValues(Generic[V]):
         """`value` for `key` from now on, ahead of the database (writing it there is the
         caller's); a read or a change in flight keeps nothing older."""
         self._values[key] = value
-        self._changes_begun += 1
         if key in self._writing:
             in_flight, _, failed = self._writing[key]
             self._writing[key] = (in_flight, value, failed)
@@ -108,7 +107,8 @@ class KeptValues(Generic[V]):
         overlapped = key in self._writing
         value = await read()
         if not overlapped and changes_begun == self._changes_begun:
-            self._values[key] = value
+            # Not over a value kept meanwhile (`keep`): that one is newer.
+            return self._values.setdefault(key, value)
         return value
 
     @asynccontextmanager

@@ -60,7 +60,8 @@ class PendingReminder:
 
 class Store(Protocol):
     """Subscriptions, deliveries and statistics. Times are aware datetimes; any zone will do.
-    Every method raises StoreError when the database fails (cannot be written, locked, gone)."""
+    Every method raises StoreError when the database fails (cannot be written, locked, gone),
+    except where a write may come after the call (`save_conversation`)."""
 
     async def close(self) -> None: ...
 
@@ -181,7 +182,10 @@ class Store(Protocol):
         self, chat_id: int, conversation: Conversation, now: datetime
     ) -> None:
         """Keep the conversation's intent and council code (nothing else of the chat's), as
-        changed at `now`; an empty conversation deletes what was held."""
+        changed at `now`; an empty conversation deletes what was held. `conversation` answers
+        with it at once; a store one process owns may write it to the database a little later,
+        with other chats' (SQLite: bot.storage.sqlite), logging a failure and trying again
+        rather than raising. Raises ValueError on a naive `now`."""
         ...
 
     async def chat_language(self, chat_id: int) -> Language | None:

@@ -137,6 +137,8 @@ class SqliteStore(SqlStore):
         self, chat_id: int, conversation: Conversation, now: datetime
     ) -> None:
         """Kept at once, written within CONVERSATIONS_WRITTEN_WITHIN with the other chats'."""
+        # A time the batch could not write (naive) is refused here, not in every later batch.
+        self._sql.time(now)
         self._unsaved[chat_id] = (replace(conversation), now)
         self._conversations.keep(chat_id, (conversation.intent, conversation.council_code))
         if self._writing_soon is None:

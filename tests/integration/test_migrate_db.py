@@ -14,6 +14,7 @@ from bot.scopes import ALL
 from bot.settings import PostgresUrl
 from bot.storage.port import ReminderSlot
 from bot.storage.postgres import PostgresStore
+from bot.storage.schema import exclusive_use
 from bot.storage.sqlite import SqliteStore
 from bot.storage.transfer import TABLES, copy_database
 from bot.understanding.conversation import Conversation
@@ -156,3 +157,15 @@ def test_migrate_db_refuses_a_bad_url_without_repeating_it(
     assert result.returncode == 2
     assert problem in result.stderr
     assert "secret" not in result.stderr
+
+
+async def test_migrate_db_refuses_to_write_into_the_file_of_a_running_bot(
+    path: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "old.sqlite3"
+    await (await SqliteStore.open(source)).close()
+    await (await SqliteStore.open(path)).close()
+    with exclusive_use(path):  # as `sosbot run` holds it
+        result = sosbot("migrate-db", str(source), str(path))
+    assert result.returncode == 1
+    assert f"another sosbot run is using it (it holds {path}.lock)" in result.stderr

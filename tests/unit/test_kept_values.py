@@ -123,3 +123,16 @@ async def test_a_read_that_began_during_a_change_and_ended_after_it_keeps_nothin
     assert await slow_read == "en"
     assert await kept.read(KEY, database.read) == "cy"
     assert database.reads == 1
+
+
+async def test_a_value_kept_while_a_read_was_in_flight_is_not_replaced_by_the_read() -> None:
+    kept: KeptValues[str] = KeptValues()
+    database = Database("en")
+    database.hold.clear()
+    slow_read = asyncio.create_task(kept.read(KEY, database.read))
+    await asyncio.sleep(0)
+    kept.keep(KEY, "cy")  # saved ahead of the database
+    database.hold.set()
+    assert await slow_read == "cy"
+    assert await kept.read(KEY, database.read) == "cy"
+    assert database.reads == 1
