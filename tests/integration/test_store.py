@@ -319,8 +319,9 @@ async def test_conversations_are_written_together_within_the_window(
 async def test_a_conversation_changed_at_a_naive_time_is_refused_when_saved(
     store: SqliteStore,
 ) -> None:
-    with pytest.raises(ValueError):
-        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), datetime(2026, 3, 1))
+    naive = datetime(2026, 3, 1)  # the mistake under test
+    with pytest.raises(ValueError, match="expected an aware datetime"):
+        await store.save_conversation(CHAT, Conversation(Intent.STAGE, "SFK"), naive)
     assert await store.conversation(CHAT) == Conversation()
 
 
