@@ -69,7 +69,8 @@ class SoleLeadership:
 
 class KeptValues(Generic[V]):
     """Values a key, read from the database once and then kept, for a database only this
-    process writes: every change goes through `changing`, so what is kept is what is stored.
+    process writes: every change goes through `changing` (kept once stored) or `keep` (kept at
+    once, stored later by the caller), so what is kept is what is, or will be, stored.
 
     Reads and writes of one key may overlap (a reminder reading a chat's language while the
     chat's turn sets it): a value read is kept only when no change overlapped the read, and a
