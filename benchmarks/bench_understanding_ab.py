@@ -1,10 +1,11 @@
 """The engine before and after a change, side by side, on this shared machine.
 
     git worktree add --detach /tmp/before <commit>
-    python benchmarks/bench_understanding_ab.py --before /tmp/before [--rounds N]
+    python -m benchmarks.bench_understanding_ab --before /tmp/before [--rounds N]
 
 Two processes, one per checkout (this one and `--before`), each with its own engine, answer
-the same questions alternately, question by question, round after round; each call is timed in
+the same questions alternately, question by question, round after round, taking turns to go
+first, and a third process times the baseline; each call is timed in
 CPU time of its own thread (`time.thread_time_ns`), which other work on the machine does not
 add to. Per question the median over the rounds; the table shows p50 and p99 of the English
 sets and of the Welsh sets for both checkouts, and the bare
@@ -116,17 +117,22 @@ def main() -> None:
     questions = english + welsh
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(questions, file)
-    before, after = _Worker(arguments.before, file.name), _Worker(HERE, file.name)
-    timed: dict[str, list[list[float]]] = {
-        name: [[] for _ in questions] for name in ("before", "after", "baseline")
+    # The baseline has a process of its own, and the two checkouts take turns to go first: a
+    # call just after another in the same process, or always first, runs warmer or colder.
+    workers = {
+        "before": (_Worker(arguments.before, file.name), "e"),
+        "after": (_Worker(HERE, file.name), "e"),
+        "baseline": (_Worker(HERE, file.name), "b"),
     }
-    for _ in range(arguments.rounds):
+    timed: dict[str, list[list[float]]] = {name: [[] for _ in questions] for name in workers}
+    for round_number in range(arguments.rounds):
+        order = ["before", "after"] if round_number % 2 == 0 else ["after", "before"]
         for index in range(len(questions)):
-            timed["before"][index].append(before.time("e", index))
-            timed["after"][index].append(after.time("e", index))
-            timed["baseline"][index].append(after.time("b", index))
-    before.close()
-    after.close()
+            for name in [*order, "baseline"]:
+                worker, kind = workers[name]
+                timed[name][index].append(worker.time(kind, index))
+    for worker, _ in workers.values():
+        worker.close()
     Path(file.name).unlink()
 
     english_part, welsh_part = slice(0, len(english)), slice(len(english), None)

@@ -38,15 +38,23 @@ class Records:
         self.knowledge = knowledge
         self.timezone = timezone
         self.texts = texts
+        # Nearly every reply names an adopter and cites a source, of a handful on record and in
+        # one language: each is worked out once by this builder, not once per reply.
+        self._welsh_names: dict[str, str] = {}
+        self._citations: dict[str, Citation] = {}
 
     def name(self, authority: Authority) -> str:
         """The adopter's name as the records give it; in Welsh, its Welsh name in the records,
         else the register's, else the English (a name, shown without a note)."""
         if not self.texts.welsh:
             return authority.name
-        council = self.knowledge.councils.get(authority.council)
-        register = council.welsh_official_name if council is not None else None
-        return welsh_or_none(authority, "name") or register or authority.name
+        name = self._welsh_names.get(authority.id)
+        if name is None:
+            council = self.knowledge.councils.get(authority.council)
+            register = council.welsh_official_name if council is not None else None
+            name = welsh_or_none(authority, "name") or register or authority.name
+            self._welsh_names[authority.id] = name
+        return name
 
     def council_name(self, council: Council) -> str:
         """A council's name: an adopter's as `name` says it, any other's from the register."""
@@ -79,10 +87,14 @@ class Records:
         return self.said(person, "role")
 
     def citation(self, source_id: str) -> Citation:
-        source = self.knowledge.sources[source_id]
-        as_of = self.texts._("as of {date}").format(date=self.date(source.as_of))
-        label = self.texts._("Source:")
-        return Citation(title=self.source_title(source), as_of=as_of, label=label)
+        citation = self._citations.get(source_id)
+        if citation is None:
+            source = self.knowledge.sources[source_id]
+            as_of = self.texts._("as of {date}").format(date=self.date(source.as_of))
+            label = self.texts._("Source:")
+            citation = Citation(title=self.source_title(source), as_of=as_of, label=label)
+            self._citations[source_id] = citation
+        return citation
 
     def source_title(self, source: Source, field: Literal["title", "publisher"] = "title") -> str:
         """A source's title (or publisher); in Welsh its Welsh one where the records give one (a
