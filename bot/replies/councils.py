@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.replies.records import Records
 from bot.replies.reply import Block, Bullets, Choice, Paragraph, Reply
@@ -15,6 +16,7 @@ from bot.understanding.intents import Intent
 from bot.understanding.people import role_asked
 from bot.understanding.text import normalise, shorten
 from bot.understanding.vocabulary import STOPWORDS
+from knowledge.base import Knowledge
 from knowledge.models import Authority, Council, Figure, Person, RoleKind
 
 logger = logging.getLogger(__name__)
@@ -51,13 +53,31 @@ def council_actions(code: str, texts: Texts) -> tuple[Choice, ...]:
 class CouncilReplies(Records):
     """Builds the Reply to a question about one council, every fact from the records."""
 
+    def __init__(self, knowledge: Knowledge, timezone: ZoneInfo, texts: Texts) -> None:
+        super().__init__(knowledge, timezone, texts)
+        # The buttons under a reply about a council, made once per council.
+        self._actions: dict[tuple[bool, str], tuple[Choice, ...]] = {}
+
+    def _reply_actions(self, intent: Intent, council: Council) -> tuple[Choice, ...]:
+        """The overview is the hub with a button for each question; an answer to one question
+        leads back to it."""
+        hub = intent is Intent.OVERVIEW
+        actions = self._actions.get((hub, council.code))
+        if actions is None:
+            if hub:
+                actions = council_actions(council.code, self.texts)
+            else:
+                more = self.texts._("More about {council}").format(
+                    council=self.texts.council_short_name(council)
+                )
+                actions = (Choice(label=more, intent=Intent.OVERVIEW, council=council.code),)
+            self._actions[hub, council.code] = actions
+        return actions
+
     def _reply(
         self, intent: Intent, authority: Authority, *blocks: Block, **extra: object
     ) -> Reply:
         council = self.knowledge.council_of(authority)
-        more = self.texts._("More about {council}").format(
-            council=self.texts.council_short_name(council)
-        )
         return Reply.model_validate(
             {
                 "intent": intent,
@@ -68,13 +88,7 @@ class CouncilReplies(Records):
                 "title": self.name(authority),
                 "blocks": blocks,
                 "citation": self.citation(authority.source),
-                # The overview is the hub with a button for each question; an answer to one
-                # question leads back to it.
-                "actions": (
-                    council_actions(council.code, self.texts)
-                    if intent is Intent.OVERVIEW
-                    else (Choice(label=more, intent=Intent.OVERVIEW, council=council.code),)
-                ),
+                "actions": self._reply_actions(intent, council),
                 **extra,
             }
         )
@@ -134,8 +148,12 @@ class CouncilReplies(Records):
         )
 
     def overview(self, authority: Authority, *lead: Block) -> Reply:
+        blocks = self.made_once(Intent.OVERVIEW, authority, self._overview_blocks)
+        return self._reply(Intent.OVERVIEW, authority, *lead, *blocks)
+
+    def _overview_blocks(self, authority: Authority) -> list[Block]:
         _ = self.texts._
-        blocks: list[Block] = [*lead, Paragraph(text=self.stage_text(authority))]
+        blocks: list[Block] = [Paragraph(text=self.stage_text(authority))]
         if authority.services:
             services = ", ".join(self.said_each(authority, "services"))
             blocks.append(
@@ -148,11 +166,13 @@ class CouncilReplies(Records):
         if authority.milestones:
             blocks.append(Bullets(items=self.milestone_lines(authority)))
         blocks.extend(Paragraph(text=note) for note in self.said_each(authority, "notes"))
-        return self._reply(Intent.OVERVIEW, authority, *blocks)
+        return blocks
 
     def stage(self, authority: Authority, *lead: Block) -> Reply:
-        text = self.stage_text(authority)
-        return self._reply(Intent.STAGE, authority, *lead, Paragraph(text=text))
+        blocks = self.made_once(
+            Intent.STAGE, authority, lambda adopter: [Paragraph(text=self.stage_text(adopter))]
+        )
+        return self._reply(Intent.STAGE, authority, *lead, *blocks)
 
     def _trainers_paragraph(self, authority: Authority) -> Paragraph:
         _ = self.texts._
@@ -163,7 +183,11 @@ class CouncilReplies(Records):
         return Paragraph(text=nobody.format(council=self.name(authority)))
 
     def trainers(self, authority: Authority, *lead: Block) -> Reply:
-        blocks: list[Block] = [*lead]
+        blocks = self.made_once(Intent.TRAINERS, authority, self._trainers_blocks)
+        return self._reply(Intent.TRAINERS, authority, *lead, *blocks)
+
+    def _trainers_blocks(self, authority: Authority) -> list[Block]:
+        blocks: list[Block] = []
         if authority.trainers:
             blocks.append(Paragraph(text=self.texts._("Trainers and consultants on record:")))
             blocks.append(Bullets(items=self._people_lines(authority.trainers)))
@@ -172,7 +196,7 @@ class CouncilReplies(Records):
             if authority.people:
                 blocks.append(Paragraph(text=self.texts._("People it names:")))
                 blocks.append(Bullets(items=self._people_lines(authority.people)))
-        return self._reply(Intent.TRAINERS, authority, *blocks)
+        return blocks
 
     def person(self, name: str) -> Reply:
         """Everything the records say of one named person, authority by authority."""

@@ -4,7 +4,7 @@ lines and the buttons for the adopters."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -42,6 +42,18 @@ class Records:
         # one language: each is worked out once by this builder, not once per reply.
         self._welsh_names: dict[str, str] = {}
         self._citations: dict[str, Citation] = {}
+        # What an adopter's overview, stage and trainers say depends on the records alone: made
+        # once per adopter by this builder (which a reload replaces), not once per question.
+        self._blocks: dict[tuple[Intent, str], tuple[Block, ...]] = {}
+
+    def made_once(
+        self, intent: Intent, authority: Authority, make: Callable[[Authority], list[Block]]
+    ) -> tuple[Block, ...]:
+        """The blocks `make` says of `authority` for `intent`, made the first time asked."""
+        blocks = self._blocks.get((intent, authority.id))
+        if blocks is None:
+            blocks = self._blocks[intent, authority.id] = tuple(make(authority))
+        return blocks
 
     def name(self, authority: Authority) -> str:
         """The adopter's name as the records give it; in Welsh, its Welsh name in the records,
