@@ -12,9 +12,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import icalendar
-
-from bot.replies.calendar import PRODID, calendar_span, event_ics
+from bot.replies.calendar import calendar_span, event_vevent, new_calendar
 from bot.replies.current import KnowledgeView
 
 logger = logging.getLogger(__name__)
@@ -38,24 +36,18 @@ def calendar_feed(
         if authority is None:
             return None
         events, name = knowledge.events_of(feed_id), f"{FEED_NAME}: {authority.name}"
-    feed = icalendar.Calendar()
-    feed.add("prodid", PRODID)
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("method", "PUBLISH")
+    feed = new_calendar()
     feed.add("x-wr-calname", name)
     first, last = None, None
     for event in events:
         try:
             span = calendar_span(event, timezone)
-            text = view.events.calendar_text(event)
-            single = icalendar.Calendar.from_ical(event_ics(event, text, timezone, stamp=stamp))
         except (ValueError, OverflowError):
             # A date Python cannot hold the year after of: no calendar can show it either.
             logger.warning("An event's dates cannot be written to a calendar; left out")
             continue
-        for vevent in single.walk("VEVENT"):
-            feed.add_component(vevent)
+        text = view.events.calendar_text(event)
+        feed.add_component(event_vevent(event, text, span, stamp=stamp))
         first = span.first_date if first is None else min(first, span.first_date)
         last = span.last_date if last is None else max(last, span.last_date)
     if first is not None and last is not None:

@@ -91,12 +91,11 @@ def calendar_span(event: Event, timezone: ZoneInfo) -> CalendarSpan:
     return CalendarSpan(start_day, end_day, first_date, last_date)
 
 
-def event_ics(event: Event, text: CalendarText, timezone: ZoneInfo, *, stamp: datetime) -> bytes:
-    """One VEVENT in a VCALENDAR, worded by `text`. Month and day events are all-day (DATE)
-    spanning their whole period; events with a time are DATE-TIMEs in `timezone`, with its
-    VTIMEZONE. `stamp` (DTSTAMP) is when the file is made, from the caller's clock.
-    """
-    span = calendar_span(event, timezone)
+def event_vevent(
+    event: Event, text: CalendarText, span: CalendarSpan, *, stamp: datetime
+) -> icalendar.Event:
+    """The event's VEVENT, worded by `text`, at the dates of `span` (`calendar_span`). `stamp`
+    (DTSTAMP) is when the file is made, from the caller's clock."""
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", stamp.astimezone(UTC))
@@ -107,13 +106,27 @@ def event_ics(event: Event, text: CalendarText, timezone: ZoneInfo, *, stamp: da
     if text.location:
         vevent.add("location", text.location)
     vevent.add("description", text.description)
+    return vevent
 
+
+def new_calendar() -> icalendar.Calendar:
+    """An empty VCALENDAR with the header every file and feed of ours has."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add_component(vevent)
+    return calendar
+
+
+def event_ics(event: Event, text: CalendarText, timezone: ZoneInfo, *, stamp: datetime) -> bytes:
+    """One VEVENT in a VCALENDAR, worded by `text`. Month and day events are all-day (DATE)
+    spanning their whole period; events with a time are DATE-TIMEs in `timezone`, with its
+    VTIMEZONE. `stamp` (DTSTAMP) is when the file is made, from the caller's clock.
+    """
+    span = calendar_span(event, timezone)
+    calendar = new_calendar()
+    calendar.add_component(event_vevent(event, text, span, stamp=stamp))
     # The VTIMEZONE that DTSTART;TZID= refers to, so any calendar reads the time right.
     calendar.add_missing_timezones(first_date=span.first_date, last_date=span.last_date)
     return bytes(calendar.to_ical())
