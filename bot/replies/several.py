@@ -152,9 +152,7 @@ class SeveralReplies(Records):
         return said.format(share=share, label=label)
 
     def _label(self, found: Filter) -> str:
-        """The filter in words: the engine's English label, or said again in Welsh."""
-        if not self.texts.welsh:
-            return found.label
+        """The filter in words: "in Wales", "at the planning stage"."""
         _ = self.texts._
         match found.kind:
             case "furthest":
@@ -165,18 +163,21 @@ class SeveralReplies(Records):
             case "place":
                 nation, region = found.value.split("|")
                 place = region or nation
-                return (
-                    _(IN_PLACES[place])
-                    if place in IN_PLACES
-                    else self.texts.in_english(found.label)
-                )
+                if place in IN_PLACES:
+                    return _(IN_PLACES[place])
+                return self._in_english(f"in {place}")
             case "person":
                 return _("that {name} works with").format(name=found.value)
             case "date" if len(found.value) == len("2013"):
                 return _("in {year}").format(year=found.value)
             case "date":
                 return _("in {month}").format(month=self.date(found.value))
-        return self.texts.in_english(found.label)
+        # A service is named as the records write it, in English: so is what is said of it.
+        return self._in_english(f"with {(found.service or found.value).casefold()} in scope")
+
+    def _in_english(self, text: str) -> str:
+        """English words with no catalogue entry: in Welsh, with a note that they are English."""
+        return self.texts.in_english(text) if self.texts.welsh else text
 
     def _line(self, authority: Authority, found: Filter) -> str:
         name = self.name(authority)

@@ -177,21 +177,19 @@ class FilterReader:
         if not present & _LISTING and "how" not in present:
             return None
         if is_furthest(words):
-            return Filter("furthest", "", "furthest along")
+            return Filter("furthest", "")
         if (
             not self._service_starts.isdisjoint(" ".join(words).split())
             and (phrase := self._service_table.first(_stem(_core(words)).split())) is not None
         ):
-            service = self._services[phrase]
-            return Filter("service", phrase, f"with {service.casefold()} in scope")
+            return Filter("service", phrase, service=self._services[phrase])
         table = self._place_part_or_stage if region_parts else self._place_or_stage
         if (phrase := table.first(words)) is not None:
             place = self._places.get(phrase) or self._region_parts.get(phrase)
             if place is not None:
                 nation, region = place
-                return Filter("place", f"{nation}|{region or ''}", f"in {region or nation}")
-            stage = _STAGE_WORDS[phrase]
-            return Filter("stage", stage.value, f"at the {stage.label.casefold()} stage")
+                return Filter("place", f"{nation}|{region or ''}")
+            return Filter("stage", _STAGE_WORDS[phrase].value)
         return self._date(words)
 
     def person(self, authority: Authority, words: Sequence[str]) -> Filter | None:
@@ -202,7 +200,7 @@ class FilterReader:
         roles = set(words) & _ROLE_WORDS
         for person in (*authority.trainers, *authority.people):
             if set(normalise(person.role).split()) & roles:
-                return Filter("person", person.name, f"that {person.name} works with", authority.id)
+                return Filter("person", person.name, authority.id)
         return None
 
     @staticmethod
@@ -212,11 +210,8 @@ class FilterReader:
                 continue
             before = words[position - 1] if position else ""
             if before in _MONTHS:
-                month = _MONTHS[before]
-                value = f"{word}-{month:02d}"
-                label = f"in {list(_MONTHS)[month - 1].capitalize()} {word}"
-                return Filter("date", value, label)
-            return Filter("date", word, f"in {word}")
+                return Filter("date", f"{word}-{_MONTHS[before]:02d}")
+            return Filter("date", word)
         return None
 
 

@@ -27,13 +27,13 @@ class Ask:
 @dataclass(frozen=True, slots=True)
 class Filter:
     """A filter over the records: `kind` (place, stage, service, person, date, furthest), the
-    `value` it keeps, its `label` in words ("in Wales") and, for a person, the council asked
-    `beside` (left out of the others)."""
+    `value` it keeps, for a person the council asked `beside` (left out of the others), and for
+    a service its `service` name as the records write it. The replies say it in words."""
 
     kind: str
     value: str
-    label: str
     beside: str | None = None
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
