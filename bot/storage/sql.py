@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from bot.scopes import ALL, check_scope
 from bot.storage.port import CONVERSATION_KEPT, HANDLED_UPDATES_KEPT, KnownEvent
-from bot.storage.sql_chats import Sql, SqlChatState
+from bot.storage.sql_chats import SqlChatState
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,6 @@ _LONG_AGO = datetime(1, 1, 1, tzinfo=UTC)
 class SqlStore(SqlChatState):
     """The Store's methods that are the same statements on either database; the adapters add
     opening, closing, the pending-reminders query and what several instances need."""
-
-    def __init__(self, sql: Sql) -> None:
-        super().__init__(sql)
 
     async def ping(self) -> None:
         await self._sql.rows("SELECT 1")
@@ -234,10 +231,12 @@ class SqlStore(SqlChatState):
                 )
             await sql.write("DELETE FROM known_events WHERE ends_at < ?", (started,))
             await sql.write(
+                # NOT EXISTS, which PostgreSQL runs as an anti-join on each table's chat_id
+                # index; NOT IN (subquery) it may rescan for every chat once deliveries are many.
                 "DELETE FROM chats WHERE paused_at IS NULL"
-                " AND chat_id NOT IN (SELECT chat_id FROM subscriptions)"
-                " AND chat_id NOT IN (SELECT chat_id FROM deliveries)"
-                " AND chat_id NOT IN (SELECT chat_id FROM announcements)"
+                " AND NOT EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.chat_id = chats.chat_id)"
+                " AND NOT EXISTS (SELECT 1 FROM deliveries AS d WHERE d.chat_id = chats.chat_id)"
+                " AND NOT EXISTS (SELECT 1 FROM announcements AS a WHERE a.chat_id = chats.chat_id)"
             )
             await sql.write(
                 "DELETE FROM conversations WHERE changed_at < ?",

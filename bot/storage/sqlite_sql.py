@@ -6,21 +6,20 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.storage.connection import Database
+from bot.storage.stored import second
 
 logger = logging.getLogger(__name__)
 
 
 def stamp(moment: datetime) -> str:
     """UTC, to the second, in one fixed format, so that stamps compare as text."""
-    if moment.tzinfo is None:
-        raise ValueError("expected an aware datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return second(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SqliteSql:
