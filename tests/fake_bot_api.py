@@ -277,6 +277,7 @@ class FakeBotApi:
         self._accepted_sends_per_chat: dict[ChatId, deque[float]] = {}
         self._hold_after: int | None = None
         self._released = asyncio.Event()
+        self._held = 0
         self.webhook: Webhook | None = None
         self._webhook_targets: list[str] = []
         self._delivery: WebhookDelivery | None = None
@@ -651,6 +652,11 @@ class FakeBotApi:
         self._hold_after = None
         self._released.set()
 
+    async def wait_held(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until ``count`` sends wait unanswered (:meth:`hold_sends_after`)."""
+        if not await self._wait_until(lambda: self._held >= count, timeout):
+            raise AssertionError(f"timed out after {timeout}s waiting for {count} held send(s)")
+
     def clear_faults(self) -> None:
         """Remove rate limits, blocked chats, queued one-shot failures and a rejected token."""
         self._token_rejected = False
@@ -672,7 +678,12 @@ class FakeBotApi:
             and self._hold_after is not None
             and len(self._sent) >= self._hold_after
         ):
-            await self._released.wait()
+            self._held += 1
+            self._notify()
+            try:
+                await self._released.wait()
+            finally:
+                self._held -= 1
             if request.transport is None or request.transport.is_closing():
                 # The client died while waiting: nothing was delivered.
                 return web.Response(status=499)

@@ -62,7 +62,7 @@ async def test_the_leader_killed_mid_fan_out_is_replaced_and_none_is_lost(
     for each in running:
         each.reload()
     await fake.wait_for("sendMessage", count=30, ok=True, timeout=20)
-    await asyncio.sleep(0.3)  # the 31st is held, unanswered
+    await fake.wait_held()  # the 31st, unanswered
     await leader.kill_now()
     killed = time.monotonic()
     fake.release_sends()
@@ -86,10 +86,9 @@ async def test_sigterm_finishes_the_update_in_hand_hands_over_and_exits_0(
     fake.hold_sends_after(len(fake.sent_messages()))
     chat = next(_chat_ids)
     in_hand = fake.push_message(chat, "what stage is Suffolk at?")
-    await asyncio.sleep(0.5)  # its reply is being sent, and held
+    await fake.wait_held()  # its reply is being sent, and held
     stopping = asyncio.create_task(leader.stop(signal.SIGTERM))
-    await asyncio.sleep(0.3)
-    assert (await leader.get("/readyz"))[0] == 503
+    assert await _readiness_becomes(leader, 503)
     fake.deliver_webhook_to([leader.webhook_url, other.webhook_url])
     fake.release_sends()
     started = time.monotonic()
@@ -103,6 +102,16 @@ async def test_sigterm_finishes_the_update_in_hand_hands_over_and_exits_0(
     fake.push_message(later, "who trains Swansea?")
     await fake.wait_for("sendMessage", lambda c: c.chat_id == later, ok=True, timeout=10)
     assert "The reminder leadership is released" in leader.log()
+
+
+async def _readiness_becomes(instance: ServeProcess, status: int, timeout: float = 5.0) -> bool:
+    """Whether `/readyz` answers `status` within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (await instance.get("/readyz"))[0] != status:
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
 
 
 async def test_after_a_postgresql_restart_both_instances_recover_by_themselves(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_process import ROOT, TEST_TOKEN, WEBHOOK_SECRET
+from tests.bot_process import TEST_TOKEN, WEBHOOK_SECRET, free_port
 from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
 
 URL = "https://bot.example.org/telegram"
@@ -37,7 +37,8 @@ async def sosbot(fake: FakeBotApi, *arguments: str, **settings: str) -> tuple[in
         "bot",
         *arguments,
         env=environment,
-        cwd=ROOT,
+        # The test's own empty folder: no developer's .env is read (see clean_environment).
+        cwd=Path.cwd(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -79,6 +80,8 @@ async def test_set_webhook_takes_the_connections_from_the_settings(fake: FakeBot
 async def test_set_webhook_delete_deletes_it_and_keeps_the_pending_updates(
     fake: FakeBotApi,
 ) -> None:
+    # The update is posted to a local port nobody listens on, never to URL's outside host.
+    fake.deliver_webhook_to([f"http://127.0.0.1:{free_port()}/telegram"])
     await sosbot(fake, "set-webhook", webhook_url=URL, webhook_secret=WEBHOOK_SECRET)
     fake.push_message(5, "hello")
     status, out, err = await sosbot(fake, "set-webhook", "--delete")
