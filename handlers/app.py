@@ -14,7 +14,7 @@ import logging
 import signal
 from functools import partial
 
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, JobQueue
 from telegram.request import BaseRequest, HTTPXRequest
@@ -30,7 +30,7 @@ from bot.translations import Texts, texts_for
 from handlers.context import SosbotApplication, SosbotContext, context_types
 from handlers.metered import MeteredRequest
 from handlers.reminders import start_reminders
-from handlers.turns import handle_in_turn
+from handlers.turns import HANDLED_KINDS, handle_in_turn
 from handlers.updates import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -102,8 +102,10 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     if request is None:
-        # Each update in flight may hold a connection, and reminders need one of their own.
-        request = HTTPXRequest(connection_pool_size=4 * CONCURRENT_UPDATES)
+        # Each update in flight may hold a connection (a webhook's are as many as Telegram
+        # sends at once), and reminders and sends beside the updates need some of their own.
+        in_flight = settings.webhook_max_connections if webhook else CONCURRENT_UPDATES
+        request = HTTPXRequest(connection_pool_size=in_flight + 3 * CONCURRENT_UPDATES)
     elif not webhook:
         builder = builder.get_updates_request(request)
     builder = builder.request(MeteredRequest(request, runtime.metrics))
@@ -127,6 +129,16 @@ async def _refuse_if_webhook_set(bot: Bot) -> None:
             "to `sosbot serve`. To poll instead, run `sosbot set-webhook --delete` first.",
             1,
         )
+
+
+def bot_api_failure(error: TelegramError, token: str) -> TokenRejectedError | CommandError:
+    """What a Bot API error at start-up tells the operator: the token refused, or the Bot API
+    out of reach (the token taken out of the error's text, which may quote the request's URL).
+    Raised `from None`: python-telegram-bot's errors print the token."""
+    if isinstance(error, InvalidToken):
+        return TokenRejectedError("the Bot API rejected the token")
+    reason = str(error).replace(token, REDACTED) if token else str(error)
+    return CommandError(f"sosbot: cannot reach the Bot API: {reason}", 1)
 
 
 def run_polling(settings: Settings) -> None:
@@ -155,14 +167,11 @@ def run_polling(settings: Settings) -> None:
         # An open store keeps aiosqlite's thread, and with it the process, alive.
         loop.run_until_complete(runtime.close())
         loop.close()
-        if isinstance(error, InvalidToken):
-            raise TokenRejectedError("the Bot API rejected the token") from None
         if isinstance(error, TelegramError):
-            # The error's text may quote the request's URL, and the URL holds the token.
-            reason = str(error).replace(token, REDACTED) if token else str(error)
-            raise CommandError(f"sosbot: cannot reach the Bot API: {reason}", 1) from None
+            raise bot_api_failure(error, token) from None
         raise
     application.run_polling(
-        allowed_updates=Update.ALL_TYPES,
+        # Only the kinds it handles, as set-webhook asks of a webhook.
+        allowed_updates=list(HANDLED_KINDS),
         stop_signals=(signal.SIGINT, signal.SIGTERM),
     )

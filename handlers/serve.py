@@ -21,13 +21,13 @@ from collections.abc import Iterator
 
 import uvicorn
 from telegram import Bot
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import TelegramError
 
-from bot.errors import CommandError, TokenRejectedError
-from bot.logs import REDACTED, configure_logging
+from bot.errors import CommandError
+from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers.app import EXIT_USAGE, build_application
+from handlers.app import EXIT_USAGE, bot_api_failure, build_application
 from handlers.context import SosbotApplication
 from handlers.turns import HANDLED_KINDS
 from handlers.webhook import Serving, webhook_app
@@ -91,19 +91,12 @@ class _Server(uvicorn.Server):
         self.should_exit = True
 
 
-def _token_errors(token: str) -> contextlib.AbstractContextManager[None]:
-    @contextlib.contextmanager
-    def translating() -> Iterator[None]:
-        try:
-            yield
-        except InvalidToken:
-            raise TokenRejectedError("the Bot API rejected the token") from None
-        except TelegramError as error:
-            # The error's text may quote the request's URL, and the URL holds the token.
-            reason = str(error).replace(token, REDACTED) if token else str(error)
-            raise CommandError(f"sosbot: cannot reach the Bot API: {reason}", 1) from None
-
-    return translating()
+@contextlib.contextmanager
+def _token_errors(token: str) -> Iterator[None]:
+    try:
+        yield
+    except TelegramError as error:
+        raise bot_api_failure(error, token) from None
 
 
 async def serve_webhook(settings: Settings) -> None:

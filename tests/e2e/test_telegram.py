@@ -21,6 +21,7 @@ from bot.languages import Language
 from bot.translations import texts_for
 from handlers.app import menu_entry
 from tests.bot_process import TEST_TOKEN, BotProcess
+from tests.e2e.chats import sent_to
 from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -46,10 +47,6 @@ async def bot(
     await process.start()
     yield process
     await process.stop()
-
-
-def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
-    return [c for c in fake.calls_to("sendMessage", ok=True) if c.chat_id == chat_id]
 
 
 async def say(
@@ -114,6 +111,13 @@ async def test_the_command_menu_is_registered_at_start(fake: FakeBotApi, bot: Bo
     assert {"councils", "council", "events", "subscribe", "unsubscribe", "help"} <= {
         c["command"] for c in commands
     }
+
+
+async def test_the_bot_polls_only_for_the_kinds_of_update_it_handles(
+    fake: FakeBotApi, bot: BotProcess
+) -> None:
+    [poll, *_] = await fake.wait_for("getUpdates", timeout=10)
+    assert poll.params["allowed_updates"] == ["message", "callback_query", "inline_query"]
 
 
 async def test_start_says_what_the_bot_knows_and_offers_councils_and_events(
