@@ -92,12 +92,16 @@ class PostgresUrl(BaseModel):
         port = f":{parts.port}" if parts.port else ""
         return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
+    @property
+    def passwords(self) -> list[str]:
+        """The password as written in the URL and decoded (none without one)."""
+        password = urlsplit(self.url.get_secret_value()).password
+        return [password, unquote(password)] if password else []
+
     def redact(self, text: str) -> str:
         """`text` without the password, in case a driver's message quotes it."""
-        password = urlsplit(self.url.get_secret_value()).password
-        if password:
-            for secret in (password, unquote(password)):
-                text = text.replace(secret, "***")
+        for secret in self.passwords:
+            text = text.replace(secret, "***")
         return text
 
 
@@ -235,7 +239,5 @@ class Settings(BaseSettings):
             if secret is not None
         ]
         if isinstance(self.database, PostgresUrl):
-            password = urlsplit(self.database.url.get_secret_value()).password
-            if password:
-                found += [password, unquote(password)]
+            found += self.database.passwords
         return [secret for secret in found if secret]
