@@ -282,6 +282,17 @@ class StoreContract:
         assert await store.chat_language(CHAT) is Language.ENGLISH
         assert await store.chat_language(OTHER_CHAT) is None
 
+    async def test_the_languages_of_many_chats_are_read_at_once(self, store: Store) -> None:
+        await store.set_chat_language(CHAT, Language.WELSH)
+        await store.set_chat_language(OTHER_CHAT, Language.ENGLISH)
+        # More chats than one statement asks about, most of them with no language.
+        asked = [*range(-2500, 0), CHAT, OTHER_CHAT, CHAT]
+        assert await store.chat_languages(asked) == {
+            CHAT: Language.WELSH,
+            OTHER_CHAT: Language.ENGLISH,
+        }
+        assert await store.chat_languages([]) == {}
+
     async def test_choosing_no_language_clears_the_choice(self, store: Store) -> None:
         await store.set_chat_language(CHAT, Language.WELSH)
         await store.set_chat_language(CHAT, None)

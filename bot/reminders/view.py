@@ -57,12 +57,9 @@ class EventsView:
     async def wording(self, store: Store, chats: Iterable[int]) -> dict[int, ReminderTexts]:
         """The wording for each chat: in the language it chose (or was subscribed in), else
         English."""
-        wordings: dict[int, ReminderTexts] = {}
-        for chat in chats:
-            if chat not in wordings:
-                language = await store.chat_language(chat) or Language.ENGLISH
-                wordings[chat] = self.texts[language]
-        return wordings
+        recipients = set(chats)
+        chosen = await store.chat_languages(recipients)
+        return {chat: self.texts[chosen.get(chat, Language.ENGLISH)] for chat in recipients}
 
     def council_of(self, event: Event) -> str | None:
         """The council whose subscribers hear of the event; None for a network-wide one."""

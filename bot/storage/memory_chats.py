@@ -4,6 +4,7 @@ conversations, chosen languages and handled webhook updates (see bot.storage.mem
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -85,6 +86,10 @@ class MemoryChatState:
     async def chat_language(self, chat_id: int) -> Language | None:
         self._may("chat_language")
         return self._languages.get(chat_id)
+
+    async def chat_languages(self, chat_ids: Iterable[int]) -> dict[int, Language]:
+        self._may("chat_languages")
+        return {chat: self._languages[chat] for chat in chat_ids if chat in self._languages}
 
     async def set_chat_language(self, chat_id: int, language: Language | None) -> None:
         self._may("set_chat_language")

@@ -196,6 +196,11 @@ class Store(Protocol):
         """Keep the chat's choice of language; None clears it."""
         ...
 
+    async def chat_languages(self, chat_ids: Iterable[int]) -> dict[int, Language]:
+        """The language of each of `chat_ids` that chose one, read at once: a reminder's or an
+        announcement's recipients are worded in theirs."""
+        ...
+
     # Several instances as one bot
 
     def chat_turn(self, key: int) -> AbstractAsyncContextManager[None]:

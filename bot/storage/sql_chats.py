@@ -11,7 +11,7 @@ reminding them, the same on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -34,6 +34,8 @@ _SAVE_CONVERSATION = (
     "changed_at = excluded.changed_at"
 )
 _FORGET_CONVERSATION = "DELETE FROM conversations WHERE chat_id = ?"
+# Chats asked about in one statement: well under SQLite's and PostgreSQL's limits on parameters.
+CHATS_PER_STATEMENT = 1000
 
 
 def _empty(conversation: Conversation) -> bool:
@@ -149,6 +151,21 @@ class SqlChatState:
             "SELECT language FROM chat_languages WHERE chat_id = ?", (chat_id,)
         )
         return stored_language(rows[0][0]) if rows else None
+
+    async def chat_languages(self, chat_ids: Iterable[int]) -> dict[int, Language]:
+        chats = sorted(set(chat_ids))
+        found: dict[int, Language] = {}
+        for start in range(0, len(chats), CHATS_PER_STATEMENT):
+            some = chats[start : start + CHATS_PER_STATEMENT]
+            rows = await self._sql.rows(
+                "SELECT chat_id, language FROM chat_languages"
+                f" WHERE chat_id IN ({', '.join('?' * len(some))})",
+                some,
+            )
+            for chat_id, value in rows:
+                if (language := stored_language(value)) is not None:
+                    found[int(chat_id)] = language
+        return found
 
     async def set_chat_language(self, chat_id: int, language: Language | None) -> None:
         if language is None:
