@@ -46,17 +46,16 @@ import psutil
 
 from benchmarks.bench_telegram import CHATS, _answer_all, _start, _stop
 from benchmarks.bench_understanding import load_questions
+from tests.e2e.chats import event, knowledge_copy, reminders, write_events
 from tests.e2e.serving import (
     delete_webhook,
     instance,
-    knowledge_copy,
     one_leader,
     set_webhook,
     start_all,
     stop_all,
     subscribe_directly,
 )
-from tests.e2e.test_reminders_e2e import event, reminders, write_events
 from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
 from tests.postgres import PostgresServer, running_postgres
 

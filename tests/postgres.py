@@ -18,7 +18,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +27,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.bot_process import free_port
 
 USER = "postgres"
 # A password with characters that need quoting in a URL: the tests that check it is never
@@ -62,12 +63,6 @@ def _binaries() -> Path:
             pytrace=False,
         )
     return versions[-1].parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -160,7 +155,7 @@ def running_postgres() -> Iterator[PostgresServer]:
     benchmark's run)."""
     as_postgres = os.geteuid() == 0
     folder = Path(tempfile.mkdtemp(prefix="sosbot-postgres-"))
-    server = PostgresServer(_binaries(), folder, _free_port(), as_postgres)
+    server = PostgresServer(_binaries(), folder, free_port(), as_postgres)
     server._own(folder)
     try:
         server.init()

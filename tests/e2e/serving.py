@@ -4,7 +4,6 @@ API's webhook pointed at them, and which of them leads the reminders."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,22 +14,12 @@ import aiohttp
 
 from bot.settings import Settings
 from bot.storage.databases import open_store
-from knowledge.loader import DEFAULT_DIRECTORY
 from tests.bot_process import TEST_TOKEN, WEBHOOK_SECRET, ServeProcess
-from tests.e2e.test_reminders_e2e import write_events
-from tests.fake_bot_api import ApiCall, FakeBotApi
+from tests.fake_bot_api import FakeBotApi
 
 CHECK_SECONDS = "0.5"
 DRAIN_SECONDS = "1"
 LEAD = "1h"
-
-
-def knowledge_copy(folder: Path) -> Path:
-    """The shipped knowledge with no events, in `folder`, for a test to write events into."""
-    copy = folder / "knowledge"
-    shutil.copytree(DEFAULT_DIRECTORY, copy)
-    write_events(copy)
-    return copy
 
 
 def instance(
@@ -110,10 +99,6 @@ async def serving(
         yield instances
     finally:
         await stop_all(instances)
-
-
-def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
-    return [c for c in fake.calls_to("sendMessage", ok=True) if c.chat_id == chat_id]
 
 
 async def leaders(instances: list[ServeProcess]) -> list[ServeProcess]:

@@ -19,8 +19,9 @@ import aiohttp
 import pytest
 
 from tests.bot_process import ROOT, ServeProcess, free_port
-from tests.e2e.serving import instance, knowledge_copy, sent_to, set_webhook, start_all, stop_all
-from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
+from tests.e2e.chats import knowledge_copy, sent_to
+from tests.e2e.serving import instance, set_webhook, start_all, stop_all
+from tests.fake_bot_api import FakeBotApi
 
 README = ROOT / "README.md"
 _chat_ids = itertools.count(12001)
@@ -67,12 +68,6 @@ def test_the_readme_configuration_is_valid_as_written(tmp_path: Path) -> None:
         [haproxy(), "-c", "-f", str(written)], capture_output=True, text=True, check=False
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    async with running_fake_bot_api() as server:
-        yield server
 
 
 @pytest.fixture

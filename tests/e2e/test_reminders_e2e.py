@@ -4,8 +4,6 @@ due within seconds."""
 from __future__ import annotations
 
 import asyncio
-import json
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,53 +12,25 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from icalendar import Calendar
 
 from bot.storage.sqlite import SqliteStore
-from knowledge.loader import DEFAULT_DIRECTORY
 from tests.bot_process import TEST_TOKEN, BotProcess
-from tests.fake_bot_api import BOT_USERNAME, ApiCall, FakeBotApi, running_fake_bot_api
+from tests.e2e.chats import (
+    buttons,
+    event,
+    reminders,
+    say,
+    sent_to,
+    wait_for_reminders,
+    write_events,
+)
+from tests.fake_bot_api import BOT_USERNAME, FakeBotApi
 
 ADMIN = 900
 LEAD = "1h"
-
-
-def event(event_id: str, minutes: float, authority: str | None = None) -> dict[str, Any]:
-    start = datetime.now(UTC) + timedelta(minutes=minutes)
-    record: dict[str, Any] = {
-        "id": event_id,
-        "title": f"Event {event_id}",
-        "start": start.isoformat(timespec="seconds"),
-        "location": "Ipswich",
-        "source": "sofs-uk-network-2013",
-    }
-    if authority:
-        record["authority"] = authority
-    return record
-
-
-def write_events(folder: Path, *events: dict[str, Any]) -> None:
-    (folder / "events.yaml").write_text(
-        yaml.safe_dump({"events": list(events)}, sort_keys=False), encoding="utf-8"
-    )
-
-
-@pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_DIRECTORY, folder)
-    write_events(folder)
-    return folder
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    async with running_fake_bot_api() as server:
-        yield server
 
 
 @pytest.fixture
@@ -92,53 +62,6 @@ async def subscribe_directly(
             await store.subscribe(chat_id, scope, when or datetime.now(UTC))
     finally:
         await store.close()
-
-
-def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
-    return [c for c in fake.calls_to("sendMessage", ok=True) if c.chat_id == chat_id]
-
-
-async def say(fake: FakeBotApi, chat_id: int, text: str, **kwargs: Any) -> ApiCall:
-    before = len(sent_to(fake, chat_id))
-    fake.push_message(chat_id, text, **kwargs)
-    await fake.wait_for(
-        "sendMessage", lambda c: c.chat_id == chat_id, count=before + 1, ok=True, timeout=10
-    )
-    return sent_to(fake, chat_id)[before]
-
-
-def reminders(fake: FakeBotApi) -> list[tuple[int, str]]:
-    """(chat, event title) of every accepted reminder."""
-    found = []
-    for call in fake.calls_to("sendMessage", ok=True):
-        text = call.params["text"]
-        if text.startswith("<b>Reminder"):
-            found.append((int(call.params["chat_id"]), text.split(": ", 1)[1].split("</b>")[0]))
-    return found
-
-
-async def wait_for_reminders(
-    fake: FakeBotApi, count: int, timeout: float = 20
-) -> list[tuple[int, str]]:
-    await fake.wait_for(
-        "sendMessage",
-        lambda c: c.params["text"].startswith("<b>Reminder"),
-        count=count,
-        ok=True,
-        timeout=timeout,
-    )
-    return reminders(fake)
-
-
-def buttons(call: ApiCall) -> dict[str, str]:
-    markup = call.params.get("reply_markup")
-    if isinstance(markup, str):
-        markup = json.loads(markup)
-    return {
-        b["text"]: b["callback_data"]
-        for row in (markup or {}).get("inline_keyboard", [])
-        for b in row
-    }
 
 
 async def test_people_subscribe_and_unsubscribe_by_command_free_text_and_button(

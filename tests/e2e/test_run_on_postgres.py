@@ -14,21 +14,10 @@ import pytest
 from bot.settings import PostgresUrl
 from bot.storage.postgres import PostgresStore
 from tests.bot_process import BotProcess
-from tests.e2e import test_reminders_e2e
-from tests.e2e.test_reminders_e2e import (
-    LEAD,
-    event,
-    reminders,
-    say,
-    wait_for_reminders,
-    write_events,
-)
+from tests.e2e.chats import event, reminders, say, wait_for_reminders, write_events
+from tests.e2e.test_reminders_e2e import LEAD
 from tests.fake_bot_api import FakeBotApi
 from tests.postgres import PASSWORD, PASSWORD_IN_URL, PostgresServer
-
-# The same fake Bot API and knowledge folder as the SQLite tests.
-fake = test_reminders_e2e.fake
-knowledge_dir = test_reminders_e2e.knowledge_dir
 
 
 @pytest.fixture

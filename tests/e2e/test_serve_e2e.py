@@ -18,12 +18,11 @@ import pytest
 import pytest_asyncio
 
 from tests.bot_process import WEBHOOK_SECRET, ServeProcess
+from tests.e2e.chats import knowledge_copy, sent_to
 from tests.e2e.serving import (
     CHECK_SECONDS,
-    knowledge_copy,
     leaders,
     one_leader,
-    sent_to,
     serving,
 )
 from tests.fake_bot_api import FakeBotApi, running_fake_bot_api

@@ -15,30 +15,17 @@ from pathlib import Path
 import pytest
 
 from tests.bot_process import ServeProcess
+from tests.e2e.chats import event, reminders, sent_to, write_events
 from tests.e2e.serving import (
     CHECK_SECONDS,
-    knowledge_copy,
     one_leader,
-    sent_to,
     serving,
     subscribe_directly,
 )
-from tests.e2e.test_reminders_e2e import event, reminders, write_events
-from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
+from tests.fake_bot_api import FakeBotApi
 from tests.postgres import PostgresServer
 
 _chat_ids = itertools.count(9001)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    async with running_fake_bot_api() as server:
-        yield server
-
-
-@pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    return knowledge_copy(tmp_path)
 
 
 @pytest.fixture

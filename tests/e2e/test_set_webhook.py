@@ -6,21 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.bot_process import TEST_TOKEN, WEBHOOK_SECRET, free_port
-from tests.fake_bot_api import FakeBotApi, running_fake_bot_api
+from tests.fake_bot_api import FakeBotApi
 
 URL = "https://bot.example.org/telegram"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    async with running_fake_bot_api() as server:
-        yield server
 
 
 async def sosbot(fake: FakeBotApi, *arguments: str, **settings: str) -> tuple[int, str, str]:

@@ -21,7 +21,7 @@ from bot.translations import texts_for
 from handlers.app import menu_entry
 from knowledge.loader import DEFAULT_DIRECTORY
 from tests.bot_process import BotProcess
-from tests.e2e.test_reminders_e2e import buttons
+from tests.e2e.chats import buttons, say
 from tests.english_left import english_left
 from tests.fake_bot_api import ApiCall, FakeBotApi, running_fake_bot_api
 
@@ -72,19 +72,6 @@ async def bot(fake: FakeBotApi, knowledge_dir: Path, tmp_path: Path) -> AsyncIte
     await process.start()
     yield process
     await process.stop()
-
-
-def sent_to(fake: FakeBotApi, chat_id: int) -> list[ApiCall]:
-    return [c for c in fake.calls_to("sendMessage", ok=True) if c.chat_id == chat_id]
-
-
-async def say(fake: FakeBotApi, chat_id: int, text: str) -> ApiCall:
-    before = len(sent_to(fake, chat_id))
-    fake.push_message(chat_id, text)
-    await fake.wait_for(
-        "sendMessage", lambda c: c.chat_id == chat_id, count=before + 1, ok=True, timeout=10
-    )
-    return sent_to(fake, chat_id)[before]
 
 
 async def press(fake: FakeBotApi, call: ApiCall, label: str) -> ApiCall:

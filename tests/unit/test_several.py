@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.replies.render import render_plain
+from bot.replies.several import IN_PLACES
 from bot.understanding.councils import MOST_NAMED
 from bot.understanding.engine import Engine
 from bot.understanding.filters import FilterReader, matching, stage_order
@@ -193,3 +194,11 @@ def test_the_list_of_councils_on_record_names_every_adopter(
 ) -> None:
     reply = ask("which councils are implementing signs of safety")
     assert reply.councils == tuple(a.id for a in knowledge.authorities)
+
+
+def test_every_nation_and_region_of_the_register_has_its_in_phrase(knowledge: Knowledge) -> None:
+    # Welsh mutates a place after "yn", so each is a whole phrase in the catalogue: a place the
+    # register gains would otherwise be said in English, with a note.
+    councils = knowledge.councils.values()
+    places = {c.nation for c in councils} | {c.region for c in councils if c.region}
+    assert places == set(IN_PLACES)
