@@ -20,7 +20,8 @@ from knowledge.base import Knowledge
 from knowledge.loader import DEFAULT_DIRECTORY
 from tests.conftest import LONDON, reload_knowledge
 
-SLOW_LOAD = 0.6
+SLOW_LOAD = 1.0
+TICK = 0.01
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ async def test_a_slow_load_leaves_the_event_loop_free_for_other_chats(
     async def another_chat() -> None:
         while True:
             before = time.monotonic()
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(TICK)
             gaps.append(time.monotonic() - before)
 
     ticking = asyncio.create_task(another_chat())
@@ -82,8 +83,11 @@ async def test_a_slow_load_leaves_the_event_loop_free_for_other_chats(
         assert (await reload_knowledge(runtime)).ok
     finally:
         ticking.cancel()
-    assert len(gaps) > 10
-    assert max(gaps) < SLOW_LOAD / 3
+    # A load on the loop would stop every tick for the whole load: one gap of SLOW_LOAD and
+    # next to no ticks. Off the loop, a shared machine still stalls it now and then for a
+    # fifth of a second (seen in CI), so the bounds leave room for that twice over.
+    assert len(gaps) > SLOW_LOAD / TICK / 4
+    assert max(gaps) < SLOW_LOAD / 2
 
 
 async def test_two_reloads_at_once_end_with_the_later_ones_knowledge(
